@@ -1,0 +1,40 @@
+//! The pod's containers as a whole: unique names across init and app containers, and at
+//! least one app container.
+
+use std::collections::BTreeMap;
+
+use super::Cx;
+use crate::diagnostic::{Code, Diagnostic};
+
+pub(super) fn check(cx: &mut Cx<'_>) {
+    let step = cx.step;
+    let mut seen = BTreeMap::new();
+    for name in step.containers.iter().filter_map(|c| c.name.as_ref()) {
+        if let Some(first) = seen.insert(name.value.as_str(), name.span) {
+            cx.report(
+                Diagnostic::error(
+                    Code::DuplicateName,
+                    format!("two containers are named `{}`", name.value),
+                )
+                .label(name.span, "second container with this name")
+                .label(first, "first container with this name")
+                .help("container names must be unique across init and app containers; rename one"),
+            );
+        }
+    }
+    if step.containers_complete
+        && !step.containers.is_empty()
+        && step.containers.iter().all(|c| c.init)
+    {
+        let first = &step.containers[0];
+        let Some(name) = &first.name else { return };
+        cx.report(
+            Diagnostic::error(Code::NoAppContainer, "every container is an init container")
+                .label(
+                    name.span,
+                    "init containers run before the app; the pod needs an app container too",
+                )
+                .help("add an app container: one without `init` set"),
+        );
+    }
+}

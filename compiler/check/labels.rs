@@ -1,0 +1,50 @@
+//! Labels and annotations: the API's key and value syntax, the total annotation size, and the
+//! label keys kstep sets itself.
+
+use super::{Cx, k8s};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::lower::labels::{RESERVED_KEYS, is_reserved};
+
+/// `TotalAnnotationSizeLimitB`: keys and values of one object's annotations together.
+const MAX_ANNOTATION_BYTES: usize = 256 * 1024;
+
+pub(super) fn check(cx: &mut Cx<'_>) {
+    let deployment = &cx.step.deployment;
+    for label in &deployment.labels {
+        let key_ok = cx.syntax(&label.key, "label key", &k8s::LABEL_KEY);
+        if key_ok && is_reserved(label.key.as_str()) {
+            cx.report(
+                Diagnostic::error(
+                    Code::ReservedLabel,
+                    format!("label key `{}` is reserved for kstep", label.key.value),
+                )
+                .label(label.key.span, "reserved label key")
+                .help("remove it; kstep uses this label to select and clean up the step's objects")
+                .note(format!(
+                    "reserved keys: {} and every `kstep.dev/` key",
+                    RESERVED_KEYS.join(", ")
+                )),
+            );
+        }
+        cx.syntax(&label.value, "label value", &k8s::LABEL_VALUE);
+    }
+    let mut total = 0;
+    for annotation in &deployment.annotations {
+        cx.syntax(&annotation.key, "annotation key", &k8s::ANNOTATION_KEY);
+        total += annotation.key.value.len() + annotation.value.value.len();
+    }
+    if total > MAX_ANNOTATION_BYTES
+        && let Some(first) = deployment.annotations.first()
+    {
+        cx.report(
+            Diagnostic::error(
+                Code::InvalidAnnotation,
+                format!(
+                    "annotations total {total} bytes; Kubernetes allows {MAX_ANNOTATION_BYTES}"
+                ),
+            )
+            .label(first.key.span, "annotations start here")
+            .help("keep large data in a ConfigMap and reference it"),
+        );
+    }
+}

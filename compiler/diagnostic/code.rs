@@ -1,0 +1,111 @@
+//! The catalog of diagnostic codes.
+//!
+//! Codes are stable, kebab-case and shown as `kstep::<code>`. Each has a one-line summary here
+//! and a page in `docs/diagnostics/<code>.md` (a test keeps the two in step), so a code seen in
+//! CI can always be looked up.
+
+macro_rules! codes {
+    ($($variant:ident => $name:literal, $summary:literal;)*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            /// Every code, in catalog order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The kebab-case name, e.g. `unknown-field`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// One line saying what the code is about.
+            pub fn summary(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $summary,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    // Reading files and command-line input.
+    IoError => "io-error", "a file could not be read or written";
+    UnsupportedFileType => "unsupported-file-type", "a step file is neither TOML nor YAML";
+    FileTooLarge => "file-too-large", "a step file is larger than kstep reads";
+    InvalidUtf8 => "invalid-utf8", "a step file is not valid UTF-8";
+    NulByte => "nul-byte", "a step file contains a NUL byte";
+    // Syntax.
+    SyntaxError => "syntax-error", "the file is not valid TOML or YAML";
+    DuplicateKey => "duplicate-key", "a key appears twice in the same table or mapping";
+    NestingTooDeep => "nesting-too-deep", "values are nested deeper than kstep reads";
+    YamlAnchor => "yaml-anchor", "YAML anchors and aliases are not supported in step files";
+    YamlTag => "yaml-tag", "YAML tags are not supported in step files";
+    YamlMergeKey => "yaml-merge-key", "YAML merge keys are not supported in step files";
+    MultipleDocuments => "multiple-documents", "a YAML step file holds more than one document";
+    // Reading the step model.
+    UnknownField => "unknown-field", "a key that kstep does not know";
+    WrongType => "wrong-type", "a value of the wrong type";
+    MissingField => "missing-field", "a required key is missing";
+    ConflictingFields => "conflicting-fields", "keys that cannot be given together, or none of a required choice";
+    InvalidChoice => "invalid-choice", "a value that is not one of the allowed words";
+    EmptyValue => "empty-value", "a value that must not be empty is empty";
+    // Kubernetes API rules.
+    InvalidName => "invalid-name", "a name that Kubernetes does not accept";
+    InvalidLabel => "invalid-label", "a label key or value that Kubernetes does not accept";
+    InvalidAnnotation => "invalid-annotation", "an annotation key or value that Kubernetes does not accept";
+    ReservedLabel => "reserved-label", "a label key that kstep sets itself";
+    InvalidPort => "invalid-port", "a port number outside 1-65535";
+    InvalidPortName => "invalid-port-name", "a port name that is not a valid IANA service name";
+    DuplicatePort => "duplicate-port", "a port name or number used twice in one container";
+    InvalidQuantity => "invalid-quantity", "a resource quantity that Kubernetes cannot parse or accept";
+    RequestExceedsLimit => "request-exceeds-limit", "a resource request larger than its limit";
+    OutOfRange => "out-of-range", "a number outside the range Kubernetes accepts";
+    ProbeSuccessThreshold => "probe-success-threshold", "a liveness or startup probe with a success threshold other than 1";
+    ProbeOnInitContainer => "probe-on-init-container", "a probe on an init container";
+    InvalidPath => "invalid-path", "a file path that Kubernetes does not accept in this place";
+    InvalidEnvName => "invalid-env-name", "an environment variable name that Kubernetes does not accept";
+    InvalidImage => "invalid-image", "a container image reference that is not valid";
+    InvalidHeaderName => "invalid-header-name", "an HTTP header name that is not a valid token";
+    InvalidConfigKey => "invalid-config-key", "a ConfigMap or Secret key that Kubernetes does not accept";
+    InvalidRawVolume => "invalid-raw-volume", "a raw volume source that is not exactly one valid Kubernetes volume source";
+    // Cross-references.
+    DuplicateName => "duplicate-name", "two containers or two volumes with the same name";
+    DuplicateEnv => "duplicate-env", "an environment variable defined twice in one container";
+    DuplicateMountPath => "duplicate-mount-path", "two volumes mounted at the same path in one container";
+    UnknownVolume => "unknown-volume", "a volume mount that names no declared volume";
+    UnknownPortName => "unknown-port-name", "a probe port name that the container does not declare";
+    UnusedVolume => "unused-volume", "a declared volume that no container mounts";
+    DuplicateStepId => "duplicate-step-id", "two step files with the same step id";
+    NoAppContainer => "no-app-container", "a step without an app container";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "kstep::{}", self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Code;
+
+    #[test]
+    fn names_are_unique_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            let name = code.name();
+            assert!(seen.insert(name), "duplicate code name {name}");
+            assert!(
+                name.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{name} is not kebab-case"
+            );
+        }
+    }
+}

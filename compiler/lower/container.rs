@@ -1,0 +1,113 @@
+//! One container: image, ports, resources, environment, mounts, probes, command.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+use super::{int32, non_empty, probe};
+use crate::model::{Choice, Container, EnvSource, ResourceList, Spanned};
+
+pub(super) fn lower(container: &Container) -> core::Container {
+    core::Container {
+        name: container.name().to_owned(),
+        image: container.image.as_ref().map(|i| i.value.clone()),
+        ports: non_empty(
+            container
+                .ports
+                .iter()
+                .map(|p| core::ContainerPort {
+                    name: p.name.as_ref().map(|n| n.value.clone()),
+                    container_port: int32(p.port.value),
+                    protocol: Some(p.protocol().as_str().to_owned()),
+                    ..core::ContainerPort::default()
+                })
+                .collect(),
+        ),
+        resources: resources(container),
+        env: non_empty(container.env.iter().map(env_var).collect()),
+        volume_mounts: non_empty(
+            container
+                .volume_mounts
+                .iter()
+                .map(|m| core::VolumeMount {
+                    name: m.volume.value.clone(),
+                    mount_path: m.path.value.clone(),
+                    sub_path: m.sub_path.as_ref().map(|s| s.value.clone()),
+                    read_only: m.read_only.as_ref().map(|r| r.value),
+                    ..core::VolumeMount::default()
+                })
+                .collect(),
+        ),
+        liveness_probe: container.liveness.as_ref().map(probe::lower),
+        readiness_probe: container.readiness.as_ref().map(probe::lower),
+        startup_probe: container.startup.as_ref().map(probe::lower),
+        command: container.command.as_deref().map(strings),
+        args: container.args.as_deref().map(strings),
+        ..core::Container::default()
+    }
+}
+
+pub(super) fn strings(items: &[Spanned<String>]) -> Vec<String> {
+    items.iter().map(|s| s.value.clone()).collect()
+}
+
+fn resources(container: &Container) -> Option<core::ResourceRequirements> {
+    let list = |list: &ResourceList| -> Option<BTreeMap<String, Quantity>> {
+        let map: BTreeMap<String, Quantity> = list
+            .iter()
+            .map(|(name, q)| (name.to_owned(), Quantity(q.value.clone())))
+            .collect();
+        (!map.is_empty()).then_some(map)
+    };
+    let resources = &container.resources;
+    if resources.requests.is_empty() && resources.limits.is_empty() {
+        return None;
+    }
+    Some(core::ResourceRequirements {
+        requests: list(&resources.requests),
+        limits: list(&resources.limits),
+        ..core::ResourceRequirements::default()
+    })
+}
+
+fn env_var(env: &crate::model::EnvVar) -> core::EnvVar {
+    let (value, value_from) = match &env.source {
+        EnvSource::Value(value) => (Some(value.value.clone()), None),
+        EnvSource::ConfigMap {
+            name,
+            key,
+            optional,
+        } => (
+            None,
+            Some(core::EnvVarSource {
+                config_map_key_ref: Some(core::ConfigMapKeySelector {
+                    name: name.value.clone(),
+                    key: key.value.clone(),
+                    optional: optional.as_ref().map(|o| o.value),
+                }),
+                ..core::EnvVarSource::default()
+            }),
+        ),
+        EnvSource::Secret {
+            name,
+            key,
+            optional,
+        } => (
+            None,
+            Some(core::EnvVarSource {
+                secret_key_ref: Some(core::SecretKeySelector {
+                    name: name.value.clone(),
+                    key: key.value.clone(),
+                    optional: optional.as_ref().map(|o| o.value),
+                }),
+                ..core::EnvVarSource::default()
+            }),
+        ),
+    };
+    core::EnvVar {
+        name: env.name.value.clone(),
+        value,
+        value_from,
+    }
+}

@@ -1,0 +1,59 @@
+//! Probes. Only the timing fields a step sets are emitted; the API server applies its own
+//! defaults (seed 000 lists them) to the rest.
+
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::container::strings;
+use super::{int32, non_empty};
+use crate::model::{Choice, PortRef, Probe, ProbeHandler, Spanned};
+
+pub(super) fn lower(probe: &Probe) -> core::Probe {
+    let seconds = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| int32(v.value));
+    let mut out = core::Probe {
+        failure_threshold: seconds(&probe.failure_threshold),
+        success_threshold: seconds(&probe.success_threshold),
+        timeout_seconds: seconds(&probe.timeout),
+        initial_delay_seconds: seconds(&probe.initial_delay),
+        period_seconds: seconds(&probe.period),
+        ..core::Probe::default()
+    };
+    match &probe.handler {
+        ProbeHandler::Command(command) => {
+            out.exec = Some(core::ExecAction {
+                command: Some(strings(&command.value)),
+            });
+        }
+        ProbeHandler::Http(http) => {
+            out.http_get = Some(core::HTTPGetAction {
+                host: http.host.as_ref().map(|h| h.value.clone()),
+                path: http.path.as_ref().map(|p| p.value.clone()),
+                scheme: http.scheme.as_ref().map(|s| s.value.as_str().to_owned()),
+                port: port(&http.port.value),
+                http_headers: non_empty(
+                    http.headers
+                        .iter()
+                        .map(|h| core::HTTPHeader {
+                            name: h.name.value.clone(),
+                            value: h.value.value.clone(),
+                        })
+                        .collect(),
+                ),
+            });
+        }
+        ProbeHandler::Tcp(tcp) => {
+            out.tcp_socket = Some(core::TCPSocketAction {
+                host: tcp.host.as_ref().map(|h| h.value.clone()),
+                port: port(&tcp.port.value),
+            });
+        }
+    }
+    out
+}
+
+pub(super) fn port(port: &PortRef) -> IntOrString {
+    match port {
+        PortRef::Number(n) => IntOrString::Int(int32(*n)),
+        PortRef::Name(name) => IntOrString::String(name.clone()),
+    }
+}

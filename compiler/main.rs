@@ -1,0 +1,136 @@
+//! The `kstep` command line. Parsing arguments, rendering diagnostics and exit codes only;
+//! the work is in the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kstep::diagnostic::{Renderer, Severity, Style};
+use kstep::driver::{self, CompileOptions, Status};
+use kstep::emit::Format;
+
+#[derive(Parser)]
+#[command(
+    name = "kstep",
+    version,
+    about = "Compile Kubernetes deployment steps into checked manifests"
+)]
+struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check step files and write their manifests.
+    Compile {
+        /// Step files (.toml, .yaml or .yml).
+        #[arg(required = true, value_name = "STEP")]
+        steps: Vec<PathBuf>,
+        /// Output directory; each step is written to DIR/<step-id>/.
+        #[arg(short, long, value_name = "DIR", default_value = "dist")]
+        output: PathBuf,
+        /// Print all manifests to standard output instead of writing files.
+        #[arg(long, conflicts_with = "output")]
+        stdout: bool,
+        /// Manifest format.
+        #[arg(long, value_enum, default_value_t = Format::Yaml)]
+        format: Format,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let Command::Compile {
+        steps,
+        output,
+        stdout,
+        format,
+    } = cli.command;
+    let outcome = driver::compile(&CompileOptions {
+        inputs: steps,
+        out_dir: output.clone(),
+        stdout,
+        format,
+    });
+
+    let renderer = Renderer::new(style(cli.color));
+    let mut stderr = std::io::stderr().lock();
+    for diagnostic in &outcome.diagnostics {
+        let _ = write!(stderr, "{}", renderer.render(diagnostic, &outcome.sources));
+    }
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = outcome.diagnostics.len() - errors;
+    if errors > 0 {
+        let _ = writeln!(
+            stderr,
+            "kstep: {}, {}; nothing was written",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
+    }
+    if let Some(text) = &outcome.stdout {
+        let mut stdout = std::io::stdout().lock();
+        if stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return ExitCode::from(2);
+        }
+    }
+    for id in &outcome.written {
+        let _ = writeln!(stderr, "kstep: wrote {}", output.join(id).display());
+    }
+    match outcome.status {
+        Status::Success => ExitCode::SUCCESS,
+        Status::InputErrors => ExitCode::from(1),
+        Status::Failure => ExitCode::from(2),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn style(color: Color) -> Style {
+    let terminal = std::io::stderr().is_terminal();
+    let width = if terminal {
+        terminal_width().unwrap_or(100)
+    } else {
+        100
+    };
+    let colored = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    if colored {
+        Style::Color { width }
+    } else {
+        Style::Plain { width }
+    }
+}
+
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS").ok()?.parse().ok()
+}

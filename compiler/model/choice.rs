@@ -1,0 +1,83 @@
+//! Fields that take one of a fixed set of words.
+//!
+//! The words are the Kubernetes API's own spelling, so what a user writes is what lands in
+//! the manifest. Reading one reports the allowed words and the closest match.
+
+/// A field whose value is one of [`Choice::WORDS`].
+pub(crate) trait Choice: Sized + Copy {
+    /// What the field is, for messages: "protocol".
+    const WHAT: &'static str;
+    /// Every allowed word, in the order help lists them.
+    const WORDS: &'static [&'static str];
+
+    fn from_word(word: &str) -> Option<Self>;
+    fn as_str(self) -> &'static str;
+}
+
+macro_rules! choice {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($variant:ident => $word:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub(crate) enum $name {
+            $($variant,)*
+        }
+
+        impl Choice for $name {
+            const WHAT: &'static str = $what;
+            const WORDS: &'static [&'static str] = &[$($word,)*];
+
+            fn from_word(word: &str) -> Option<Self> {
+                match word {
+                    $($word => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+
+            fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)*
+                }
+            }
+        }
+    };
+}
+
+choice!(
+    /// A network protocol of a container or Service port.
+    Protocol, "protocol" {
+        Tcp => "TCP",
+        Udp => "UDP",
+        Sctp => "SCTP",
+    }
+);
+
+choice!(
+    /// The scheme of an HTTP probe.
+    Scheme, "scheme" {
+        Http => "HTTP",
+        Https => "HTTPS",
+    }
+);
+
+choice!(
+    /// What a host path must be before it is mounted (seed 000's table; "" means no check).
+    HostPathType, "host path type" {
+        Unchecked => "",
+        DirectoryOrCreate => "DirectoryOrCreate",
+        Directory => "Directory",
+        FileOrCreate => "FileOrCreate",
+        File => "File",
+        Socket => "Socket",
+        CharDevice => "CharDevice",
+        BlockDevice => "BlockDevice",
+    }
+);
+
+choice!(
+    /// The backing medium of an empty-dir volume ("" means the node's default).
+    StorageMedium, "medium" {
+        Default => "",
+        Memory => "Memory",
+        HugePages => "HugePages",
+    }
+);

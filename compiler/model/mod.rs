@@ -1,0 +1,92 @@
+//! The typed step model: what a step file says, with a span on every value.
+//!
+//! `read` builds it from the syntax tree, `check` validates it, `lower` turns it into
+//! Kubernetes objects. Optional fields stay `Option` here (defaults are applied in `lower`), so
+//! rules can tell "not given" from "given as the default". Field names follow the step file.
+
+mod choice;
+mod container;
+mod probe;
+mod volume;
+
+pub(crate) use choice::{Choice, HostPathType, Protocol, Scheme, StorageMedium};
+pub(crate) use container::{
+    Container, ContainerPort, EnvSource, EnvVar, ResourceList, Resources, VolumeMount,
+};
+pub(crate) use probe::{HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, TcpSocket};
+pub(crate) use volume::{KeyToPath, RawVolume, Volume, VolumeSource};
+
+use crate::source::Span;
+
+/// A value and where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Spanned<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub(crate) fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl Spanned<String> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// One step file.
+#[derive(Clone, Debug)]
+pub(crate) struct Step {
+    /// The step's stable identity; defaults to the deployment name (and then carries its span).
+    /// `None` only when neither is readable (already reported).
+    pub(crate) id: Option<Spanned<String>>,
+    pub(crate) namespace: Option<Spanned<String>>,
+    pub(crate) deployment: Deployment,
+    pub(crate) volumes: Vec<Volume>,
+    pub(crate) containers: Vec<Container>,
+    /// False when a volume could not be read and was dropped: rules that would report a
+    /// volume as *missing* stay quiet, since it may be the dropped one.
+    pub(crate) volumes_complete: bool,
+    /// False when the `containers` list could not be read as a whole.
+    pub(crate) containers_complete: bool,
+}
+
+impl Step {
+    /// The step id; empty only in steps with errors, which are never lowered.
+    pub(crate) fn id(&self) -> &str {
+        self.id.as_ref().map_or("", |id| id.as_str())
+    }
+}
+
+/// Fields that identify an object (names, images) are `Option` so that a missing or broken
+/// one does not drop everything around it from checking; `None` has been reported, and the
+/// gate before lowering guarantees `Some`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Deployment {
+    pub(crate) name: Option<Spanned<String>>,
+    pub(crate) replicas: Option<Spanned<i64>>,
+    /// Seconds; the default is [`Deployment::DEFAULT_PROGRESS_DEADLINE`].
+    pub(crate) progress_deadline: Option<Spanned<i64>>,
+    pub(crate) labels: Vec<KeyValue>,
+    pub(crate) annotations: Vec<KeyValue>,
+}
+
+impl Deployment {
+    /// The deployment name; empty only in steps with errors, which are never lowered.
+    pub(crate) fn name(&self) -> &str {
+        self.name.as_ref().map_or("", |name| name.as_str())
+    }
+
+    pub(crate) const DEFAULT_REPLICAS: i64 = 1;
+    pub(crate) const DEFAULT_PROGRESS_DEADLINE: i64 = 600;
+}
+
+/// An entry of a string map (labels, annotations), in source order.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct KeyValue {
+    pub(crate) key: Spanned<String>,
+    pub(crate) value: Spanned<String>,
+}

@@ -1,0 +1,270 @@
+//! Typed reading of single values, with messages that say how to fix a wrong type.
+//!
+//! Every function reports what is wrong and returns `None`; callers carry on, so one run
+//! reports every bad value. [`NodeKind::Invalid`] was reported by the syntax stage and is
+//! skipped silently. An empty YAML value (`key:`) counts as absent for optional fields.
+
+use super::suggest;
+use super::table::Table;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::{Choice, KeyValue, Spanned};
+use crate::source::{FileId, Span};
+use crate::syntax::{Node, NodeKind};
+
+pub(crate) struct Reader<'a> {
+    file: FileId,
+    text: &'a str,
+    diags: &'a mut Diagnostics,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(file: FileId, text: &'a str, diags: &'a mut Diagnostics) -> Self {
+        Reader { file, text, diags }
+    }
+
+    pub(crate) fn file(&self) -> FileId {
+        self.file
+    }
+
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
+    }
+
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+
+    /// The diagnostics sink, for nested stages that report on their own.
+    pub(crate) fn diagnostics(&mut self) -> &mut Diagnostics {
+        self.diags
+    }
+
+    /// The first line of a span, for labels on multi-line values.
+    pub(crate) fn first_line(&self, span: Span) -> Span {
+        let text = &self.text[span.range()];
+        match text.find('\n') {
+            Some(i) => Span::new(
+                span.file,
+                span.start as usize,
+                span.start as usize + text[..i].trim_end().len(),
+            ),
+            None => span,
+        }
+    }
+
+    pub(crate) fn wrong_type(&mut self, node: &Node, expected: &str) {
+        if node.kind == NodeKind::Invalid {
+            return;
+        }
+        let found = node.kind.describe();
+        let help = self.wrong_type_help(node, expected);
+        self.report(
+            Diagnostic::error(
+                Code::WrongType,
+                format!("expected {expected}, found {found}"),
+            )
+            .label(self.first_line(node.span), format!("this is {found}"))
+            .help(help),
+        );
+    }
+
+    fn wrong_type_help(&self, node: &Node, expected: &str) -> String {
+        let written = &self.text[node.span.range()];
+        match (&node.kind, expected) {
+            (NodeKind::Null, _) => "give a value, or remove the key".into(),
+            (
+                NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_) | NodeKind::Datetime(_),
+                "a string",
+            ) => format!("quote the value to make it a string: \"{written}\""),
+            (_, "a string") => "give a single string".into(),
+            (NodeKind::Str(s), "an integer") if s.trim().parse::<i64>().is_ok() => {
+                format!("remove the quotes: {}", s.trim())
+            }
+            (_, "an integer") => "write a whole number without quotes, e.g. 10".into(),
+            (NodeKind::Str(s), "a boolean") => match s.to_ascii_lowercase().as_str() {
+                "yes" | "on" | "y" => {
+                    "write `true` (step files read `yes` and `on` as strings)".into()
+                }
+                "no" | "off" | "n" => {
+                    "write `false` (step files read `no` and `off` as strings)".into()
+                }
+                _ => "write `true` or `false` without quotes".into(),
+            },
+            (_, "a boolean") => "write `true` or `false`".into(),
+            (NodeKind::Str(_), "a list of strings") => format!("write a list: [{written}]"),
+            (_, "a list of strings") => {
+                "write a list of strings, e.g. [\"/app/run\", \"--fast\"]".into()
+            }
+            (NodeKind::Map(_), "a list of tables") => {
+                "wrap the table in a list: one table per item".into()
+            }
+            (_, "a list of tables") => "write a list with one table per item".into(),
+            (_, "a table of strings") => {
+                "write a table of keys and string values, e.g. { team = \"shop\" }".into()
+            }
+            (_, "a port number or a port name") => {
+                "write a port number such as 8080, or the name of a container port such as \"http\""
+                    .into()
+            }
+            (_, e) if e.starts_with("a quantity") => {
+                "write a quantity as a string, e.g. \"250m\" or \"1Gi\"".into()
+            }
+            (_, e) if e.starts_with("a table") => {
+                "write a table of fields; see docs/step-file.md".into()
+            }
+            (_, e) => format!("write {e}"),
+        }
+    }
+
+    pub(crate) fn string(&mut self, node: &Node) -> Option<Spanned<String>> {
+        match &node.kind {
+            NodeKind::Str(s) => Some(Spanned::new(s.clone(), node.span)),
+            _ => {
+                self.wrong_type(node, "a string");
+                None
+            }
+        }
+    }
+
+    pub(crate) fn int(&mut self, node: &Node) -> Option<Spanned<i64>> {
+        match node.kind {
+            NodeKind::Int(n) => Some(Spanned::new(n, node.span)),
+            _ => {
+                self.wrong_type(node, "an integer");
+                None
+            }
+        }
+    }
+
+    pub(crate) fn bool(&mut self, node: &Node) -> Option<Spanned<bool>> {
+        match node.kind {
+            NodeKind::Bool(b) => Some(Spanned::new(b, node.span)),
+            _ => {
+                self.wrong_type(node, "a boolean");
+                None
+            }
+        }
+    }
+
+    /// A resource quantity: a string, or a number taken as its decimal text.
+    pub(crate) fn quantity(&mut self, node: &Node) -> Option<Spanned<String>> {
+        let text = match &node.kind {
+            NodeKind::Str(s) => s.clone(),
+            NodeKind::Int(n) => n.to_string(),
+            NodeKind::Float(f) if f.is_finite() => f.to_string(),
+            _ => {
+                self.wrong_type(node, "a quantity (a string like \"100m\" or \"128Mi\")");
+                return None;
+            }
+        };
+        Some(Spanned::new(text, node.span))
+    }
+
+    /// A port by number or by name.
+    pub(crate) fn int_or_string(&mut self, node: &Node) -> Option<Spanned<Result<i64, String>>> {
+        match &node.kind {
+            NodeKind::Int(n) => Some(Spanned::new(Ok(*n), node.span)),
+            NodeKind::Str(s) => Some(Spanned::new(Err(s.clone()), node.span)),
+            _ => {
+                self.wrong_type(node, "a port number or a port name");
+                None
+            }
+        }
+    }
+
+    pub(crate) fn choice<T: Choice>(&mut self, node: &Node) -> Option<Spanned<T>> {
+        let word = self.string(node)?;
+        if let Some(value) = T::from_word(&word.value) {
+            return Some(Spanned::new(value, word.span));
+        }
+        let allowed = suggest::one_of(T::WORDS);
+        let mut diagnostic = Diagnostic::error(
+            Code::InvalidChoice,
+            format!("`{}` is not a valid {}", word.value, T::WHAT),
+        )
+        .label(word.span, format!("expected {allowed}"));
+        diagnostic = match suggest::closest(&word.value, T::WORDS) {
+            Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+            None => diagnostic.help(format!("use one of {allowed}")),
+        };
+        self.report(diagnostic);
+        None
+    }
+
+    /// A list of strings. `None` (after reporting) when it is not one or an item is not a string.
+    pub(crate) fn strings(&mut self, node: &Node) -> Option<Spanned<Vec<Spanned<String>>>> {
+        let NodeKind::Seq(items) = &node.kind else {
+            self.wrong_type(node, "a list of strings");
+            return None;
+        };
+        let mut ok = true;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match self.string(item) {
+                Some(s) => out.push(s),
+                None => ok = false,
+            }
+        }
+        ok.then(|| Spanned::new(out, node.span))
+    }
+
+    /// A table of string values (labels, annotations), in source order.
+    pub(crate) fn string_map(&mut self, node: &Node) -> Option<Vec<KeyValue>> {
+        let NodeKind::Map(entries) = &node.kind else {
+            self.wrong_type(node, "a table of strings");
+            return None;
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        for entry in entries {
+            if let Some(value) = self.string(&entry.value) {
+                out.push(KeyValue {
+                    key: Spanned::new(entry.key.clone(), entry.key_span),
+                    value,
+                });
+            }
+        }
+        Some(out)
+    }
+
+    /// Opens a table. `head` is where "missing field" points: the key holding the table, or the
+    /// table's first line when it is a list element.
+    pub(crate) fn table<'n>(
+        &mut self,
+        node: &'n Node,
+        path: String,
+        head: Span,
+    ) -> Option<Table<'n>> {
+        match &node.kind {
+            NodeKind::Map(entries) => Some(Table::new(entries, path, head)),
+            _ => {
+                self.wrong_type(node, "a table");
+                None
+            }
+        }
+    }
+
+    /// Reads every element of a list of tables; elements that fail are dropped (and reported).
+    /// The flag says whether every element was read.
+    pub(crate) fn table_list<T>(
+        &mut self,
+        node: &Node,
+        path: &str,
+        mut read: impl FnMut(&mut Self, Table<'_>) -> Option<T>,
+    ) -> (Vec<T>, bool) {
+        let NodeKind::Seq(items) = &node.kind else {
+            self.wrong_type(node, "a list of tables");
+            return (Vec::new(), false);
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let head = self.first_line(item.span);
+            if let Some(table) = self.table(item, format!("{path}[{i}]"), head)
+                && let Some(value) = read(self, table)
+            {
+                out.push(value);
+            }
+        }
+        let complete = out.len() == items.len();
+        (out, complete)
+    }
+}

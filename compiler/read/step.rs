@@ -1,0 +1,79 @@
+//! The top level of a step file: `[step]`, `[deployment]`, `[[volumes]]`, `[[containers]]`.
+
+use super::container;
+use super::reader::Reader;
+use super::table::Table;
+use super::volume;
+use crate::model::{Deployment, Spanned, Step};
+use crate::source::Span;
+use crate::syntax::{Node, NodeKind};
+
+pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
+    // An empty file is an empty table: report what it lacks.
+    let empty = Node::new(NodeKind::Map(Vec::new()), root.span);
+    let root = if root.kind == NodeKind::Null {
+        &empty
+    } else {
+        root
+    };
+    let mut top = r.table(root, String::new(), Span::new(r.file(), 0, 0))?;
+    let (id, namespace) = match top.optional_table(r, "step") {
+        Some(mut step) => {
+            let id = step.optional(r, "id", Reader::string);
+            let namespace = step.optional(r, "namespace", Reader::string);
+            step.finish(r);
+            (id, namespace)
+        }
+        None => (None, None),
+    };
+    let deployment = top
+        .required_table(r, "deployment")
+        .map(|t| read_deployment(r, t))
+        .unwrap_or_default();
+    let (volumes, volumes_complete) = top.table_list_complete(r, "volumes", volume::read);
+    let mut index = 0;
+    let (containers, containers_complete) = top.table_list_complete(r, "containers", |r, t| {
+        index += 1;
+        container::read(r, t, index - 1)
+    });
+    if top.entry("containers").is_none() {
+        top.missing(r, "containers");
+    }
+    top.finish(r);
+
+    let id = id.or_else(|| deployment.name.clone());
+    Some(Step {
+        id,
+        namespace,
+        deployment,
+        volumes,
+        containers,
+        volumes_complete,
+        containers_complete,
+    })
+}
+
+fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
+    let name = t.required(r, "name", Reader::string);
+    let replicas = t.optional(r, "replicas", Reader::int);
+    let progress_deadline = t.optional(r, "progress_deadline", Reader::int);
+    let labels = t
+        .optional(r, "labels", Reader::string_map)
+        .unwrap_or_default();
+    let annotations = t
+        .optional(r, "annotations", Reader::string_map)
+        .unwrap_or_default();
+    t.finish(r);
+    Deployment {
+        name,
+        replicas,
+        progress_deadline,
+        labels,
+        annotations,
+    }
+}
+
+/// Strings given as a list, for fields like `command`.
+pub(super) fn string_list(r: &mut Reader<'_>, node: &Node) -> Option<Vec<Spanned<String>>> {
+    r.strings(node).map(|list| list.value)
+}

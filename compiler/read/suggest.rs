@@ -1,0 +1,89 @@
+//! "Did you mean" for unknown keys and words.
+
+/// The candidate closest to `word`, if one is close enough to be a likely typo.
+///
+/// Kubernetes users often write the API's camelCase (`volumeMounts`) where step files use
+/// snake_case (`volume_mounts`), and enum words in the wrong case (`tcp`); both are matched
+/// before edit distance is tried.
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let snake = to_snake_case(word);
+    if let Some(hit) = candidates
+        .iter()
+        .find(|c| **c == snake || c.eq_ignore_ascii_case(word))
+    {
+        return Some(hit);
+    }
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn to_snake_case(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() + 4);
+    for (i, c) in word.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c == '-' {
+            out.push('_');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `a`, `a` or `b`, `a`, `b` or `c`: a choice of words for messages.
+pub(crate) fn one_of(words: &[&str]) -> String {
+    join(words, "or")
+}
+
+/// `a`, `a` and `b`, `a`, `b` and `c`: a list of words for messages.
+pub(crate) fn all_of(words: &[&str]) -> String {
+    join(words, "and")
+}
+
+fn join(words: &[&str], last_word: &str) -> String {
+    let quoted: Vec<String> = words
+        .iter()
+        .map(|w| {
+            if w.is_empty() {
+                "\"\"".to_owned()
+            } else {
+                format!("`{w}`")
+            }
+        })
+        .collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {last_word} {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_snake_case_case_and_typos() {
+        let keys = ["image", "volume_mounts", "readiness"];
+        assert_eq!(closest("volumeMounts", &keys), Some("volume_mounts"));
+        assert_eq!(closest("imgae", &keys), Some("image"));
+        assert_eq!(closest("readyness", &keys), Some("readiness"));
+        assert_eq!(closest("zzz", &keys), None);
+        assert_eq!(closest("tcp", &["TCP", "UDP"]), Some("TCP"));
+    }
+
+    #[test]
+    fn lists_words() {
+        assert_eq!(one_of(&["TCP", "UDP", "SCTP"]), "`TCP`, `UDP` or `SCTP`");
+        assert_eq!(one_of(&["", "Memory"]), "\"\" or `Memory`");
+    }
+}

@@ -1,0 +1,217 @@
+//! Reading the fields of one table.
+//!
+//! A [`Table`] remembers which keys the reader asked for; [`Table::finish`] reports every other
+//! key as unknown, with the closest known key as a suggestion. So the list of known fields is
+//! exactly the code that reads them and cannot drift from it.
+
+use super::reader::Reader;
+use super::suggest;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::{Entry, Node, NodeKind};
+
+pub(crate) struct Table<'n> {
+    entries: &'n [Entry],
+    path: String,
+    head: Span,
+    known: Vec<&'static str>,
+}
+
+impl<'n> Table<'n> {
+    pub(super) fn new(entries: &'n [Entry], path: String, head: Span) -> Self {
+        Table {
+            entries,
+            path,
+            head,
+            known: Vec::new(),
+        }
+    }
+
+    pub(crate) fn head(&self) -> Span {
+        self.head
+    }
+
+    fn child_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn describe(&self) -> String {
+        if self.path.is_empty() {
+            "the step file".to_owned()
+        } else {
+            format!("`{}`", self.path)
+        }
+    }
+
+    /// The entry for `key`, if present and not empty; marks `key` as known.
+    pub(crate) fn entry(&mut self, key: &'static str) -> Option<&'n Entry> {
+        if !self.known.contains(&key) {
+            self.known.push(key);
+        }
+        self.entries
+            .iter()
+            .find(|e| e.key == key)
+            .filter(|e| e.value.kind != NodeKind::Null)
+    }
+
+    pub(crate) fn optional<'r, T>(
+        &mut self,
+        r: &mut Reader<'r>,
+        key: &'static str,
+        read: impl FnOnce(&mut Reader<'r>, &'n Node) -> Option<T>,
+    ) -> Option<T> {
+        let entry = self.entry(key)?;
+        read(r, &entry.value)
+    }
+
+    pub(crate) fn required<'r, T>(
+        &mut self,
+        r: &mut Reader<'r>,
+        key: &'static str,
+        read: impl FnOnce(&mut Reader<'r>, &'n Node) -> Option<T>,
+    ) -> Option<T> {
+        match self.entry(key) {
+            Some(entry) => read(r, &entry.value),
+            None => {
+                self.missing(r, key);
+                None
+            }
+        }
+    }
+
+    pub(crate) fn missing(&self, r: &mut Reader<'_>, key: &str) {
+        // An empty value (`key:` in YAML) is reported where it is, not as absent.
+        if let Some(empty) = self.entries.iter().find(|e| e.key == key) {
+            r.report(
+                Diagnostic::error(Code::MissingField, format!("`{key}` is empty"))
+                    .label(empty.key_span, format!("`{key}` needs a value"))
+                    .help(format!("give `{key}` a value")),
+            );
+            return;
+        }
+        r.report(
+            Diagnostic::error(
+                Code::MissingField,
+                format!("missing field `{key}` in {}", self.describe()),
+            )
+            .label(self.head, format!("`{key}` is required here"))
+            .help(format!("add `{key}` to {}", self.describe())),
+        );
+    }
+
+    pub(crate) fn optional_table(
+        &mut self,
+        r: &mut Reader<'_>,
+        key: &'static str,
+    ) -> Option<Table<'n>> {
+        let entry = self.entry(key)?;
+        r.table(&entry.value, self.child_path(key), entry.key_span)
+    }
+
+    pub(crate) fn required_table(
+        &mut self,
+        r: &mut Reader<'_>,
+        key: &'static str,
+    ) -> Option<Table<'n>> {
+        let Some(entry) = self.entry(key) else {
+            self.missing(r, key);
+            return None;
+        };
+        r.table(&entry.value, self.child_path(key), entry.key_span)
+    }
+
+    /// A list of tables; an absent key is an empty list.
+    pub(crate) fn table_list<'r, T>(
+        &mut self,
+        r: &mut Reader<'r>,
+        key: &'static str,
+        read: impl FnMut(&mut Reader<'r>, Table<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        self.table_list_complete(r, key, read).0
+    }
+
+    /// A list of tables, and whether every element could be read.
+    pub(crate) fn table_list_complete<'r, T>(
+        &mut self,
+        r: &mut Reader<'r>,
+        key: &'static str,
+        read: impl FnMut(&mut Reader<'r>, Table<'_>) -> Option<T>,
+    ) -> (Vec<T>, bool) {
+        match self.entry(key) {
+            Some(entry) => r.table_list(&entry.value, &self.child_path(key), read),
+            None => (Vec::new(), true),
+        }
+    }
+
+    /// Which one of `keys` is given. Reports when none or several are (`what` names the
+    /// choice, e.g. "probe handler").
+    pub(crate) fn one_of(
+        &mut self,
+        r: &mut Reader<'_>,
+        keys: &[&'static str],
+        what: &str,
+    ) -> Option<&'static str> {
+        let given: Vec<(&'static str, &'n Entry)> = keys
+            .iter()
+            .filter_map(|&k| self.entry(k).map(|e| (k, e)))
+            .collect();
+        let choices = suggest::one_of(keys);
+        match given.as_slice() {
+            [(key, _)] => Some(key),
+            [] => {
+                r.report(
+                    Diagnostic::error(
+                        Code::ConflictingFields,
+                        format!("{} needs a {what}", self.describe()),
+                    )
+                    .label(self.head, format!("no {what} given"))
+                    .help(format!("add one of {choices}")),
+                );
+                None
+            }
+            [(first, first_entry), rest @ ..] => {
+                let mut diagnostic = Diagnostic::error(
+                    Code::ConflictingFields,
+                    format!("{} has more than one {what}", self.describe()),
+                )
+                .label(
+                    rest[0].1.key_span,
+                    format!("`{}` conflicts with `{first}`", rest[0].0),
+                )
+                .label(first_entry.key_span, format!("`{first}` given here"));
+                for (key, entry) in &rest[1..] {
+                    diagnostic = diagnostic.label(entry.key_span, format!("`{key}` given here"));
+                }
+                r.report(diagnostic.help(format!("keep exactly one of {choices}")));
+                None
+            }
+        }
+    }
+
+    /// Reports every key that was never asked for.
+    pub(crate) fn finish(self, r: &mut Reader<'_>) {
+        for entry in self.entries {
+            if self.known.contains(&entry.key.as_str()) {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::error(
+                Code::UnknownField,
+                format!("unknown field `{}` in {}", entry.key, self.describe()),
+            )
+            .label(entry.key_span, "unknown field");
+            diagnostic = match suggest::closest(&entry.key, &self.known) {
+                Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                None => diagnostic.help(format!(
+                    "the fields of {} are {}",
+                    self.describe(),
+                    suggest::all_of(&self.known)
+                )),
+            };
+            r.report(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root; tests run kstep from here so paths in output are stable.
+pub(crate) fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `kstep` binary, run from the repository root without colour.
+pub(crate) fn kstep() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kstep"));
+    command
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .arg("--color=never");
+    command
+}
+
+pub(crate) fn run(command: &mut Command) -> Output {
+    command.output().expect("kstep runs")
+}
+
+pub(crate) fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The Python with the validator packages: `KSTEP_PYTHON`, or `.venv` (made by scripts/test).
+/// Missing tools fail the test: CI must never skip validation silently.
+pub(crate) fn python() -> PathBuf {
+    if let Some(path) = std::env::var_os("KSTEP_PYTHON") {
+        return PathBuf::from(path);
+    }
+    let venv = root().join(".venv/bin/python");
+    assert!(
+        venv.exists(),
+        "the manifest validators are not installed: run `scripts/test` (it creates .venv with kubernetes-validate and PyYAML)"
+    );
+    venv
+}
+
+/// Every file below `dir`, as (path relative to `dir`, contents), sorted by path.
+pub(crate) fn read_tree(dir: &Path) -> Vec<(String, String)> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("readable dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let relative = path.strip_prefix(base).expect("inside base");
+                let contents = std::fs::read_to_string(&path).expect("utf-8 output");
+                out.push((relative.to_string_lossy().replace('\\', "/"), contents));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// A tree as one text: each file under a `--- path` header.
+pub(crate) fn render_tree(files: &[(String, String)]) -> String {
+    let mut text = String::new();
+    for (path, contents) in files {
+        text.push_str(&format!("--- {path}\n{contents}"));
+        if !contents.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// Fixture files (.toml, .yaml, .yml) below `fixtures/`, sorted.
+pub(crate) fn fixtures() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("fixtures dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("toml" | "yaml" | "yml")
+            ) {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root().join("fixtures"), &mut out);
+    out.sort();
+    out
+}
+
+pub(crate) fn is_error_fixture(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("err_"))
+}
