@@ -96,8 +96,8 @@ pub fn compile(options: &CompileOptions) -> Outcome {
         Err(e) => {
             outcome.status = Status::Failure;
             diags.push(Diagnostic::error(
-                Code::IoError,
-                format!("internal error while emitting: {e}"),
+                Code::InternalError,
+                format!("internal error while emitting manifests: {e}"),
             ));
         }
     }
@@ -176,7 +176,7 @@ fn duplicate_ids(steps: &[Step], diags: &mut Diagnostics) {
                 )
                 .label(id.span, "this step's id")
                 .label(first, "also the id of this step")
-                .help("give each step a unique `id` in its `[step]` table"),
+                .help("give each step a unique `id` in its `step` table"),
             );
         }
     }

@@ -67,8 +67,15 @@ fn main() -> ExitCode {
 
     let renderer = Renderer::new(style(cli.color));
     let mut stderr = std::io::stderr().lock();
-    for diagnostic in &outcome.diagnostics {
+    for diagnostic in outcome.diagnostics.iter().take(MAX_RENDERED) {
         let _ = write!(stderr, "{}", renderer.render(diagnostic, &outcome.sources));
+    }
+    let hidden = outcome.diagnostics.len().saturating_sub(MAX_RENDERED);
+    if hidden > 0 {
+        let _ = writeln!(
+            stderr,
+            "kstep: {hidden} more diagnostics not shown (the first {MAX_RENDERED} are above)"
+        );
     }
     let errors = outcome
         .diagnostics
@@ -94,8 +101,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    for id in &outcome.written {
-        let _ = writeln!(stderr, "kstep: wrote {}", output.join(id).display());
+    match outcome.written.as_slice() {
+        [] => {}
+        [id] => {
+            let _ = writeln!(stderr, "kstep: wrote {}", output.join(id).display());
+        }
+        ids => {
+            let _ = writeln!(
+                stderr,
+                "kstep: wrote {} steps to {}",
+                ids.len(),
+                output.display()
+            );
+        }
     }
     match outcome.status {
         Status::Success => ExitCode::SUCCESS,
@@ -103,6 +121,10 @@ fn main() -> ExitCode {
         Status::Failure => ExitCode::from(2),
     }
 }
+
+/// Diagnostics drawn per run. A real step file has a handful; a hostile one can have a
+/// hundred thousand, which would take seconds to draw and bury the first, useful ones.
+const MAX_RENDERED: usize = 200;
 
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {

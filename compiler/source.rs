@@ -22,7 +22,7 @@ pub struct Span {
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
         debug_assert!(start <= end, "span start {start} after end {end}");
-        // Files are capped well below 4 GiB before they are parsed (see `syntax::MAX_FILE_BYTES`).
+        // Files are capped well below 4 GiB before they are parsed (see `syntax::input::MAX_FILE_BYTES`).
         Span {
             file,
             start: start as u32,
@@ -100,9 +100,25 @@ impl SourceFile {
         Arc::clone(&self.text)
     }
 
+    /// Zero-based line of a byte offset.
+    pub fn line_index(&self, offset: u32) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Byte offset where a zero-based line starts (the text length past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .map_or(self.text.len(), |&s| s as usize)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
     /// One-based line and one-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line = self.line_index(offset);
         let start = self.line_starts[line] as usize;
         let end = (offset as usize).min(self.text.len());
         let column = self

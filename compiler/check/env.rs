@@ -24,7 +24,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
                     )
                     .label(env.name.span, "set again here")
                     .label(first, "first set here")
-                    .help("remove one; Kubernetes would silently keep only the last value"),
+                    .help("remove one; the API server keeps only the last value (with a warning that is easy to miss)"),
                 );
             }
             if let EnvSource::ConfigMap { key, .. } | EnvSource::Secret { key, .. } = &env.source {

@@ -61,6 +61,9 @@ syntax! {
         "letters, digits, '-', '_' and '.', e.g. `app.toml`";
     RELATIVE_PATH = InvalidPath, "relative path", local_descending_path, Relative,
         "a path relative to the volume, without '..'";
+    /// Paths of ConfigMap and Secret items inside their volume.
+    ITEM_PATH = InvalidPath, "item path", local_non_reserved_path, Relative,
+        "a non-empty relative path, without '..' and not starting with '..'";
     ABSOLUTE_PATH = InvalidPath, "absolute path", absolute_path, Absolute,
         "a path starting with '/', without '..'";
     HEADER_NAME = InvalidHeaderName, "HTTP header name", http_header_name, None,
@@ -277,6 +280,19 @@ pub(crate) fn local_descending_path(value: &str) -> Verdict {
     Ok(())
 }
 
+/// `validateLocalNonReservedPath`: a non-empty descending path not starting with `..`
+/// (kubelet keeps its own `..data` entries in these volumes).
+pub(crate) fn local_non_reserved_path(value: &str) -> Verdict {
+    if value.is_empty() {
+        return Err("must not be empty".into());
+    }
+    local_descending_path(value)?;
+    if value.starts_with("..") {
+        return Err("must not start with '..'".into());
+    }
+    Ok(())
+}
+
 /// A path on a Linux file system: absolute, without '..' elements.
 pub(crate) fn absolute_path(value: &str) -> Verdict {
     if !value.starts_with('/') {
@@ -345,6 +361,9 @@ mod tests {
         assert!(local_descending_path("/a").is_err());
         assert!(local_descending_path("a/../b").is_err());
         assert!(local_descending_path("a/..b").is_ok());
+        assert!(local_non_reserved_path("..data").is_err());
+        assert!(local_non_reserved_path("").is_err());
+        assert!(local_non_reserved_path("data/..x").is_ok());
         assert!(absolute_path("/data").is_ok());
         assert!(absolute_path("data").is_err());
         assert!(absolute_path("/data/../etc").is_err());

@@ -21,8 +21,12 @@ pub(super) fn check(cx: &mut Cx<'_>) {
                 .label(label.key.span, "reserved label key")
                 .help("remove it; kstep uses this label to select and clean up the step's objects")
                 .note(format!(
-                    "reserved keys: {} and every `kstep.dev/` key",
-                    RESERVED_KEYS.join(", ")
+                    "reserved keys: {} and every key starting with `kstep.dev/`",
+                    RESERVED_KEYS
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             );
         }

@@ -18,7 +18,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
                         format!("init {} has a {} probe", container.describe(), probe.kind.key()),
                     )
                     .label(probe.key_span, "init containers are not probed")
-                    .help("init containers run to completion before the app starts; remove the probe or drop `init = true`"),
+                    .help("init containers run to completion before the app starts; remove the probe, or remove `init` to make this an app container"),
                 );
             }
             timings(cx, probe);
@@ -29,12 +29,17 @@ pub(super) fn check(cx: &mut Cx<'_>) {
 
 fn timings(cx: &mut Cx<'_>, probe: &Probe) {
     let max = i64::from(i32::MAX);
+    // Liveness and startup probes have their own, stricter rule for the success threshold.
+    let threshold_is_one = probe.kind != ProbeKind::Readiness;
     for (key, value) in probe.timings() {
+        if key == "success_threshold" && threshold_is_one {
+            continue;
+        }
         let min = if key == "initial_delay" { 0 } else { 1 };
         cx.range(value, &format!("`{key}`"), min, max);
     }
     if let Some(threshold) = &probe.success_threshold
-        && probe.kind != ProbeKind::Readiness
+        && threshold_is_one
         && threshold.value != 1
     {
         cx.report(

@@ -10,9 +10,12 @@ use crate::model::VolumeSource;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let step = cx.step;
-    // Whether every mount was read: only then can a volume be called unused.
-    let mounts_known =
-        step.containers_complete && step.containers.iter().all(|c| c.mounts_complete);
+    // A volume is unused only when every mount was read and names a declared volume: a
+    // mount of a misspelt volume is most likely meant for one that would look unused.
+    let mounts = || step.containers.iter().flat_map(|c| &c.volume_mounts);
+    let mounts_known = step.containers_complete
+        && step.containers.iter().all(|c| c.mounts_complete)
+        && mounts().all(|m| step.volumes.iter().any(|v| v.name.value == m.volume.value));
     let mut seen = BTreeMap::new();
     for volume in &step.volumes {
         let name = &volume.name;
@@ -31,7 +34,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
             VolumeSource::ConfigMap { items, .. } | VolumeSource::Secret { items, .. } => {
                 for item in items {
                     cx.syntax(&item.key, "key", &k8s::CONFIG_KEY);
-                    cx.syntax(&item.path, "item path", &k8s::RELATIVE_PATH);
+                    cx.syntax(&item.path, "item path", &k8s::ITEM_PATH);
                 }
             }
             VolumeSource::HostPath { path, .. } => {
@@ -52,11 +55,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
             }
             _ => {}
         }
-        let mounted = step
-            .containers
-            .iter()
-            .flat_map(|c| &c.volume_mounts)
-            .any(|m| m.volume.value == name.value);
+        let mounted = mounts().any(|m| m.volume.value == name.value);
         if mounts_known && !mounted {
             cx.report(
                 Diagnostic::warning(

@@ -36,6 +36,7 @@ macro_rules! codes {
 codes! {
     // Reading files and command-line input.
     IoError => "io-error", "a file could not be read or written";
+    InternalError => "internal-error", "a bug in kstep: please report it";
     UnsupportedFileType => "unsupported-file-type", "a step file is neither TOML nor YAML";
     FileTooLarge => "file-too-large", "a step file is larger than kstep reads";
     InvalidUtf8 => "invalid-utf8", "a step file is not valid UTF-8";
@@ -58,7 +59,7 @@ codes! {
     // Kubernetes API rules.
     InvalidName => "invalid-name", "a name that Kubernetes does not accept";
     InvalidLabel => "invalid-label", "a label key or value that Kubernetes does not accept";
-    InvalidAnnotation => "invalid-annotation", "an annotation key or value that Kubernetes does not accept";
+    InvalidAnnotation => "invalid-annotation", "an annotation key that Kubernetes does not accept, or annotations over 256 KiB";
     ReservedLabel => "reserved-label", "a label key that kstep sets itself";
     InvalidPort => "invalid-port", "a port number outside 1-65535";
     InvalidPortName => "invalid-port-name", "a port name that is not a valid IANA service name";
@@ -82,7 +83,7 @@ codes! {
     UnknownPortName => "unknown-port-name", "a probe port name that the container does not declare";
     UnusedVolume => "unused-volume", "a declared volume that no container mounts";
     DuplicateStepId => "duplicate-step-id", "two step files with the same step id";
-    NoAppContainer => "no-app-container", "a step without an app container";
+    NoAppContainer => "no-app-container", "a step without any app container";
 }
 
 impl std::fmt::Display for Code {

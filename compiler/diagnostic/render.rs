@@ -2,11 +2,15 @@
 //!
 //! The model stays free of miette; this module adapts one [`Diagnostic`] at a time. miette
 //! can label only one file per report, so labels in other files become notes with their
-//! position, and notes follow the help text. miette counts columns in bytes; [`Source`]
-//! makes the `file:line:column` header count characters, as editors do.
+//! position, and notes follow the help text. Text from the step file is made printable
+//! first: control characters (a NUL, an escape sequence) must not reach a terminal or a CI
+//! log. [`Source`] serves miette the lines around a
+//! span from the file's line index (miette's own lookup scans the file from the start for
+//! every label, which is quadratic in large files), and counts columns in characters, as
+//! editors do.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -38,7 +42,10 @@ impl Renderer {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(width)
             .with_links(false)
-            .with_context_lines(1);
+            .with_context_lines(1)
+            // Names like `storefront-web` must not be split at their hyphens.
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace);
         Renderer { handler }
     }
 
@@ -54,21 +61,23 @@ impl Renderer {
     }
 }
 
-struct Adapter {
-    diagnostic: Diagnostic,
-    source: Option<Source>,
+struct Adapter<'a> {
+    diagnostic: &'a Diagnostic,
+    message: String,
+    source: Option<Source<'a>>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
 }
 
-impl Adapter {
-    fn new(diagnostic: &Diagnostic, sources: &SourceMap) -> Self {
+impl<'a> Adapter<'a> {
+    fn new(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Self {
         let primary_file = diagnostic.primary_span().map(|s| s.file);
         let mut labels = Vec::new();
         let mut elsewhere = Vec::new();
         for (i, label) in diagnostic.labels.iter().enumerate() {
             if Some(label.span.file) == primary_file {
-                let text = (!label.message.is_empty()).then(|| label.message.clone());
+                let text =
+                    (!label.message.is_empty()).then(|| printable(&label.message).into_owned());
                 let span = (label.span.start as usize, label.span.len());
                 labels.push(if i == 0 {
                     LabeledSpan::new_primary_with_span(text, span)
@@ -82,11 +91,25 @@ impl Adapter {
             }
         }
         let source = primary_file.map(|id| Source::new(sources.get(id)));
-        let mut help_lines: Vec<String> = diagnostic.help.iter().cloned().collect();
-        help_lines.extend(elsewhere.into_iter().map(|l| format!("note: {l}")));
-        help_lines.extend(diagnostic.notes.iter().map(|n| format!("note: {n}")));
+        let mut help_lines: Vec<String> = diagnostic
+            .help
+            .iter()
+            .map(|h| printable(h).into_owned())
+            .collect();
+        help_lines.extend(
+            elsewhere
+                .into_iter()
+                .map(|l| format!("note: {}", printable(&l))),
+        );
+        help_lines.extend(
+            diagnostic
+                .notes
+                .iter()
+                .map(|n| format!("note: {}", printable(n))),
+        );
         Adapter {
-            diagnostic: diagnostic.clone(),
+            message: printable(&diagnostic.message).into_owned(),
+            diagnostic,
             source,
             labels,
             help: (!help_lines.is_empty()).then(|| help_lines.join("\n")),
@@ -94,21 +117,43 @@ impl Adapter {
     }
 }
 
-impl fmt::Debug for Adapter {
+impl fmt::Debug for Adapter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.diagnostic, f)
     }
 }
 
-impl fmt::Display for Adapter {
+impl fmt::Display for Adapter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Adapter {}
+/// Text safe to print: control characters other than newline and tab written as `\u{..}`.
+fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if is_unprintable(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
 
-impl miette::Diagnostic for Adapter {
+fn is_unprintable(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+impl std::error::Error for Adapter<'_> {}
+
+impl miette::Diagnostic for Adapter<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(self.diagnostic.code))
     }
@@ -139,46 +184,79 @@ impl miette::Diagnostic for Adapter {
     }
 }
 
-/// A file's text for miette, named, with columns counted in characters.
-struct Source {
-    name: String,
-    text: Arc<str>,
+/// Labels at most this many lines apart are drawn in one snippet.
+const MERGE_GAP: usize = 4;
+
+/// A file for miette: its name, and the lines around a span, with character columns.
+struct Source<'a> {
+    file: &'a SourceFile,
+    /// The text with control characters replaced by '?' (same byte length), when it has any.
+    shown: Cow<'a, str>,
 }
 
-impl Source {
-    fn new(file: &SourceFile) -> Self {
-        Source {
-            name: file.name(),
-            text: file.shared_text(),
-        }
+impl<'a> Source<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        let text = file.text();
+        let shown = if text
+            .bytes()
+            .any(|b| b < b' ' && !matches!(b, b'\n' | b'\t' | b'\r') || b == 0x7f)
+        {
+            Cow::Owned(
+                text.chars()
+                    .map(|c| {
+                        if c.is_ascii_control() && !matches!(c, '\n' | '\t' | '\r') {
+                            '?'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect(),
+            )
+        } else {
+            Cow::Borrowed(text)
+        };
+        Source { file, shown }
     }
 }
 
-impl SourceCode for Source {
-    fn read_span<'a>(
-        &'a self,
+impl SourceCode for Source<'_> {
+    fn read_span<'b>(
+        &'b self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        // Without context lines, the contents start at the span: its column is the header's.
-        let column = if context_lines_before == 0 {
-            let start = inner.span().offset();
-            let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-            self.text[line_start..start].chars().count()
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let file = self.file;
+        let text = &*self.shown;
+        let start = span.offset();
+        let end = start + span.len();
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first_line = file.line_index(start as u32);
+        let last_line = file.line_index(end.saturating_sub(1).max(start) as u32);
+        let (from, line, column) = if context_lines_before == 0 {
+            let (_, column) = file.line_col(start as u32);
+            (start, first_line, column - 1)
         } else {
-            inner.column()
+            let line = first_line.saturating_sub(context_lines_before);
+            (file.line_start(line), line, 0)
+        };
+        let to = if context_lines_after == 0 && context_lines_before == 0 {
+            end
+        } else {
+            let after = (last_line + 1 + context_lines_after).min(file.line_count());
+            file.line_start(after)
         };
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
+            file.name(),
+            &text.as_bytes()[from..to],
+            (from, to - from).into(),
+            line,
             column,
-            inner.line_count(),
+            // miette only uses this to decide whether two labels share one snippet: labels
+            // up to MERGE_GAP lines apart do, farther ones get their own.
+            last_line + context_lines_after - line + MERGE_GAP,
         )))
     }
 }

@@ -18,9 +18,10 @@ pub(crate) fn write_atomically(out_dir: &Path, outputs: &[StepOutput]) -> io::Re
         .tempdir_in(out_dir)?;
     for (i, output) in outputs.iter().enumerate() {
         let root = staging.path().join(format!("new-{i}"));
+        fs::create_dir(&root)?;
         for file in &output.files {
             let path = root.join(&file.path);
-            if let Some(parent) = path.parent() {
+            if let Some(parent) = path.parent().filter(|p| !p.exists()) {
                 fs::create_dir_all(parent)?;
             }
             fs::write(&path, &file.contents)?;

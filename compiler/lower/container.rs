@@ -42,8 +42,14 @@ pub(super) fn lower(container: &Container) -> core::Container {
         liveness_probe: container.liveness.as_ref().map(probe::lower),
         readiness_probe: container.readiness.as_ref().map(probe::lower),
         startup_probe: container.startup.as_ref().map(probe::lower),
-        command: container.command.as_deref().map(strings),
-        args: container.args.as_deref().map(strings),
+        command: container
+            .command
+            .as_deref()
+            .and_then(|c| non_empty(strings(c))),
+        args: container
+            .args
+            .as_deref()
+            .and_then(|a| non_empty(strings(a))),
         ..core::Container::default()
     }
 }

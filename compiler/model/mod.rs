@@ -50,7 +50,7 @@ pub(crate) struct Step {
     /// False when a volume could not be read and was dropped: rules that would report a
     /// volume as *missing* stay quiet, since it may be the dropped one.
     pub(crate) volumes_complete: bool,
-    /// False when the `containers` list could not be read as a whole.
+    /// False when the `containers` list, or one of its elements, is not a table.
     pub(crate) containers_complete: bool,
 }
 

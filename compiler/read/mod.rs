@@ -8,6 +8,7 @@
 //! not hide a whole container from checking.
 
 mod container;
+mod embedded;
 mod probe;
 mod raw_volume;
 mod reader;

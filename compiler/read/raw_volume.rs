@@ -9,12 +9,13 @@
 use k8s_openapi::api::core::v1::Volume as KubeVolume;
 use serde_json::{Map, Value};
 
+use super::embedded;
 use super::reader::Reader;
 use super::suggest;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::RawVolume;
 use crate::source::Span;
-use crate::syntax::{self, Entry, Node, NodeKind};
+use crate::syntax::{Entry, Node, NodeKind};
 
 /// The volume sources of the Kubernetes API (v1.34), by field name.
 pub(crate) const SOURCES: &[&str] = &[
@@ -56,7 +57,7 @@ pub(super) fn read(r: &mut Reader<'_>, node: &Node) -> Option<Box<RawVolume>> {
     let embedded;
     let node = match &node.kind {
         NodeKind::Str(text) => {
-            embedded = parse_string(r, node, text)?;
+            embedded = embedded::parse(r, node, text)?;
             &embedded
         }
         NodeKind::Map(_) => node,
@@ -98,42 +99,6 @@ pub(super) fn read(r: &mut Reader<'_>, node: &Node) -> Option<Box<RawVolume>> {
         entry.key_span,
     );
     Some(Box::new(RawVolume { source: volume }))
-}
-
-/// YAML text in a string. When the text stands verbatim in the file (TOML literal strings,
-/// YAML strings without escapes) positions map exactly; otherwise everything points at the
-/// string as a whole.
-fn parse_string(r: &mut Reader<'_>, node: &Node, text: &str) -> Option<Node> {
-    let written = &r.text()[node.span.range()];
-    if let Some(at) = written.find(text).filter(|_| !text.is_empty()) {
-        let base = node.span.start as usize + at;
-        let file = r.file();
-        return syntax::parse_embedded_yaml(file, text, base, r.diagnostics());
-    }
-    let mut scratch = Diagnostics::default();
-    let parsed = syntax::parse_embedded_yaml(node.span.file, text, 0, &mut scratch);
-    for mut diagnostic in scratch.into_sorted() {
-        for label in &mut diagnostic.labels {
-            label.span = r.first_line(node.span);
-        }
-        r.report(diagnostic);
-    }
-    parsed.map(|mut tree| {
-        respan(&mut tree, r.first_line(node.span));
-        tree
-    })
-}
-
-fn respan(node: &mut Node, span: Span) {
-    node.span = span;
-    match &mut node.kind {
-        NodeKind::Seq(items) => items.iter_mut().for_each(|n| respan(n, span)),
-        NodeKind::Map(entries) => entries.iter_mut().for_each(|e| {
-            e.key_span = span;
-            respan(&mut e.value, span);
-        }),
-        _ => {}
-    }
 }
 
 fn single_source<'n>(r: &mut Reader<'_>, node: &'n Node) -> Option<&'n Entry> {

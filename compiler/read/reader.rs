@@ -34,11 +34,6 @@ impl<'a> Reader<'a> {
         self.diags.push(diagnostic);
     }
 
-    /// The diagnostics sink, for nested stages that report on their own.
-    pub(crate) fn diagnostics(&mut self) -> &mut Diagnostics {
-        self.diags
-    }
-
     /// The first line of a span, for labels on multi-line values.
     pub(crate) fn first_line(&self, span: Span) -> Span {
         let text = &self.text[span.range()];

@@ -4,6 +4,7 @@ use super::container;
 use super::reader::Reader;
 use super::table::Table;
 use super::volume;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Deployment, Spanned, Step};
 use crate::source::Span;
 use crate::syntax::{Node, NodeKind};
@@ -36,8 +37,16 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         index += 1;
         container::read(r, t, index - 1)
     });
-    if top.entry("containers").is_none() {
-        top.missing(r, "containers");
+    match top.entry("containers") {
+        None => top.missing(r, "containers"),
+        Some(entry) if matches!(&entry.value.kind, NodeKind::Seq(items) if items.is_empty()) => {
+            r.report(
+                Diagnostic::error(Code::NoAppContainer, "the step has no containers")
+                    .label(entry.value.span, "empty list")
+                    .help("add at least one app container with a `name` and an `image`"),
+            );
+        }
+        Some(_) => {}
     }
     top.finish(r);
 

@@ -1,11 +1,39 @@
 //! "Did you mean" for unknown keys and words.
 
+/// Kubernetes API field names whose step-file key is not just their snake_case form.
+const KUBERNETES_NAMES: &[(&str, &str)] = &[
+    ("progressDeadlineSeconds", "progress_deadline"),
+    ("initialDelaySeconds", "initial_delay"),
+    ("periodSeconds", "period"),
+    ("timeoutSeconds", "timeout"),
+    ("livenessProbe", "liveness"),
+    ("readinessProbe", "readiness"),
+    ("startupProbe", "startup"),
+    ("httpGet", "http"),
+    ("tcpSocket", "tcp"),
+    ("exec", "command"),
+    ("httpHeaders", "headers"),
+    ("containerPort", "port"),
+    ("mountPath", "path"),
+    ("claimName", "name"),
+    ("secretName", "name"),
+    ("configMapKeyRef", "config_map"),
+    ("secretKeyRef", "secret"),
+];
+
 /// The candidate closest to `word`, if one is close enough to be a likely typo.
 ///
-/// Kubernetes users often write the API's camelCase (`volumeMounts`) where step files use
-/// snake_case (`volume_mounts`), and enum words in the wrong case (`tcp`); both are matched
-/// before edit distance is tried.
+/// Kubernetes users often write the API's names (`volumeMounts`, `periodSeconds`) where step
+/// files use their own snake_case keys (`volume_mounts`, `period`), and enum words in the
+/// wrong case (`tcp`); those are matched before edit distance is tried.
 pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    if let Some(hit) = KUBERNETES_NAMES
+        .iter()
+        .filter(|(api, _)| *api == word)
+        .find_map(|(_, key)| candidates.iter().find(|c| *c == key))
+    {
+        return Some(hit);
+    }
     let snake = to_snake_case(word);
     if let Some(hit) = candidates
         .iter()
@@ -79,6 +107,11 @@ mod tests {
         assert_eq!(closest("readyness", &keys), Some("readiness"));
         assert_eq!(closest("zzz", &keys), None);
         assert_eq!(closest("tcp", &["TCP", "UDP"]), Some("TCP"));
+        assert_eq!(
+            closest("periodSeconds", &["period", "timeout"]),
+            Some("period")
+        );
+        assert_eq!(closest("claimName", &["name", "read_only"]), Some("name"));
     }
 
     #[test]

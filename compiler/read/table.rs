@@ -3,6 +3,11 @@
 //! A [`Table`] remembers which keys the reader asked for; [`Table::finish`] reports every other
 //! key as unknown, with the closest known key as a suggestion. So the list of known fields is
 //! exactly the code that reads them and cannot drift from it.
+//!
+//! Absences (a missing required key, none of a required choice) are held until `finish` too:
+//! when an unknown key is a misspelling of the missing one (`containerPort` for `port`), the
+//! unknown-field diagnostic says so and the absence is not reported a second time. Every table
+//! must be finished; debug builds check it.
 
 use super::reader::Reader;
 use super::suggest;
@@ -15,6 +20,24 @@ pub(crate) struct Table<'n> {
     path: String,
     head: Span,
     known: Vec<&'static str>,
+    absent: Vec<Absent>,
+    finished: bool,
+}
+
+/// A report that something is missing, unless a misspelt key explains it.
+struct Absent {
+    keys: Vec<&'static str>,
+    diagnostic: Diagnostic,
+}
+
+impl Drop for Table<'_> {
+    fn drop(&mut self) {
+        debug_assert!(
+            self.finished || std::thread::panicking(),
+            "table `{}` was read without `finish`: its unknown keys would go unreported",
+            self.path
+        );
+    }
 }
 
 impl<'n> Table<'n> {
@@ -24,6 +47,8 @@ impl<'n> Table<'n> {
             path,
             head,
             known: Vec::new(),
+            absent: Vec::new(),
+            finished: false,
         }
     }
 
@@ -83,8 +108,9 @@ impl<'n> Table<'n> {
         }
     }
 
-    pub(crate) fn missing(&self, r: &mut Reader<'_>, key: &str) {
-        // An empty value (`key:` in YAML) is reported where it is, not as absent.
+    /// Reports that `key` is required. An empty value (`key:` in YAML) is reported where it is;
+    /// an absent key waits for `finish`.
+    pub(crate) fn missing(&mut self, r: &mut Reader<'_>, key: &'static str) {
         if let Some(empty) = self.entries.iter().find(|e| e.key == key) {
             r.report(
                 Diagnostic::error(Code::MissingField, format!("`{key}` is empty"))
@@ -93,14 +119,16 @@ impl<'n> Table<'n> {
             );
             return;
         }
-        r.report(
-            Diagnostic::error(
-                Code::MissingField,
-                format!("missing field `{key}` in {}", self.describe()),
-            )
-            .label(self.head, format!("`{key}` is required here"))
-            .help(format!("add `{key}` to {}", self.describe())),
-        );
+        let diagnostic = Diagnostic::error(
+            Code::MissingField,
+            format!("missing field `{key}` in {}", self.describe()),
+        )
+        .label(self.head, format!("`{key}` is required here"))
+        .help(format!("add `{key}` to {}", self.describe()));
+        self.absent.push(Absent {
+            keys: vec![key],
+            diagnostic,
+        });
     }
 
     pub(crate) fn optional_table(
@@ -163,14 +191,16 @@ impl<'n> Table<'n> {
         match given.as_slice() {
             [(key, _)] => Some(key),
             [] => {
-                r.report(
-                    Diagnostic::error(
-                        Code::ConflictingFields,
-                        format!("{} needs a {what}", self.describe()),
-                    )
-                    .label(self.head, format!("no {what} given"))
-                    .help(format!("add one of {choices}")),
-                );
+                let diagnostic = Diagnostic::error(
+                    Code::ConflictingFields,
+                    format!("{} needs a {what}", self.describe()),
+                )
+                .label(self.head, format!("no {what} given"))
+                .help(format!("add one of {choices}"));
+                self.absent.push(Absent {
+                    keys: keys.to_vec(),
+                    diagnostic,
+                });
                 None
             }
             [(first, first_entry), rest @ ..] => {
@@ -192,8 +222,10 @@ impl<'n> Table<'n> {
         }
     }
 
-    /// Reports every key that was never asked for.
-    pub(crate) fn finish(self, r: &mut Reader<'_>) {
+    /// Reports every key that was never asked for, then the absences no misspelt key explains.
+    pub(crate) fn finish(mut self, r: &mut Reader<'_>) {
+        self.finished = true;
+        let mut suggested = Vec::new();
         for entry in self.entries {
             if self.known.contains(&entry.key.as_str()) {
                 continue;
@@ -204,7 +236,10 @@ impl<'n> Table<'n> {
             )
             .label(entry.key_span, "unknown field");
             diagnostic = match suggest::closest(&entry.key, &self.known) {
-                Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                Some(hit) => {
+                    suggested.push(hit);
+                    diagnostic.help(format!("did you mean `{hit}`?"))
+                }
                 None => diagnostic.help(format!(
                     "the fields of {} are {}",
                     self.describe(),
@@ -212,6 +247,11 @@ impl<'n> Table<'n> {
                 )),
             };
             r.report(diagnostic);
+        }
+        for absent in std::mem::take(&mut self.absent) {
+            if !absent.keys.iter().any(|k| suggested.contains(k)) {
+                r.report(absent.diagnostic);
+            }
         }
     }
 }

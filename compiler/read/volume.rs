@@ -33,37 +33,36 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<Volume> {
 }
 
 fn read_source(r: &mut Reader<'_>, key: &str, mut t: Table<'_>) -> Option<VolumeSource> {
+    // Read every field, finish (reporting unknown keys), and only then give up on a missing one.
     let source = match key {
         "config_map" | "secret" => {
             let name = t.required(r, "name", Reader::string);
             let items = t.table_list(r, "items", read_item);
-            let name = name?;
-            if key == "secret" {
-                VolumeSource::Secret { name, items }
-            } else {
-                VolumeSource::ConfigMap { name, items }
-            }
+            name.map(|name| {
+                if key == "secret" {
+                    VolumeSource::Secret { name, items }
+                } else {
+                    VolumeSource::ConfigMap { name, items }
+                }
+            })
         }
-        "empty_dir" => VolumeSource::EmptyDir {
+        "empty_dir" => Some(VolumeSource::EmptyDir {
             medium: t.optional(r, "medium", Reader::choice),
             size_limit: t.optional(r, "size_limit", Reader::quantity),
-        },
+        }),
         "host_path" => {
             let path = t.required(r, "path", Reader::string);
             let kind = t.optional(r, "type", Reader::choice);
-            VolumeSource::HostPath { path: path?, kind }
+            path.map(|path| VolumeSource::HostPath { path, kind })
         }
         _ => {
             let claim = t.required(r, "name", Reader::string);
             let read_only = t.optional(r, "read_only", Reader::bool);
-            VolumeSource::PersistentVolumeClaim {
-                claim: claim?,
-                read_only,
-            }
+            claim.map(|claim| VolumeSource::PersistentVolumeClaim { claim, read_only })
         }
     };
     t.finish(r);
-    Some(source)
+    source
 }
 
 fn read_item(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<KeyToPath> {

@@ -70,7 +70,7 @@ pub(crate) fn too_large(file: FileId, name: &str, size: u64) -> Diagnostic {
         ),
     )
     .label(Span::new(file, 0, 0), "file starts here")
-    .help("a step file describes one workload; move large data (ConfigMap contents) into files it references")
+    .help("a step file describes one workload and is a few kilobytes; check that this is the right file")
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ pub(crate) enum Format {
 
 impl Format {
     pub(crate) fn from_path(path: &Path) -> Option<Format> {
-        match path.extension()?.to_str()? {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "toml" => Some(Format::Toml),
             "yaml" | "yml" => Some(Format::Yaml),
             _ => None,
@@ -51,15 +51,10 @@ pub(crate) fn parse(
     }
 }
 
-/// Parses YAML text embedded in a step file (a raw volume source written as a string) whose
-/// first byte sits at `base` in the file.
-pub(crate) fn parse_embedded_yaml(
-    file: FileId,
-    text: &str,
-    base: usize,
-    diags: &mut Diagnostics,
-) -> Option<Node> {
-    yaml::parse_at(file, text, base, diags)
+/// Parses YAML text on its own (YAML embedded in a string value); spans are offsets into
+/// `text`, for the caller to map.
+pub(crate) fn parse_yaml(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
+    yaml::parse(file, text, diags)
 }
 
 fn nesting_too_deep(span: Span) -> Diagnostic {

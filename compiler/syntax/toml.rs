@@ -27,7 +27,8 @@ pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
         diags,
         too_deep_reported: false,
     };
-    Some(Node::new(convert.table(table.into_inner(), 0), span))
+    // The root table is the first level, as the root mapping is in YAML.
+    Some(Node::new(convert.table(table.into_inner(), 1), span))
 }
 
 fn syntax_error(file: FileId, text: &str, error: &toml::de::Error) -> Diagnostic {
@@ -40,9 +41,27 @@ fn syntax_error(file: FileId, text: &str, error: &toml::de::Error) -> Diagnostic
             .label(span, "this key is already defined above")
             .help("remove one of the two definitions");
     }
+    let help = unquoted_string(text, span.start as usize).unwrap_or_else(|| {
+        "fix the TOML syntax here; kstep checks the rest of the file once it parses".to_owned()
+    });
     Diagnostic::error(Code::SyntaxError, format!("invalid TOML: {message}"))
         .label(span, "here")
-        .help("fix the TOML syntax here; kstep checks the rest of the file once it parses")
+        .help(help)
+}
+
+/// When the error is in a value written without quotes (`image = nginx:1.27`, which TOML
+/// reads as a broken number), says how to quote it.
+fn unquoted_string(text: &str, offset: usize) -> Option<String> {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let (key, value) = text[line_start..line_end].split_once('=')?;
+    let value = value.split(" #").next()?.trim();
+    let looks_like_string = !value.is_empty()
+        && !value.starts_with(['"', '\'', '[', '{'])
+        && value.parse::<f64>().is_err()
+        && !matches!(value, "true" | "false" | "inf" | "nan")
+        && !value.contains(char::is_whitespace);
+    looks_like_string.then(|| format!("TOML strings need quotes: {} = \"{value}\"", key.trim()))
 }
 
 struct Convert<'d> {
@@ -109,5 +128,21 @@ impl Convert<'_> {
             self.diags.push(nesting_too_deep(span));
         }
         NodeKind::Invalid
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unquoted_string;
+
+    #[test]
+    fn suggests_quotes_for_bare_words() {
+        let text = "[deployment]\nimage = nginx:1.27   # a comment\n";
+        assert_eq!(
+            unquoted_string(text, 21).as_deref(),
+            Some("TOML strings need quotes: image = \"nginx:1.27\"")
+        );
+        assert_eq!(unquoted_string("a = 08\n", 4), None);
+        assert_eq!(unquoted_string("a = [1\n", 5), None);
     }
 }

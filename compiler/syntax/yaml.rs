@@ -19,19 +19,8 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 
 pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
-    parse_at(file, text, 0, diags)
-}
-
-/// Parses `text` that starts at byte `base` of `file` (YAML embedded in a string value).
-pub(super) fn parse_at(
-    file: FileId,
-    text: &str,
-    base: usize,
-    diags: &mut Diagnostics,
-) -> Option<Node> {
     let mut builder = Builder {
         file,
-        base,
         text,
         offsets: Offsets::new(text),
         diags,
@@ -39,6 +28,7 @@ pub(super) fn parse_at(
         skip: None,
         root: None,
         documents: 0,
+        second_document: None,
         too_deep_reported: false,
     };
     for event in Parser::new_from_str(text) {
@@ -55,7 +45,7 @@ pub(super) fn parse_at(
                 let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
                 builder.diags.push(
                     Diagnostic::error(Code::SyntaxError, format!("invalid YAML: {}", error.info()))
-                        .label(Span::new(file, base + at, base + end), "here")
+                        .label(Span::new(file, at, end), "here")
                         .help("fix the YAML syntax here; kstep checks the rest of the file once it parses"),
                 );
                 return None;
@@ -65,7 +55,7 @@ pub(super) fn parse_at(
     Some(
         builder
             .root
-            .unwrap_or_else(|| Node::new(NodeKind::Null, Span::new(file, base, base))),
+            .unwrap_or_else(|| Node::new(NodeKind::Null, Span::new(file, 0, 0))),
     )
 }
 
@@ -132,8 +122,6 @@ struct Skip {
 
 struct Builder<'a> {
     file: FileId,
-    /// Where `text` starts in the file.
-    base: usize,
     text: &'a str,
     offsets: Offsets,
     diags: &'a mut Diagnostics,
@@ -141,6 +129,8 @@ struct Builder<'a> {
     skip: Option<Skip>,
     root: Option<Node>,
     documents: usize,
+    /// Where a second document starts, until it turns out to have content.
+    second_document: Option<usize>,
     too_deep_reported: bool,
 }
 
@@ -148,7 +138,7 @@ type Flow = std::ops::ControlFlow<()>;
 
 impl Builder<'_> {
     fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.file, self.base + start, self.base + end)
+        Span::new(self.file, start, end)
     }
 
     fn expecting_key(&self) -> bool {
@@ -160,19 +150,33 @@ impl Builder<'_> {
             Event::DocumentStart(_) => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    self.diags.push(
-                        Diagnostic::error(
-                            Code::MultipleDocuments,
-                            "a step file holds one YAML document",
-                        )
-                        .label(
-                            self.span(start, end.max(start + 3).min(self.text.len())),
-                            "a second document starts here",
-                        )
-                        .help("put each step in its own file"),
-                    );
-                    return Flow::Break(());
+                    // Reported only if the document has content: a trailing `---` is harmless.
+                    self.second_document = Some(start);
                 }
+            }
+            Event::Scalar(ref value, style, ..)
+                if self.second_document.is_some()
+                    && value.is_empty()
+                    && style == ScalarStyle::Plain => {}
+            Event::Scalar(..)
+            | Event::Alias(_)
+            | Event::SequenceStart(..)
+            | Event::MappingStart(..)
+                if self.second_document.is_some() =>
+            {
+                let at = self.second_document.unwrap_or(start);
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::MultipleDocuments,
+                        "a step file holds one YAML document",
+                    )
+                    .label(
+                        self.span(at, (at + 3).min(self.text.len())),
+                        "a second document starts here",
+                    )
+                    .help("put each step in its own file"),
+                );
+                return Flow::Break(());
             }
             Event::Scalar(value, style, anchor, tag) => {
                 if self.skip.is_none() {
@@ -372,8 +376,7 @@ impl Builder<'_> {
     }
 
     fn deliver(&mut self, node: Node) {
-        // Frames keep positions relative to `text`; node spans are file offsets.
-        let end = node.span.end as usize - self.base;
+        let end = node.span.end as usize;
         match self.stack.last_mut() {
             None => {
                 self.root.get_or_insert(node);

@@ -1,0 +1,273 @@
+//! `kstep compile` as a user runs it: exit codes, where output goes, what happens to earlier
+//! output on failure, determinism, and errors about files and arguments.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use support::{kstep, read_tree, root, run, stderr};
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures/core").join(name)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, text).expect("write step file");
+    path
+}
+
+const STEP: &str =
+    "[deployment]\nname = \"web\"\n\n[[containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\n";
+
+#[test]
+fn writes_to_dist_by_default_and_reports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let step = write(dir.path(), "web.toml", STEP);
+    let output = run(kstep().current_dir(dir.path()).arg("compile").arg(&step));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "kstep: wrote dist/web\n");
+    assert!(output.stdout.is_empty());
+    let files: Vec<String> = read_tree(&dir.path().join("dist"))
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(files, ["web/manifests/20-deployment-web.yaml"]);
+}
+
+#[test]
+fn stdout_prints_one_stream_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(kstep()
+        .current_dir(dir.path())
+        .args(["compile", "--stdout"])
+        .arg(fixture("minimal.toml"))
+        .arg(fixture("web.yaml")));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        text.matches("---\n").count(),
+        2,
+        "one document per object:\n{text}"
+    );
+    assert!(text.starts_with("---\napiVersion: apps/v1\nkind: Deployment\n"));
+    assert!(text.contains("name: hello") && text.contains("name: web"));
+    assert!(
+        fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "--stdout wrote files"
+    );
+}
+
+#[test]
+fn json_format_writes_json_files() {
+    let out = tempfile::tempdir().unwrap();
+    let output = run(kstep()
+        .arg("compile")
+        .arg(fixture("web.toml"))
+        .arg("-o")
+        .arg(out.path())
+        .args(["--format", "json"]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let files = read_tree(out.path());
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        files[0].0,
+        "storefront-web/manifests/20-deployment-web.json"
+    );
+    let value: serde_json::Value = serde_json::from_str(&files[0].1).expect("valid JSON");
+    assert_eq!(value["spec"]["replicas"], 3);
+}
+
+#[test]
+fn same_input_gives_the_same_bytes() {
+    let first = run(kstep()
+        .args(["compile", "--stdout"])
+        .arg(fixture("web.toml"))
+        .arg(fixture("volumes.yaml")));
+    for _ in 0..3 {
+        let again = run(kstep()
+            .args(["compile", "--stdout"])
+            .arg(fixture("web.toml"))
+            .arg(fixture("volumes.yaml")));
+        assert_eq!(first.stdout, again.stdout);
+    }
+}
+
+#[test]
+fn errors_exit_1_and_leave_earlier_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dist");
+    let earlier = out.join("web/manifests/20-deployment-web.yaml");
+    fs::create_dir_all(earlier.parent().unwrap()).unwrap();
+    fs::write(&earlier, "earlier output\n").unwrap();
+    let broken = write(dir.path(), "web.toml", &STEP.replace("nginx:1.27", "Nginx"));
+    let output = run(kstep().arg("compile").arg(&broken).arg("-o").arg(&out));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("kstep::invalid-image"));
+    assert!(stderr(&output).ends_with("kstep: 1 error, 0 warnings; nothing was written\n"));
+    assert_eq!(fs::read_to_string(&earlier).unwrap(), "earlier output\n");
+    assert_eq!(read_tree(&out).len(), 1, "no staging directory left behind");
+}
+
+#[test]
+fn one_bad_file_among_several_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dist");
+    let good = write(dir.path(), "good.toml", STEP);
+    let bad = write(
+        dir.path(),
+        "bad.yaml",
+        "deployment:\n  name: bad\ncontainers: []\n",
+    );
+    let output = run(kstep()
+        .arg("compile")
+        .arg(&good)
+        .arg(&bad)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!out.exists());
+}
+
+#[test]
+fn success_replaces_the_step_directory_and_keeps_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dist");
+    fs::create_dir_all(out.join("web/manifests")).unwrap();
+    fs::write(out.join("web/manifests/99-stale.yaml"), "stale\n").unwrap();
+    fs::create_dir_all(out.join("other")).unwrap();
+    fs::write(out.join("other/keep.txt"), "keep\n").unwrap();
+    let step = write(dir.path(), "web.toml", STEP);
+    let output = run(kstep().arg("compile").arg(&step).arg("-o").arg(&out));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let files: Vec<String> = read_tree(&out).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        files,
+        ["other/keep.txt", "web/manifests/20-deployment-web.yaml"]
+    );
+}
+
+#[test]
+fn warnings_do_not_fail_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let step = write(
+        dir.path(),
+        "web.toml",
+        &format!("{STEP}\n[[volumes]]\nname = \"spare\"\nempty_dir = {{}}\n"),
+    );
+    let output = run(kstep()
+        .arg("compile")
+        .arg(&step)
+        .arg("-o")
+        .arg(dir.path().join("dist")));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains("kstep::unused-volume"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(dir.path().join("dist/web").exists());
+}
+
+#[test]
+fn two_steps_with_one_id_are_an_error_naming_both_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.toml", STEP);
+    let b = write(
+        dir.path(),
+        "b.yaml",
+        "deployment:\n  name: web\ncontainers:\n  - name: web\n    image: nginx\n",
+    );
+    let output = run(kstep()
+        .current_dir(dir.path())
+        .args(["compile", "a.toml", "b.yaml", "--stdout"]));
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("kstep::duplicate-step-id"), "{text}");
+    assert!(
+        text.contains("b.yaml:2:9") && text.contains("a.toml:2:8"),
+        "{text}"
+    );
+    let _ = (a, b);
+}
+
+#[test]
+fn file_and_usage_problems_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = write(dir.path(), "step.json", "{}");
+    let cases: Vec<(Vec<&std::ffi::OsStr>, &str)> = vec![
+        (vec!["compile".as_ref()], "required"),
+        (
+            vec!["compile".as_ref(), "missing.toml".as_ref()],
+            "kstep::io-error",
+        ),
+        (
+            vec!["compile".as_ref(), json.as_os_str()],
+            "kstep::unsupported-file-type",
+        ),
+        (
+            vec![
+                "compile".as_ref(),
+                "--stdout".as_ref(),
+                "-o".as_ref(),
+                "x".as_ref(),
+                "a.toml".as_ref(),
+            ],
+            "cannot be used with",
+        ),
+        (
+            vec![
+                "compile".as_ref(),
+                "--format".as_ref(),
+                "xml".as_ref(),
+                "a.toml".as_ref(),
+            ],
+            "invalid value",
+        ),
+        (vec!["deploy".as_ref()], "unrecognized subcommand"),
+    ];
+    for (args, expected) in cases {
+        let output = run(kstep().current_dir(dir.path()).args(&args));
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn an_unwritable_output_directory_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = write(dir.path(), "dist", "a file where the directory should be");
+    let step = write(dir.path(), "web.toml", STEP);
+    let output = run(kstep().arg("compile").arg(&step).arg("-o").arg(&blocker));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("kstep::io-error"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn help_and_version() {
+    let help = run(kstep().args(["compile", "--help"]));
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in ["--output", "--stdout", "--format"] {
+        assert!(text.contains(flag), "{text}");
+    }
+    let version = run(kstep().arg("--version"));
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("kstep {}", env!("CARGO_PKG_VERSION"))
+    );
+}

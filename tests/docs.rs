@@ -1,0 +1,173 @@
+//! The diagnostics docs stay true: every code has exactly one page and one row in the index,
+//! and every example on a page still produces the output shown under it.
+//!
+//! A checked example is one or more complete step files, each a code block whose info string
+//! names the file (```` ```toml file=web.toml ````), then a ```text block starting with
+//! `kstep::`: the files are written to a temporary directory, compiled together, and kstep's
+//! rendered diagnostics must be exactly the block. Other code blocks are illustrations and
+//! are not run. Every page whose problem can be reproduced from text has at least one checked
+//! example. Run with `KSTEP_UPDATE_DOCS=1` to rewrite the blocks from kstep's output.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use kstep::diagnostic::Code;
+use support::{kstep, root, run};
+
+/// Examples that cannot be reproduced from Markdown text: a NUL byte or invalid UTF-8 cannot
+/// be written in a code block, I/O errors need a missing file or a blocked directory, and an
+/// internal error is a bug with no known trigger.
+const NOT_REPRODUCIBLE: &[&str] = &[
+    "nul-byte",
+    "invalid-utf8",
+    "file-too-large",
+    "io-error",
+    "internal-error",
+];
+
+fn pages() -> BTreeSet<String> {
+    fs::read_dir(root().join("docs/diagnostics"))
+        .expect("docs/diagnostics exists")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name != "README.md")
+        .collect()
+}
+
+#[test]
+fn every_code_has_one_page_and_one_index_row() {
+    let expected: BTreeSet<String> = Code::ALL
+        .iter()
+        .map(|c| format!("{}.md", c.name()))
+        .collect();
+    let pages = pages();
+    let missing: Vec<_> = expected.difference(&pages).collect();
+    let extra: Vec<_> = pages.difference(&expected).collect();
+    assert!(missing.is_empty(), "codes without a page: {missing:?}");
+    assert!(extra.is_empty(), "pages without a code: {extra:?}");
+    let index = fs::read_to_string(root().join("docs/diagnostics/README.md")).unwrap();
+    for code in Code::ALL {
+        let row = format!("[`kstep::{}`]({}.md)", code.name(), code.name());
+        assert_eq!(
+            index.matches(&row).count(),
+            1,
+            "index row for {}",
+            code.name()
+        );
+        let page = fs::read_to_string(root().join(format!("docs/diagnostics/{}.md", code.name())))
+            .unwrap();
+        assert!(
+            page.starts_with(&format!("# `kstep::{}`\n", code.name())),
+            "{} page title",
+            code.name()
+        );
+    }
+}
+
+#[test]
+fn examples_show_real_output() {
+    let update = std::env::var_os("KSTEP_UPDATE_DOCS").is_some();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for page in pages() {
+        let path = root().join("docs/diagnostics").join(&page);
+        let text = fs::read_to_string(&path).unwrap();
+        let skip = NOT_REPRODUCIBLE
+            .iter()
+            .any(|code| page == format!("{code}.md"));
+        let mut updated = text.clone();
+        let examples = examples(&text);
+        if examples.is_empty() && !skip {
+            failures.push(format!(
+                "{page}: no checked example (a ```toml file=NAME block followed by a ```text block)"
+            ));
+        }
+        for example in examples {
+            let actual = render(&example);
+            checked += 1;
+            if actual != example.output {
+                if update {
+                    updated = updated.replacen(&example.output, &actual, 1);
+                } else {
+                    failures.push(format!(
+                        "{page}:\n--- shown\n{}\n--- kstep prints\n{actual}",
+                        example.output
+                    ));
+                }
+            }
+        }
+        if update && updated != text {
+            fs::write(&path, updated).unwrap();
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "stale examples (rerun with KSTEP_UPDATE_DOCS=1):\n{}",
+        failures.join("\n")
+    );
+    assert!(checked >= 40, "only {checked} examples were checked");
+}
+
+struct Example {
+    files: Vec<(String, String)>,
+    output: String,
+}
+
+/// The checked examples of a page, in order.
+fn examples(text: &str) -> Vec<Example> {
+    let mut out = Vec::new();
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.strip_prefix("```") else {
+            continue;
+        };
+        let mut block = String::new();
+        for inner in lines.by_ref() {
+            if inner == "```" {
+                break;
+            }
+            block.push_str(inner);
+            block.push('\n');
+        }
+        let mut words = info.split_whitespace();
+        let lang = words.next().unwrap_or_default();
+        let file = words.find_map(|w| w.strip_prefix("file="));
+        match (lang, file) {
+            ("toml" | "yaml", Some(name)) => files.push((name.to_owned(), block)),
+            ("text", _) if block.starts_with("kstep::") && !files.is_empty() => out.push(Example {
+                files: std::mem::take(&mut files),
+                output: block.trim_end().to_owned(),
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// kstep's rendered diagnostics for an example, without the closing summary line.
+fn render(example: &Example) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, contents) in &example.files {
+        fs::write(dir.path().join(name), contents).unwrap();
+    }
+    let names: Vec<&Path> = example.files.iter().map(|(n, _)| Path::new(n)).collect();
+    let output = run(kstep()
+        .current_dir(dir.path())
+        .args(["compile", "--stdout"])
+        .args(names));
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|l| !l.starts_with("kstep: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim_end()
+        .to_owned()
+}
