@@ -2,7 +2,9 @@
 //!
 //! Run with `cargo bench --bench compile`. It measures what users wait for: process start
 //! to exit of the release binary.
-//! - one typical step (fixtures/core/web.toml): median, p90 and fastest of 200 runs;
+//! - one typical step (fixtures/service/ingress.toml: a Deployment, a Service with two ports
+//!   and an Ingress with two hosts and TLS, plus the deploy script and kustomization): median,
+//!   p90 and fastest of 200 runs;
 //! - 1,000 distinct steps in one invocation writing their output directories: median of 5
 //!   runs into an empty directory and into one holding the previous output (which is replaced,
 //!   so the old directories are deleted too), on tmpfs (/dev/shm, where creating a file is
@@ -33,7 +35,7 @@ fn main() {
         .expect("scratch dir");
 
     // One typical step, output on tmpfs.
-    let typical = root.join("fixtures/core/web.toml");
+    let typical = root.join("fixtures/service/ingress.toml");
     let out = work.path().join("typical");
     let mut runs: Vec<Duration> = (0..200)
         .map(|_| {
@@ -56,9 +58,11 @@ fn main() {
         .map(|i| {
             let path = steps_dir.join(format!("step-{i:04}.toml"));
             let text = template
-                .replace("storefront-web", &format!("storefront-web-{i}"))
-                .replace("1.4.2", &format!("1.4.{i}"))
-                .replace("replicas = 3", &format!("replicas = {}", 1 + i % 7));
+                .replace(
+                    "name = \"storefront\"",
+                    &format!("name = \"storefront-{i}\""),
+                )
+                .replace("5.2.0", &format!("5.2.{i}"));
             std::fs::write(&path, text).unwrap();
             path
         })

@@ -22,6 +22,8 @@ pub mod driver;
 pub mod emit;
 pub(crate) mod lower;
 pub(crate) mod model;
+pub(crate) mod parallel;
+pub(crate) mod plan;
 pub(crate) mod read;
 pub mod source;
 pub(crate) mod syntax;

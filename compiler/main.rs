@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kstep::diagnostic::{Renderer, Severity, Style};
-use kstep::driver::{self, CompileOptions, Status};
+use kstep::driver::{self, CompileOptions, OutputMode, Status};
 use kstep::emit::Format;
 
 #[derive(Parser)]
@@ -33,36 +33,58 @@ enum Color {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check step files and write their manifests.
-    Compile {
-        /// Step files (.toml, .yaml or .yml).
-        #[arg(required = true, value_name = "STEP")]
-        steps: Vec<PathBuf>,
-        /// Output directory; each step is written to DIR/<step-id>/.
-        #[arg(short, long, value_name = "DIR", default_value = "dist")]
-        output: PathBuf,
-        /// Print all manifests to standard output instead of writing files.
-        #[arg(long, conflicts_with = "output")]
-        stdout: bool,
-        /// Manifest format.
-        #[arg(long, value_enum, default_value_t = Format::Yaml)]
-        format: Format,
-    },
+    /// Check step files and write their manifests and deploy scripts.
+    Compile(CompileArgs),
+}
+
+#[derive(clap::Args)]
+struct CompileArgs {
+    /// Step files (.toml, .yaml or .yml).
+    #[arg(required = true, value_name = "STEP")]
+    steps: Vec<PathBuf>,
+    /// Output directory; each step is written to DIR/<step-id>/.
+    #[arg(short, long, value_name = "DIR", default_value = "dist")]
+    output: PathBuf,
+    /// Print all manifests to standard output instead of writing files.
+    #[arg(long, conflicts_with_all = ["output", "check"])]
+    stdout: bool,
+    /// Compare with what DIR already holds: print the differences and exit 1 if there are
+    /// any. Writes nothing.
+    #[arg(long)]
+    check: bool,
+    /// Manifest format.
+    #[arg(long, value_enum, default_value_t = Format::Yaml)]
+    format: Format,
+    /// Deployment strategy, overriding the step's.
+    #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green"])]
+    strategy: Option<String>,
+    /// Name this deployment (a CI build number or commit); default: a hash of the output.
+    #[arg(long, value_name = "ID")]
+    deployment_id: Option<String>,
+    /// Show Secret values in --stdout output and --check differences (masked by default).
+    #[arg(long)]
+    show_secrets: bool,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Compile {
-        steps,
-        output,
-        stdout,
-        format,
-    } = cli.command;
+    let Command::Compile(args) = cli.command;
+    let output = args.output.clone();
+    let mode = if args.stdout {
+        OutputMode::Stdout
+    } else if args.check {
+        OutputMode::Check
+    } else {
+        OutputMode::Write
+    };
     let outcome = driver::compile(&CompileOptions {
-        inputs: steps,
-        out_dir: output.clone(),
-        stdout,
-        format,
+        inputs: args.steps,
+        out_dir: args.output,
+        output: mode,
+        format: args.format,
+        strategy: args.strategy,
+        deployment_id: args.deployment_id,
+        show_secrets: args.show_secrets,
     });
 
     let renderer = Renderer::new(style(cli.color));
@@ -117,7 +139,7 @@ fn main() -> ExitCode {
     }
     match outcome.status {
         Status::Success => ExitCode::SUCCESS,
-        Status::InputErrors => ExitCode::from(1),
+        Status::InputErrors | Status::OutOfDate => ExitCode::from(1),
         Status::Failure => ExitCode::from(2),
     }
 }

@@ -69,6 +69,8 @@ pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
     line_starts: Vec<u32>,
+    /// Byte ranges holding secret values, masked whenever source is shown.
+    redacted: Vec<std::ops::Range<usize>>,
 }
 
 impl SourceFile {
@@ -80,6 +82,7 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            redacted: Vec::new(),
         }
     }
 
@@ -98,6 +101,11 @@ impl SourceFile {
 
     pub fn shared_text(&self) -> Arc<str> {
         Arc::clone(&self.text)
+    }
+
+    /// Byte ranges that must not be shown (secret values).
+    pub fn redacted(&self) -> &[std::ops::Range<usize>] {
+        &self.redacted
     }
 
     /// Zero-based line of a byte offset.
@@ -144,6 +152,11 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// Masks a span whenever its file's source is shown.
+    pub fn redact(&mut self, span: Span) {
+        self.files[span.file.0 as usize].redacted.push(span.range());
     }
 }
 

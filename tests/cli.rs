@@ -33,7 +33,14 @@ fn writes_to_dist_by_default_and_reports_it() {
         .into_iter()
         .map(|(p, _)| p)
         .collect();
-    assert_eq!(files, ["web/manifests/20-deployment-web.yaml"]);
+    assert_eq!(
+        files,
+        [
+            "web/deploy.sh",
+            "web/kustomization.yaml",
+            "web/manifests/20-deployment-web.yaml"
+        ]
+    );
 }
 
 #[test]
@@ -70,12 +77,15 @@ fn json_format_writes_json_files() {
         .args(["--format", "json"]));
     assert!(output.status.success(), "{}", stderr(&output));
     let files = read_tree(out.path());
-    assert_eq!(files.len(), 1);
+    let manifest = files
+        .iter()
+        .find(|(path, _)| path.starts_with("storefront-web/manifests/"))
+        .expect("a manifest");
     assert_eq!(
-        files[0].0,
+        manifest.0,
         "storefront-web/manifests/20-deployment-web.json"
     );
-    let value: serde_json::Value = serde_json::from_str(&files[0].1).expect("valid JSON");
+    let value: serde_json::Value = serde_json::from_str(&manifest.1).expect("valid JSON");
     assert_eq!(value["spec"]["replicas"], 3);
 }
 
@@ -144,7 +154,12 @@ fn success_replaces_the_step_directory_and_keeps_others() {
     let files: Vec<String> = read_tree(&out).into_iter().map(|(p, _)| p).collect();
     assert_eq!(
         files,
-        ["other/keep.txt", "web/manifests/20-deployment-web.yaml"]
+        [
+            "other/keep.txt",
+            "web/deploy.sh",
+            "web/kustomization.yaml",
+            "web/manifests/20-deployment-web.yaml"
+        ]
     );
 }
 
@@ -269,5 +284,150 @@ fn help_and_version() {
     assert_eq!(
         String::from_utf8_lossy(&version.stdout).trim(),
         format!("kstep {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+const SECRET_STEP: &str = "[deployment]\nname = \"web\"\n\n[secrets.web]\ndata = { token = \"hunter2-secret\" }\n\n[[containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\nenv = [{ name = \"TOKEN\", secret = \"web\", key = \"token\" }]\n";
+
+#[test]
+fn check_reports_differences_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dist");
+    let step = write(dir.path(), "web.toml", SECRET_STEP);
+    let compile = |extra: &[&str]| {
+        run(kstep()
+            .current_dir(dir.path())
+            .arg("compile")
+            .arg(&step)
+            .arg("-o")
+            .arg(&out)
+            .args(extra))
+    };
+    assert!(compile(&[]).status.success());
+    let in_sync = compile(&["--check"]);
+    assert_eq!(in_sync.status.code(), Some(0), "{}", stderr(&in_sync));
+    assert!(in_sync.stdout.is_empty());
+
+    // Change the step: the Deployment and the Secret differ; an extra file is reported too.
+    fs::write(
+        &step,
+        SECRET_STEP
+            .replace("nginx:1.27", "nginx:1.28")
+            .replace("hunter2", "hunter3"),
+    )
+    .unwrap();
+    fs::write(out.join("web/manifests/99-stray.yaml"), "stray\n").unwrap();
+    let before = read_tree(&out);
+    let differs = compile(&["--check"]);
+    assert_eq!(differs.status.code(), Some(1));
+    let report = String::from_utf8(differs.stdout).unwrap();
+    assert!(
+        report.contains("-        image: \"nginx:1.27\"")
+            && report.contains("+        image: \"nginx:1.28\""),
+        "{report}"
+    );
+    assert!(
+        report.contains("differs: web/manifests/11-secret-web.yaml (a Secret: content not shown)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("extra: web/manifests/99-stray.yaml"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("hunter"),
+        "a secret value in --check output:\n{report}"
+    );
+    assert_eq!(read_tree(&out), before, "--check wrote files");
+
+    fs::remove_file(out.join("web/deploy.sh")).unwrap();
+    let missing = compile(&["--check"]);
+    assert!(String::from_utf8_lossy(&missing.stdout).contains("missing: web/deploy.sh"));
+}
+
+#[test]
+fn secrets_are_masked_on_stdout_unless_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let step = write(dir.path(), "web.toml", SECRET_STEP);
+    let masked = run(kstep().arg("compile").arg(&step).arg("--stdout"));
+    let text = String::from_utf8(masked.stdout).unwrap();
+    assert!(text.contains("token: \"<redacted>\""), "{text}");
+    assert!(
+        !text.contains("aHVudGVyMi1zZWNyZXQ="),
+        "the secret's base64 reached stdout"
+    );
+    let shown = run(kstep()
+        .arg("compile")
+        .arg(&step)
+        .args(["--stdout", "--show-secrets"]));
+    assert!(
+        String::from_utf8(shown.stdout)
+            .unwrap()
+            .contains("token: \"aHVudGVyMi1zZWNyZXQ=\"")
+    );
+}
+
+#[test]
+fn a_bad_deployment_id_is_reported_as_given_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let step = write(dir.path(), "web.toml", STEP);
+    for (id, strategy, expected) in [
+        (
+            "build 12",
+            "rolling-update",
+            "invalid deployment id `build 12` given with --deployment-id",
+        ),
+        (
+            "Build_12",
+            "blue-green",
+            "(blue/green adds it to object names)",
+        ),
+        ("", "recreate", "must not be empty"),
+    ] {
+        let output = run(kstep().arg("compile").arg(&step).arg("--stdout").args([
+            "--deployment-id",
+            id,
+            "--strategy",
+            strategy,
+        ]));
+        assert_eq!(output.status.code(), Some(1), "{id}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{id}: {}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains("kstep::invalid-deployment-id"));
+    }
+    let ok =
+        run(kstep()
+            .arg("compile")
+            .arg(&step)
+            .args(["--stdout", "--deployment-id", "Build_12"]));
+    assert!(
+        ok.status.success(),
+        "an upper-case id is a valid label value: {}",
+        stderr(&ok)
+    );
+}
+
+#[test]
+fn the_default_deployment_id_follows_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let id_of = |text: &str| {
+        let step = write(dir.path(), "web.toml", text);
+        let output = run(kstep().arg("compile").arg(&step).arg("--stdout"));
+        let stream = String::from_utf8(output.stdout).unwrap();
+        stream
+            .lines()
+            .find(|l| l.contains("kstep.dev/deployment-id"))
+            .unwrap()
+            .to_owned()
+    };
+    let first = id_of(STEP);
+    assert_eq!(first, id_of(STEP), "same input, same id");
+    assert_ne!(
+        first,
+        id_of(&STEP.replace("nginx:1.27", "nginx:1.28")),
+        "changed input, new id"
     );
 }

@@ -21,6 +21,7 @@ use support::{kstep, root, run};
 /// be written in a code block, I/O errors need a missing file or a blocked directory, and an
 /// internal error is a bug with no known trigger.
 const NOT_REPRODUCIBLE: &[&str] = &[
+    "invalid-deployment-id",
     "nul-byte",
     "invalid-utf8",
     "file-too-large",

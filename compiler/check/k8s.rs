@@ -26,6 +26,8 @@ pub(crate) enum Fix {
     Name,
     /// Like `Name`, keeping dots.
     Subdomain,
+    /// Lower case only (host names, where other characters carry meaning).
+    Lowercase,
     /// Drop leading '/'.
     Relative,
     /// Add a leading '/'.
@@ -68,6 +70,16 @@ syntax! {
         "a path starting with '/', without '..'";
     HEADER_NAME = InvalidHeaderName, "HTTP header name", http_header_name, None,
         "letters, digits and '-', e.g. `X-Probe`";
+    SERVICE_NAME = InvalidName, "RFC 1035 label", dns1035_label, Name,
+        "at most 63 lower case letters, digits and '-', starting with a letter and ending with a letter or digit";
+    /// Service port names (DNS labels, unlike container port names).
+    SERVICE_PORT_NAME = InvalidPortName, "DNS-1123 label", dns1123_label, Name,
+        "at most 63 lower case letters, digits and '-', starting and ending with a letter or digit";
+    /// `appProtocol` and `loadBalancerClass`: label-style names, optionally prefixed.
+    QUALIFIED_NAME = InvalidName, "label-style name", qualified_name, None,
+        "an IANA service name such as `http`, or a prefixed name such as `example.com/protocol`";
+    INGRESS_HOST = InvalidHost, "host name", ingress_host, Lowercase,
+        "a DNS name such as `shop.example.com`, or a wildcard such as `*.example.com`";
 }
 
 impl Syntax {
@@ -81,6 +93,7 @@ impl Syntax {
             Fix::None => return None,
             Fix::Name => fixed_name(value, false),
             Fix::Subdomain => fixed_name(value, true),
+            Fix::Lowercase => value.to_ascii_lowercase(),
             Fix::Relative => value.trim_start_matches('/').to_owned(),
             Fix::Absolute => format!("/{value}"),
         };
@@ -88,16 +101,21 @@ impl Syntax {
     }
 }
 
-/// Lower case, characters other than letters and digits (and '.' in subdomains) turned into
-/// single '-', trimmed to 63 characters.
+/// The name lower-cased, with '_', spaces (and '.' outside subdomains) turned into single
+/// '-', trimmed to 63 characters. Any other character means the name needs more than a
+/// mechanical fix: the name is returned as it is (and so not suggested).
 fn fixed_name(value: &str, keep_dots: bool) -> String {
     let mut fixed = String::with_capacity(value.len());
     for c in value.trim().chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_alphanumeric() || (keep_dots && c == '.') {
-            fixed.push(c);
-        } else if !fixed.ends_with('-') {
-            fixed.push('-');
+        match c.to_ascii_lowercase() {
+            c if c.is_ascii_alphanumeric() => fixed.push(c),
+            '.' if keep_dots => fixed.push('.'),
+            '-' | '_' | ' ' | '.' => {
+                if !fixed.ends_with('-') {
+                    fixed.push('-');
+                }
+            }
+            _ => return value.to_owned(),
         }
     }
     let mut fixed = fixed.trim_matches(['-', '.']).to_owned();
@@ -150,6 +168,33 @@ pub(crate) fn dns1123_subdomain(value: &str) -> Verdict {
         reasons.push(DNS_SUBDOMAIN_FORMAT.into());
     }
     verdict(reasons)
+}
+
+/// RFC 1035 label: Service names (they must start with a letter).
+pub(crate) fn dns1035_label(value: &str) -> Verdict {
+    let mut reasons: Vec<String> = too_long(value, 63).into_iter().collect();
+    if !dns_label_shape(value) || !value.as_bytes()[0].is_ascii_lowercase() {
+        reasons.push("must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character".into());
+    }
+    verdict(reasons)
+}
+
+/// An Ingress host: a DNS subdomain, optionally with a leading `*.` wildcard label, and not an
+/// IP address.
+pub(crate) fn ingress_host(value: &str) -> Verdict {
+    if value.parse::<std::net::IpAddr>().is_ok() {
+        return Err("must be a DNS name, not an IP address".into());
+    }
+    if value.contains(':') {
+        return Err("must not contain a port".into());
+    }
+    let name = value.strip_prefix("*.").unwrap_or(value);
+    if name.contains('*') {
+        return Err(
+            "may have a wildcard only as its whole first label, as in `*.example.com`".into(),
+        );
+    }
+    dns1123_subdomain(name)
 }
 
 /// `IsValidPortName`: an IANA service name, as container ports are named.
@@ -316,6 +361,13 @@ mod tests {
         assert!(dns1123_label(&"a".repeat(64)).is_err());
         assert!(dns1123_subdomain("web.config-1").is_ok());
         assert!(dns1123_subdomain("web..config").is_err());
+        assert!(dns1035_label("1web").is_err());
+        assert!(dns1035_label("web1").is_ok());
+        assert!(ingress_host("*.example.com").is_ok());
+        assert!(ingress_host("shop.example.com").is_ok());
+        assert!(ingress_host("a.*.example.com").is_err());
+        assert!(ingress_host("10.0.0.1").is_err());
+        assert!(ingress_host("shop.example.com:443").is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lower::labels::{RESERVED_KEYS, is_reserved};
+use crate::model::KeyValue;
 
 /// `TotalAnnotationSizeLimitB`: keys and values of one object's annotations together.
 const MAX_ANNOTATION_BYTES: usize = 256 * 1024;
@@ -32,13 +33,18 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         }
         cx.syntax(&label.value, "label value", &k8s::LABEL_VALUE);
     }
+    annotations(cx, &deployment.annotations);
+}
+
+/// Annotation keys, and the total size of one object's annotations.
+pub(super) fn annotations(cx: &mut Cx<'_>, annotations: &[KeyValue]) {
     let mut total = 0;
-    for annotation in &deployment.annotations {
+    for annotation in annotations {
         cx.syntax(&annotation.key, "annotation key", &k8s::ANNOTATION_KEY);
         total += annotation.key.value.len() + annotation.value.value.len();
     }
     if total > MAX_ANNOTATION_BYTES
-        && let Some(first) = deployment.annotations.first()
+        && let Some(first) = annotations.first()
     {
         cx.report(
             Diagnostic::error(

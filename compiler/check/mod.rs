@@ -6,19 +6,29 @@
 //! list they look in (`volumes_complete`, `ports_complete`, ...), so one mistake does not
 //! cascade into several.
 
+mod address;
 mod containers;
 mod deployment;
+mod endpoints;
 mod env;
 mod image;
+mod ingress;
 pub(crate) mod k8s;
 mod labels;
 mod mounts;
-mod names;
+pub(crate) mod names;
+mod owned;
+mod plan;
 mod ports;
 mod probes;
 pub(crate) mod quantity;
 mod resources;
+mod service;
+mod service_ports;
+mod strategy;
 mod volumes;
+
+pub(crate) use plan::plan;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{Spanned, Step};
@@ -37,6 +47,12 @@ pub(crate) fn check(step: &Step, diags: &mut Diagnostics) {
     probes::check(&mut cx);
     volumes::check(&mut cx);
     mounts::check(&mut cx);
+    service::check(&mut cx);
+    service_ports::check(&mut cx);
+    endpoints::check(&mut cx);
+    ingress::check(&mut cx);
+    strategy::check(&mut cx);
+    owned::check(&mut cx);
 }
 
 pub(crate) struct Cx<'a> {

@@ -55,7 +55,7 @@ const LABEL_SAFE_NAME: k8s::Syntax = k8s::Syntax {
 };
 
 /// A DNS-1123 subdomain that is also a valid label value.
-fn label_safe_name(value: &str) -> k8s::Verdict {
+pub(crate) fn label_safe_name(value: &str) -> k8s::Verdict {
     k8s::dns1123_subdomain(value)?;
     match value.len() {
         len @ 64.. => Err(format!(

@@ -84,6 +84,27 @@ codes! {
     UnusedVolume => "unused-volume", "a declared volume that no container mounts";
     DuplicateStepId => "duplicate-step-id", "two step files with the same step id";
     NoAppContainer => "no-app-container", "a step without any app container";
+    // Services and Ingresses.
+    ServiceTypeMismatch => "service-type-mismatch", "a Service field that its type does not allow";
+    NodePortRange => "node-port-range", "a node port outside the default range 30000-32767";
+    InvalidAddress => "invalid-address", "an IP address, CIDR range or endpoint address that Kubernetes does not accept";
+    IpFamilyMismatch => "ip-family-mismatch", "IP families that contradict the family policy or an address";
+    UnnamedPort => "unnamed-port", "a port without a name in a Service with several ports";
+    UnknownTargetPort => "unknown-target-port", "a Service target port name that no container declares with the same protocol";
+    UnexposedTargetPort => "unexposed-target-port", "a Service target port number that no container declares";
+    ReservedPort => "reserved-port", "a LoadBalancer port that Kubernetes reserves (10250, the kubelet's)";
+    MixedProtocols => "mixed-protocols", "a LoadBalancer Service whose ports use several protocols";
+    DeprecatedField => "deprecated-field", "a field the Kubernetes API deprecates";
+    InvalidHost => "invalid-host", "an Ingress host that is not a valid DNS name";
+    UnknownServicePort => "unknown-service-port", "an Ingress backend port the step's Service does not have";
+    TlsHostMismatch => "tls-host-mismatch", "an Ingress TLS host that no rule serves";
+    IngressWithoutService => "ingress-without-service", "an Ingress in a step that has no Service";
+    // Strategies and owned objects.
+    InvalidRollingUpdate => "invalid-rolling-update", "rolling update settings the API rejects";
+    InvalidDeploymentId => "invalid-deployment-id", "a deployment id that cannot be a label value or part of a name";
+    PodNameTooLong => "pod-name-too-long", "a blue/green Deployment name that makes pod names longer than 63 characters";
+    UnknownConfigKey => "unknown-config-key", "a key of an owned ConfigMap or Secret that it does not have";
+    InvalidSecret => "invalid-secret", "an owned Secret whose type and data do not fit together";
 }
 
 impl std::fmt::Display for Code {

@@ -98,9 +98,20 @@ impl Diagnostic {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    redactions: Vec<Span>,
 }
 
 impl Diagnostics {
+    /// Marks a span as secret: rendered source shows it masked.
+    pub fn redact(&mut self, span: Span) {
+        self.redactions.push(span);
+    }
+
+    /// The spans marked secret so far.
+    pub fn take_redactions(&mut self) -> Vec<Span> {
+        std::mem::take(&mut self.redactions)
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);
     }
@@ -127,6 +138,7 @@ impl Diagnostics {
 
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        self.redactions.extend(other.redactions);
     }
 
     /// Every diagnostic, sorted by file, position, severity and code, without duplicates.

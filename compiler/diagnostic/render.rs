@@ -197,21 +197,21 @@ struct Source<'a> {
 impl<'a> Source<'a> {
     fn new(file: &'a SourceFile) -> Self {
         let text = file.text();
-        let shown = if text
-            .bytes()
-            .any(|b| b < b' ' && !matches!(b, b'\n' | b'\t' | b'\r') || b == 0x7f)
-        {
-            Cow::Owned(
-                text.chars()
-                    .map(|c| {
-                        if c.is_ascii_control() && !matches!(c, '\n' | '\t' | '\r') {
-                            '?'
-                        } else {
-                            c
-                        }
-                    })
-                    .collect(),
-            )
+        let unprintable = |b: u8| b < b' ' && !matches!(b, b'\n' | b'\t' | b'\r') || b == 0x7f;
+        let shown = if text.bytes().any(unprintable) || !file.redacted().is_empty() {
+            // Same byte length everywhere, so spans still line up.
+            let mut bytes = text.as_bytes().to_vec();
+            for b in bytes.iter_mut().filter(|b| unprintable(**b)) {
+                *b = b'?';
+            }
+            for range in file.redacted() {
+                for b in &mut bytes[range.clone()] {
+                    if *b != b'\n' {
+                        *b = b'*';
+                    }
+                }
+            }
+            Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
         } else {
             Cow::Borrowed(text)
         };

@@ -2,14 +2,22 @@
 //!
 //! Each object becomes one file named `NN-<kind>-<name>.<ext>` under `manifests/`, where `NN`
 //! is the apply rank, so a plain sorted listing is the apply order. YAML and JSON come from the
-//! same JSON value, so the two formats always agree.
+//! same JSON value, so the two formats always agree. Beside the manifests: a
+//! `kustomization.yaml` listing them and the strategy's `deploy.sh`.
 
+mod compare;
+mod script;
 mod write;
 pub(crate) mod yaml;
 
-pub(crate) use write::write_atomically;
+pub(crate) use compare::compare;
+pub(crate) use write::Staging;
 
-use crate::lower::StepObjects;
+use std::path::Path;
+
+use crate::lower::{StepObjects, labels};
+use crate::model::{Step, Strategy};
+use crate::plan::Plan;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -26,10 +34,33 @@ impl Format {
     }
 }
 
+/// How a file is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FileMode {
+    Regular,
+    /// Owner-only (0600): Secret manifests.
+    Private,
+    /// Executable (0755): the deploy script.
+    Executable,
+}
+
 /// One file of a step's output, relative to the step's directory.
 pub(crate) struct OutputFile {
     pub(crate) path: String,
     pub(crate) contents: String,
+    pub(crate) mode: FileMode,
+    /// What kstep may print instead of the contents (a Secret with its values masked).
+    pub(crate) shown: Option<String>,
+}
+
+impl OutputFile {
+    /// The contents, or their masked form unless secrets may be shown.
+    pub(crate) fn printable(&self, show_secrets: bool) -> &str {
+        match &self.shown {
+            Some(shown) if !show_secrets => shown,
+            _ => &self.contents,
+        }
+    }
 }
 
 pub(crate) struct StepOutput {
@@ -37,44 +68,177 @@ pub(crate) struct StepOutput {
     pub(crate) files: Vec<OutputFile>,
 }
 
-pub(crate) fn render(step: &StepObjects, format: Format) -> serde_json::Result<StepOutput> {
-    let mut files = Vec::with_capacity(step.objects.len());
-    for object in &step.objects {
-        let value = object.to_json()?;
-        let contents = match format {
-            Format::Yaml => yaml::to_yaml(&value),
-            Format::Json => {
-                let mut text = serde_json::to_string_pretty(&value)?;
-                text.push('\n');
-                text
-            }
+/// Emitting fails only on a bug in kstep (an object that does not serialize, a broken script
+/// template).
+#[derive(Debug)]
+pub(crate) struct EmitError(pub(crate) String);
+
+/// The manifests of a step, its kustomization and its deploy script.
+pub(crate) fn render(
+    step: &Step,
+    plan: &Plan,
+    objects: &StepObjects,
+    source: &Path,
+    format: Format,
+) -> Result<StepOutput, EmitError> {
+    let mut files = Vec::with_capacity(objects.objects.len() + 2);
+    let mut phases: [Vec<String>; 3] = Default::default();
+    let mut network_kinds: Vec<&str> = Vec::new();
+    for object in &objects.objects {
+        let value = object.to_json().map_err(|e| EmitError(e.to_string()))?;
+        let path = format!(
+            "manifests/{:02}-{}-{}.{}",
+            object.apply_rank(),
+            object.kind().to_ascii_lowercase(),
+            object.name(),
+            format.extension()
+        );
+        let phase = match object.apply_rank() {
+            ..20 => 0,
+            20..30 => 1,
+            _ => 2,
         };
+        phases[phase].push(path.clone());
+        if phase == 2 && !network_kinds.contains(&object.kind()) {
+            network_kinds.push(object.kind());
+        }
+        let secret = object.kind() == "Secret";
         files.push(OutputFile {
-            path: format!(
-                "manifests/{:02}-{}-{}.{}",
-                object.apply_rank(),
-                object.kind().to_ascii_lowercase(),
-                object.name(),
-                format.extension()
-            ),
-            contents,
+            path,
+            contents: write(&value, format)?,
+            mode: if secret {
+                FileMode::Private
+            } else {
+                FileMode::Regular
+            },
+            shown: if secret {
+                Some(write(&masked(value), format)?)
+            } else {
+                None
+            },
         });
     }
+    files.push(OutputFile {
+        path: "kustomization.yaml".into(),
+        contents: kustomization(&files),
+        mode: FileMode::Regular,
+        shown: None,
+    });
+    let [config_files, workload_files, network_files] = phases;
+    let script = script::Script {
+        source: source.display().to_string(),
+        version: env!("CARGO_PKG_VERSION"),
+        step_id: step.id().to_owned(),
+        deployment_id: plan.deployment_id.clone(),
+        namespace: step
+            .namespace
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default(),
+        strategy_title: match plan.strategy {
+            Strategy::Recreate => "recreate",
+            Strategy::RollingUpdate => "rolling update",
+            Strategy::BlueGreen => "blue/green",
+        },
+        blue_green: plan.is_blue_green(),
+        deployment_name: plan.versioned(step.deployment.name()),
+        timeout: step
+            .deployment
+            .progress_deadline
+            .as_ref()
+            .map_or(crate::model::Deployment::DEFAULT_PROGRESS_DEADLINE, |d| {
+                d.value
+            })
+            .to_string(),
+        pod_selector: selector(&labels::selector(step, plan)),
+        step_selector: format!("{}={}", labels::STEP_LABEL, step.id()),
+        cleanup_kinds: script::CLEANUP_KINDS,
+        network_title: format!(
+            "Apply {}",
+            crate::read::all_of(&network_kinds).replace('`', "")
+        ),
+        cleanup_selector: format!(
+            "{step_label}={step},{id_label},{id_label}!={id}",
+            step_label = labels::STEP_LABEL,
+            step = step.id(),
+            id_label = labels::DEPLOYMENT_ID_LABEL,
+            id = plan.deployment_id
+        ),
+        config_files,
+        workload_files,
+        network_files,
+    };
+    files.push(OutputFile {
+        path: "deploy.sh".into(),
+        contents: script::render(&script).map_err(EmitError)?,
+        mode: FileMode::Executable,
+        shown: None,
+    });
     Ok(StepOutput {
-        step_id: step.step_id.clone(),
+        step_id: objects.step_id.clone(),
         files,
     })
 }
 
+fn write(value: &serde_json::Value, format: Format) -> Result<String, EmitError> {
+    Ok(match format {
+        Format::Yaml => yaml::to_yaml(value),
+        Format::Json => {
+            let mut text =
+                serde_json::to_string_pretty(value).map_err(|e| EmitError(e.to_string()))?;
+            text.push('\n');
+            text
+        }
+    })
+}
+
+/// A Secret with every data value replaced by a marker that is not valid base64, so a
+/// masked manifest cannot be applied by mistake.
+fn masked(mut secret: serde_json::Value) -> serde_json::Value {
+    if let Some(data) = secret.get_mut("data").and_then(|d| d.as_object_mut()) {
+        for value in data.values_mut() {
+            *value = serde_json::Value::String("<redacted>".into());
+        }
+    }
+    secret
+}
+
+/// `kustomization.yaml`: every manifest, in apply order, for `kubectl apply -k`.
+fn kustomization(files: &[OutputFile]) -> String {
+    let mut out = String::from(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n",
+    );
+    for file in files {
+        out.push_str("- ");
+        out.push_str(&yaml::to_yaml(&serde_json::Value::String(
+            file.path.clone(),
+        )));
+    }
+    out
+}
+
+/// `key=value,key=value`, for `--selector`.
+fn selector(labels: &std::collections::BTreeMap<String, String>) -> String {
+    labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Every manifest of every step as one stream: YAML documents separated by `---`, or JSON
-/// documents one after another.
-pub(crate) fn stream(outputs: &[StepOutput], format: Format) -> String {
+/// documents one after another. Secrets are masked unless `show_secrets`.
+pub(crate) fn stream(outputs: &[StepOutput], format: Format, show_secrets: bool) -> String {
     let mut out = String::new();
-    for file in outputs.iter().flat_map(|o| &o.files) {
+    for file in outputs
+        .iter()
+        .flat_map(|o| &o.files)
+        .filter(|f| f.path.starts_with("manifests/"))
+    {
         if format == Format::Yaml {
             out.push_str("---\n");
         }
-        out.push_str(&file.contents);
+        out.push_str(file.printable(show_secrets));
     }
     out
 }

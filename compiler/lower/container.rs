@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::{int32, non_empty, probe};
+use super::{Lowering, int32, non_empty, probe};
 use crate::model::{Choice, Container, EnvSource, ResourceList, Spanned};
 
-pub(super) fn lower(container: &Container) -> core::Container {
+pub(super) fn lower(cx: &Lowering<'_>, container: &Container) -> core::Container {
     core::Container {
         name: container.name().to_owned(),
         image: container.image.as_ref().map(|i| i.value.clone()),
@@ -25,7 +25,7 @@ pub(super) fn lower(container: &Container) -> core::Container {
                 .collect(),
         ),
         resources: resources(container),
-        env: non_empty(container.env.iter().map(env_var).collect()),
+        env: non_empty(container.env.iter().map(|e| env_var(cx, e)).collect()),
         volume_mounts: non_empty(
             container
                 .volume_mounts
@@ -77,7 +77,7 @@ fn resources(container: &Container) -> Option<core::ResourceRequirements> {
     })
 }
 
-fn env_var(env: &crate::model::EnvVar) -> core::EnvVar {
+fn env_var(cx: &Lowering<'_>, env: &crate::model::EnvVar) -> core::EnvVar {
     let (value, value_from) = match &env.source {
         EnvSource::Value(value) => (Some(value.value.clone()), None),
         EnvSource::ConfigMap {
@@ -88,7 +88,7 @@ fn env_var(env: &crate::model::EnvVar) -> core::EnvVar {
             None,
             Some(core::EnvVarSource {
                 config_map_key_ref: Some(core::ConfigMapKeySelector {
-                    name: name.value.clone(),
+                    name: cx.config_map_name(&name.value),
                     key: key.value.clone(),
                     optional: optional.as_ref().map(|o| o.value),
                 }),
@@ -103,7 +103,7 @@ fn env_var(env: &crate::model::EnvVar) -> core::EnvVar {
             None,
             Some(core::EnvVarSource {
                 secret_key_ref: Some(core::SecretKeySelector {
-                    name: name.value.clone(),
+                    name: cx.secret_name(&name.value),
                     key: key.value.clone(),
                     optional: optional.as_ref().map(|o| o.value),
                 }),

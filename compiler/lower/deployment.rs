@@ -1,31 +1,36 @@
-//! The Deployment and its pod template.
+//! The Deployment and its pod template, shaped by the strategy.
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
-use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
+use k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
+};
+use k8s_openapi::api::core::v1::{LocalObjectReference, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{container, int32, labels, non_empty, volume};
-use crate::model::{Deployment as DeploymentModel, Step};
+use super::{Lowering, container, int32, labels, non_empty, owned, volume};
+use crate::model::{Count, Deployment as DeploymentModel, Strategy};
 
-pub(super) fn lower(step: &Step) -> Deployment {
+pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
+    let (step, plan) = (cx.step, cx.plan);
     let model = &step.deployment;
-    let labels = labels::object_labels(step);
-    let annotations: BTreeMap<String, String> = model
-        .annotations
-        .iter()
-        .map(|a| (a.key.value.clone(), a.value.value.clone()))
-        .collect();
     let (init, app): (Vec<_>, Vec<_>) = step.containers.iter().partition(|c| c.init);
+    // Under blue/green the names change with every deployment id, but an id can be reused.
+    let mut pod_annotations = BTreeMap::new();
+    if let Some(hash) = owned::config_hash(step) {
+        pod_annotations.insert(labels::CONFIG_HASH_ANNOTATION.to_owned(), hash);
+    }
+    let pull_secrets: Vec<LocalObjectReference> = step
+        .secrets
+        .iter()
+        .filter(|s| s.is_pull_secret())
+        .map(|s| LocalObjectReference {
+            name: cx.secret_name(&s.name.value),
+        })
+        .collect();
     Deployment {
-        metadata: ObjectMeta {
-            name: Some(model.name().to_owned()),
-            namespace: step.namespace.as_ref().map(|n| n.value.clone()),
-            labels: Some(labels.clone()),
-            annotations: (!annotations.is_empty()).then_some(annotations),
-            ..ObjectMeta::default()
-        },
+        metadata: cx.metadata(plan.versioned(model.name()), &model.annotations),
         spec: Some(DeploymentSpec {
             replicas: Some(int32(
                 model
@@ -39,24 +44,56 @@ pub(super) fn lower(step: &Step) -> Deployment {
                     .as_ref()
                     .map_or(DeploymentModel::DEFAULT_PROGRESS_DEADLINE, |d| d.value),
             )),
+            strategy: strategy(cx),
             selector: LabelSelector {
-                match_labels: Some(labels::selector(step)),
+                match_labels: Some(labels::selector(step, plan)),
                 ..LabelSelector::default()
             },
             template: PodTemplateSpec {
                 metadata: Some(ObjectMeta {
-                    labels: Some(labels),
+                    labels: Some(labels::pod_labels(step, plan)),
+                    annotations: (!pod_annotations.is_empty()).then_some(pod_annotations),
                     ..ObjectMeta::default()
                 }),
                 spec: Some(PodSpec {
-                    init_containers: non_empty(init.into_iter().map(container::lower).collect()),
-                    containers: app.into_iter().map(container::lower).collect(),
-                    volumes: non_empty(step.volumes.iter().map(volume::lower).collect()),
+                    init_containers: non_empty(
+                        init.into_iter().map(|c| container::lower(cx, c)).collect(),
+                    ),
+                    containers: app.into_iter().map(|c| container::lower(cx, c)).collect(),
+                    volumes: non_empty(step.volumes.iter().map(|v| volume::lower(cx, v)).collect()),
+                    image_pull_secrets: non_empty(pull_secrets),
                     ..PodSpec::default()
                 }),
             },
             ..DeploymentSpec::default()
         }),
         status: None,
+    }
+}
+
+/// Recreate, or a rolling update with the step's settings. A blue/green Deployment is never
+/// updated in place, so it keeps the API's default.
+fn strategy(cx: &Lowering<'_>) -> Option<DeploymentStrategy> {
+    let count = |c: &Count| match c {
+        Count::Number(n) => IntOrString::Int(int32(*n)),
+        Count::Percent(p) => IntOrString::String(p.clone()),
+    };
+    match cx.plan.strategy {
+        Strategy::Recreate => Some(DeploymentStrategy {
+            type_: Some("Recreate".into()),
+            rolling_update: None,
+        }),
+        Strategy::RollingUpdate => {
+            Some(DeploymentStrategy {
+                type_: Some("RollingUpdate".into()),
+                rolling_update: cx.step.deployment.rolling.as_ref().map(|r| {
+                    RollingUpdateDeployment {
+                        max_surge: r.max_surge.as_ref().map(|c| count(&c.value)),
+                        max_unavailable: r.max_unavailable.as_ref().map(|c| count(&c.value)),
+                    }
+                }),
+            })
+        }
+        Strategy::BlueGreen => None,
     }
 }

@@ -1,20 +1,37 @@
-//! The labels kstep puts on every object, and the pod selector.
+//! The labels kstep puts on every object, on pods, and in selectors.
 //!
 //! Every object carries the step's own labels, the recommended `app.kubernetes.io/*` labels
-//! and `kstep.dev/step`. The selector uses only `kstep.dev/step`, which never changes for a
-//! step, because the API server rejects a changed Deployment selector.
+//! and the tracking labels `kstep.dev/step` and `kstep.dev/deployment-id`, by which the
+//! deploy script finds what to clean up. Selectors never change between deployments of a
+//! step (the API server rejects a changed Deployment selector): `kstep.dev/step`, and under
+//! blue/green the deployment id (each deployment is a new Deployment), otherwise
+//! `kstep.dev/track: in-place`.
 
 use std::collections::BTreeMap;
 
 use crate::model::Step;
+use crate::plan::Plan;
 
 pub(crate) const STEP_LABEL: &str = "kstep.dev/step";
+/// On the pods and in the selectors of recreate and rolling update, never under blue/green:
+/// so a Service of one kind never selects the other's pods while a step switches strategy.
+pub(crate) const TRACK_LABEL: &str = "kstep.dev/track";
+pub(crate) const IN_PLACE: &str = "in-place";
+pub(crate) const DEPLOYMENT_ID_LABEL: &str = "kstep.dev/deployment-id";
 pub(crate) const NAME_LABEL: &str = "app.kubernetes.io/name";
 pub(crate) const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
 pub(crate) const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+/// A hash of the owned ConfigMaps and Secrets, on the pod template: a change rolls the pods.
+pub(crate) const CONFIG_HASH_ANNOTATION: &str = "kstep.dev/config-hash";
 
 /// Label keys a step may not set: kstep relies on their values.
-pub(crate) const RESERVED_KEYS: &[&str] = &[STEP_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL];
+pub(crate) const RESERVED_KEYS: &[&str] = &[
+    STEP_LABEL,
+    TRACK_LABEL,
+    DEPLOYMENT_ID_LABEL,
+    INSTANCE_LABEL,
+    MANAGED_BY_LABEL,
+];
 
 /// Whether a label key is kstep's own (every `kstep.dev/` key is).
 pub(crate) fn is_reserved(key: &str) -> bool {
@@ -22,7 +39,15 @@ pub(crate) fn is_reserved(key: &str) -> bool {
 }
 
 /// Labels for every object of the step. The step's labels may override `app.kubernetes.io/name`.
-pub(crate) fn object_labels(step: &Step) -> BTreeMap<String, String> {
+pub(crate) fn object_labels(step: &Step, plan: &Plan) -> BTreeMap<String, String> {
+    let mut labels = pod_labels(step, plan);
+    labels.insert(DEPLOYMENT_ID_LABEL.into(), plan.deployment_id.clone());
+    labels
+}
+
+/// Labels of the step's pods. Under rolling update and recreate they leave out the
+/// deployment id: a new id alone (a new CI build) must not restart unchanged pods.
+pub(crate) fn pod_labels(step: &Step, plan: &Plan) -> BTreeMap<String, String> {
     let mut labels = BTreeMap::from([(NAME_LABEL.to_owned(), step.deployment.name().to_owned())]);
     for label in &step.deployment.labels {
         labels.insert(label.key.value.clone(), label.value.value.clone());
@@ -30,10 +55,19 @@ pub(crate) fn object_labels(step: &Step) -> BTreeMap<String, String> {
     labels.insert(INSTANCE_LABEL.into(), step.id().to_owned());
     labels.insert(MANAGED_BY_LABEL.into(), "kstep".into());
     labels.insert(STEP_LABEL.into(), step.id().to_owned());
+    labels.extend(selector(step, plan));
     labels
 }
 
-/// The Deployment's pod selector.
-pub(crate) fn selector(step: &Step) -> BTreeMap<String, String> {
-    BTreeMap::from([(STEP_LABEL.to_owned(), step.id().to_owned())])
+/// The selector of the Deployment and the Service: the step and, under blue/green, the
+/// deployment id; under recreate and rolling update the in-place track instead, which
+/// blue/green pods never carry.
+pub(crate) fn selector(step: &Step, plan: &Plan) -> BTreeMap<String, String> {
+    let mut selector = BTreeMap::from([(STEP_LABEL.to_owned(), step.id().to_owned())]);
+    if plan.is_blue_green() {
+        selector.insert(DEPLOYMENT_ID_LABEL.into(), plan.deployment_id.clone());
+    } else {
+        selector.insert(TRACK_LABEL.into(), IN_PLACE.into());
+    }
+    selector
 }

@@ -1,18 +1,29 @@
 //! Stage 4, lower: a checked step to typed Kubernetes objects (k8s-openapi).
 //!
 //! Lowering only runs on steps that passed every check, so it cannot fail: it applies
-//! defaults, adds kstep's labels and builds objects. Nothing here validates.
+//! defaults, adds kstep's labels and builds objects. Nothing here validates. An Ingress is
+//! only lowered with the Service it routes to (checking rejects one without).
 
 mod container;
 mod deployment;
+mod ingress;
 pub(crate) mod labels;
+mod owned;
 mod probe;
+mod service;
 mod volume;
 
-use k8s_openapi::Resource;
-use k8s_openapi::api::apps::v1::Deployment;
+use std::collections::BTreeMap;
 
-use crate::model::Step;
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::discovery::v1 as discovery;
+use k8s_openapi::api::networking::v1 as networking;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::{Metadata, Resource};
+
+use crate::model::{Choice, KeyValue, Spanned, Step};
+use crate::plan::Plan;
 
 /// The objects of one step, in apply order.
 pub(crate) struct StepObjects {
@@ -20,42 +31,82 @@ pub(crate) struct StepObjects {
     pub(crate) objects: Vec<Object>,
 }
 
-/// A Kubernetes object kstep emits.
-pub(crate) enum Object {
-    Deployment(Box<Deployment>),
+macro_rules! objects {
+    ($($variant:ident($ty:ty) = $rank:literal,)*) => {
+        /// A Kubernetes object kstep emits.
+        pub(crate) enum Object {
+            $($variant(Box<$ty>),)*
+        }
+
+        impl Object {
+            pub(crate) fn kind(&self) -> &'static str {
+                match self {
+                    $(Object::$variant(_) => <$ty as Resource>::KIND,)*
+                }
+            }
+
+            pub(crate) fn name(&self) -> &str {
+                match self {
+                    $(Object::$variant(o) => o.metadata().name.as_deref().unwrap_or_default(),)*
+                }
+            }
+
+            /// Position in apply order: objects others depend on come first.
+            pub(crate) fn apply_rank(&self) -> u8 {
+                match self {
+                    $(Object::$variant(_) => $rank,)*
+                }
+            }
+
+            /// The object as JSON (apiVersion and kind included).
+            pub(crate) fn to_json(&self) -> serde_json::Result<serde_json::Value> {
+                match self {
+                    $(Object::$variant(o) => serde_json::to_value(o),)*
+                }
+            }
+
+            /// The object as compact JSON, written straight to `writer` (for hashing).
+            pub(crate) fn write_json(&self, writer: impl std::io::Write) -> serde_json::Result<()> {
+                match self {
+                    $(Object::$variant(o) => serde_json::to_writer(writer, o),)*
+                }
+            }
+        }
+    };
 }
 
-impl Object {
-    pub(crate) fn kind(&self) -> &'static str {
-        match self {
-            Object::Deployment(_) => Deployment::KIND,
-        }
-    }
-
-    pub(crate) fn name(&self) -> &str {
-        let metadata = match self {
-            Object::Deployment(d) => &d.metadata,
-        };
-        metadata.name.as_deref().unwrap_or_default()
-    }
-
-    /// Position in apply order: objects others depend on come first.
-    pub(crate) fn apply_rank(&self) -> u8 {
-        match self {
-            Object::Deployment(_) => 20,
-        }
-    }
-
-    /// The object as JSON (apiVersion and kind included).
-    pub(crate) fn to_json(&self) -> serde_json::Result<serde_json::Value> {
-        match self {
-            Object::Deployment(d) => serde_json::to_value(d),
-        }
-    }
+objects! {
+    ConfigMap(core::ConfigMap) = 10,
+    Secret(core::Secret) = 11,
+    Deployment(apps::Deployment) = 20,
+    Service(core::Service) = 30,
+    EndpointSlice(discovery::EndpointSlice) = 31,
+    Ingress(networking::Ingress) = 40,
 }
 
-pub(crate) fn lower(step: &Step) -> StepObjects {
-    let mut objects = vec![Object::Deployment(Box::new(deployment::lower(step)))];
+pub(crate) fn lower(step: &Step, plan: &Plan) -> StepObjects {
+    let cx = Lowering { step, plan };
+    let mut objects = Vec::new();
+    for config_map in &step.config_maps {
+        objects.push(Object::ConfigMap(Box::new(owned::config_map(
+            &cx, config_map,
+        ))));
+    }
+    for secret in &step.secrets {
+        objects.push(Object::Secret(Box::new(owned::secret(&cx, secret))));
+    }
+    objects.push(Object::Deployment(Box::new(deployment::lower(&cx))));
+    if let Some(service) = &step.service {
+        objects.push(Object::Service(Box::new(service::lower(&cx, service))));
+        if let Some(slice) = service::endpoint_slice(&cx, service) {
+            objects.push(Object::EndpointSlice(Box::new(slice)));
+        }
+        if let Some(ingress) = &step.ingress {
+            objects.push(Object::Ingress(Box::new(ingress::lower(
+                &cx, service, ingress,
+            ))));
+        }
+    }
     objects.sort_by(|a, b| (a.apply_rank(), a.name()).cmp(&(b.apply_rank(), b.name())));
     StepObjects {
         step_id: step.id().to_owned(),
@@ -63,10 +114,56 @@ pub(crate) fn lower(step: &Step) -> StepObjects {
     }
 }
 
+/// What lowering one step needs: the step and its plan.
+struct Lowering<'a> {
+    step: &'a Step,
+    plan: &'a Plan,
+}
+
+impl Lowering<'_> {
+    /// Metadata of an object of the step: name, namespace, labels, annotations.
+    fn metadata(&self, name: String, annotations: &[KeyValue]) -> ObjectMeta {
+        let annotations: BTreeMap<String, String> = annotations
+            .iter()
+            .map(|a| (a.key.value.clone(), a.value.value.clone()))
+            .collect();
+        ObjectMeta {
+            name: Some(name),
+            namespace: self.step.namespace.as_ref().map(|n| n.value.clone()),
+            labels: Some(labels::object_labels(self.step, self.plan)),
+            annotations: (!annotations.is_empty()).then_some(annotations),
+            ..ObjectMeta::default()
+        }
+    }
+
+    /// The name to use for a ConfigMap the step refers to: versioned if the step owns it.
+    fn config_map_name(&self, name: &str) -> String {
+        if self.step.config_maps.iter().any(|c| c.name.value == name) {
+            self.plan.versioned(name)
+        } else {
+            name.to_owned()
+        }
+    }
+
+    /// The name to use for a Secret the step refers to: versioned if the step owns it.
+    fn secret_name(&self, name: &str) -> String {
+        if self.step.secrets.iter().any(|s| s.name.value == name) {
+            self.plan.versioned(name)
+        } else {
+            name.to_owned()
+        }
+    }
+}
+
 /// A checked integer as the API's `int32`. Checks keep values in range; clamping keeps this
 /// total without a panic path.
 fn int32(value: i64) -> i32 {
     value.clamp(i32::MIN.into(), i32::MAX.into()) as i32
+}
+
+/// The API word of an optional choice field.
+fn word<T: Choice>(value: &Option<Spanned<T>>) -> Option<String> {
+    value.as_ref().map(|v| v.value.as_str().to_owned())
 }
 
 /// `None` for an empty collection, so empty lists are left out of manifests.

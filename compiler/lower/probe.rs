@@ -5,8 +5,8 @@ use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::container::strings;
-use super::{int32, non_empty};
-use crate::model::{Choice, PortRef, Probe, ProbeHandler, Spanned};
+use super::{int32, non_empty, word};
+use crate::model::{PortRef, Probe, ProbeHandler, Spanned};
 
 pub(super) fn lower(probe: &Probe) -> core::Probe {
     let seconds = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| int32(v.value));
@@ -28,7 +28,7 @@ pub(super) fn lower(probe: &Probe) -> core::Probe {
             out.http_get = Some(core::HTTPGetAction {
                 host: http.host.as_ref().map(|h| h.value.clone()),
                 path: http.path.as_ref().map(|p| p.value.clone()),
-                scheme: http.scheme.as_ref().map(|s| s.value.as_str().to_owned()),
+                scheme: word(&http.scheme),
                 port: port(&http.port.value),
                 http_headers: non_empty(
                     http.headers

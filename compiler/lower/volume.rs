@@ -3,10 +3,10 @@
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::non_empty;
-use crate::model::{Choice, KeyToPath, Volume, VolumeSource};
+use super::{Lowering, non_empty, word};
+use crate::model::{KeyToPath, Volume, VolumeSource};
 
-pub(super) fn lower(volume: &Volume) -> core::Volume {
+pub(super) fn lower(cx: &Lowering<'_>, volume: &Volume) -> core::Volume {
     let name = volume.name.value.clone();
     let items = |items: &[KeyToPath]| {
         non_empty(
@@ -27,28 +27,28 @@ pub(super) fn lower(volume: &Volume) -> core::Volume {
     match &volume.source {
         VolumeSource::ConfigMap { name, items: list } => {
             out.config_map = Some(core::ConfigMapVolumeSource {
-                name: name.value.clone(),
+                name: cx.config_map_name(&name.value),
                 items: items(list),
                 ..core::ConfigMapVolumeSource::default()
             });
         }
         VolumeSource::Secret { name, items: list } => {
             out.secret = Some(core::SecretVolumeSource {
-                secret_name: Some(name.value.clone()),
+                secret_name: Some(cx.secret_name(&name.value)),
                 items: items(list),
                 ..core::SecretVolumeSource::default()
             });
         }
         VolumeSource::EmptyDir { medium, size_limit } => {
             out.empty_dir = Some(core::EmptyDirVolumeSource {
-                medium: medium.as_ref().map(|m| m.value.as_str().to_owned()),
+                medium: word(medium),
                 size_limit: size_limit.as_ref().map(|s| Quantity(s.value.clone())),
             });
         }
         VolumeSource::HostPath { path, kind } => {
             out.host_path = Some(core::HostPathVolumeSource {
                 path: path.value.clone(),
-                type_: kind.as_ref().map(|k| k.value.as_str().to_owned()),
+                type_: word(kind),
             });
         }
         VolumeSource::PersistentVolumeClaim { claim, read_only } => {
@@ -60,7 +60,33 @@ pub(super) fn lower(volume: &Volume) -> core::Volume {
         VolumeSource::Raw(raw) => {
             out = raw.source.clone();
             out.name = name;
+            rename_owned(cx, &mut out);
         }
     }
     out
+}
+
+/// Under blue/green the step's own ConfigMaps and Secrets are versioned; a raw volume source
+/// that names one (directly or in a projected volume) must follow.
+fn rename_owned(cx: &Lowering<'_>, volume: &mut core::Volume) {
+    if let Some(config_map) = &mut volume.config_map {
+        config_map.name = cx.config_map_name(&config_map.name);
+    }
+    if let Some(name) = volume.secret.as_mut().and_then(|s| s.secret_name.as_mut()) {
+        *name = cx.secret_name(name);
+    }
+    let sources = volume
+        .projected
+        .as_mut()
+        .and_then(|p| p.sources.as_mut())
+        .into_iter()
+        .flatten();
+    for source in sources {
+        if let Some(config_map) = &mut source.config_map {
+            config_map.name = cx.config_map_name(&config_map.name);
+        }
+        if let Some(secret) = &mut source.secret {
+            secret.name = cx.secret_name(&secret.name);
+        }
+    }
 }

@@ -18,6 +18,8 @@ macro_rules! choice {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($variant:ident => $word:literal,)* }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        // Variants mirror the API's words, shared prefixes included (`PreferClose`, ...).
+        #[allow(clippy::enum_variant_names)]
         pub(crate) enum $name {
             $($variant,)*
         }
@@ -79,5 +81,75 @@ choice!(
         Default => "",
         Memory => "Memory",
         HugePages => "HugePages",
+    }
+);
+
+choice!(
+    /// How a Service is exposed (seeds 002 and 004).
+    ServiceType, "Service type" {
+        ClusterIp => "ClusterIP",
+        NodePort => "NodePort",
+        LoadBalancer => "LoadBalancer",
+        ExternalName => "ExternalName",
+    }
+);
+
+choice!(
+    /// Whether a client keeps reaching the same pod.
+    SessionAffinity, "session affinity" {
+        None => "None",
+        ClientIp => "ClientIP",
+    }
+);
+
+choice!(
+    /// Which endpoints external or internal traffic may reach.
+    TrafficPolicy, "traffic policy" {
+        Cluster => "Cluster",
+        Local => "Local",
+    }
+);
+
+choice!(
+    /// A preference for nearby endpoints (Kubernetes 1.33+; the last two since 1.34).
+    TrafficDistribution, "traffic distribution" {
+        PreferClose => "PreferClose",
+        PreferSameZone => "PreferSameZone",
+        PreferSameNode => "PreferSameNode",
+    }
+);
+
+choice!(
+    /// An IP family of a Service.
+    IpFamily, "IP family" {
+        V4 => "IPv4",
+        V6 => "IPv6",
+    }
+);
+
+choice!(
+    /// How many IP families a Service gets.
+    IpFamilyPolicy, "IP family policy" {
+        SingleStack => "SingleStack",
+        PreferDualStack => "PreferDualStack",
+        RequireDualStack => "RequireDualStack",
+    }
+);
+
+choice!(
+    /// How an Ingress path matches request paths.
+    PathType, "path type" {
+        Prefix => "Prefix",
+        Exact => "Exact",
+        ImplementationSpecific => "ImplementationSpecific",
+    }
+);
+
+choice!(
+    /// How a new version replaces the old one (seed 000, "Deployment strategy").
+    Strategy, "strategy" {
+        Recreate => "recreate",
+        RollingUpdate => "rolling-update",
+        BlueGreen => "blue-green",
     }
 );

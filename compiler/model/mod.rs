@@ -6,14 +6,23 @@
 
 mod choice;
 mod container;
+mod ingress;
+mod owned;
 mod probe;
+mod service;
 mod volume;
 
-pub(crate) use choice::{Choice, HostPathType, Protocol, Scheme, StorageMedium};
+pub(crate) use choice::{
+    Choice, HostPathType, IpFamily, IpFamilyPolicy, PathType, Protocol, Scheme, ServiceType,
+    SessionAffinity, StorageMedium, Strategy, TrafficDistribution, TrafficPolicy,
+};
 pub(crate) use container::{
     Container, ContainerPort, EnvSource, EnvVar, ResourceList, Resources, VolumeMount,
 };
+pub(crate) use ingress::{Ingress, IngressPath, IngressRule, IngressTls};
+pub(crate) use owned::{ConfigMap, Registry, Secret, SecretEntry};
 pub(crate) use probe::{HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, TcpSocket};
+pub(crate) use service::{Endpoints, Service, ServicePort};
 pub(crate) use volume::{KeyToPath, RawVolume, Volume, VolumeSource};
 
 use crate::source::Span;
@@ -44,9 +53,15 @@ pub(crate) struct Step {
     /// `None` only when neither is readable (already reported).
     pub(crate) id: Option<Spanned<String>>,
     pub(crate) namespace: Option<Spanned<String>>,
+    /// The strategy the step asks for; the command line may override it.
+    pub(crate) strategy: Option<Spanned<Strategy>>,
     pub(crate) deployment: Deployment,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) containers: Vec<Container>,
+    pub(crate) service: Option<Service>,
+    pub(crate) ingress: Option<Ingress>,
+    pub(crate) config_maps: Vec<ConfigMap>,
+    pub(crate) secrets: Vec<Secret>,
     /// False when a volume could not be read and was dropped: rules that would report a
     /// volume as *missing* stay quiet, since it may be the dropped one.
     pub(crate) volumes_complete: bool,
@@ -72,6 +87,25 @@ pub(crate) struct Deployment {
     pub(crate) progress_deadline: Option<Spanned<i64>>,
     pub(crate) labels: Vec<KeyValue>,
     pub(crate) annotations: Vec<KeyValue>,
+    /// Rolling update settings (rolling-update strategy only).
+    pub(crate) rolling: Option<Rolling>,
+}
+
+/// How fast a rolling update replaces pods.
+#[derive(Clone, Debug)]
+pub(crate) struct Rolling {
+    pub(crate) key_span: Span,
+    /// Extra pods allowed during the update: a count or a percentage like "25%".
+    pub(crate) max_surge: Option<Spanned<Count>>,
+    /// Pods allowed to be unavailable during the update.
+    pub(crate) max_unavailable: Option<Spanned<Count>>,
+}
+
+/// A number of pods, or a percentage of the replicas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Count {
+    Number(i64),
+    Percent(String),
 }
 
 impl Deployment {

@@ -9,15 +9,18 @@
 
 mod container;
 mod embedded;
+mod ingress;
+mod owned;
 mod probe;
 mod raw_volume;
 mod reader;
+mod service;
 mod step;
 mod suggest;
 mod table;
 mod volume;
 
-pub(crate) use suggest::{closest, one_of};
+pub(crate) use suggest::{all_of, closest, one_of};
 
 use crate::diagnostic::Diagnostics;
 use crate::model::Step;

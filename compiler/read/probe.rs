@@ -2,10 +2,7 @@
 
 use super::reader::Reader;
 use super::table::Table;
-use crate::model::{
-    HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, Spanned, TcpSocket,
-};
-use crate::syntax::Node;
+use crate::model::{HttpGet, HttpHeader, Probe, ProbeHandler, ProbeKind, TcpSocket};
 
 pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>, kind: ProbeKind) -> Option<Probe> {
     let key_span = t.head();
@@ -39,7 +36,7 @@ fn read_http(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<ProbeHandler> {
     let host = t.optional(r, "host", Reader::string);
     let path = t.optional(r, "path", Reader::string);
     let scheme = t.optional(r, "scheme", Reader::choice);
-    let port = t.required(r, "port", port_ref);
+    let port = t.required(r, "port", Reader::port_ref);
     let headers = t.table_list(r, "headers", |r, mut h| {
         let name = h.required(r, "name", Reader::string);
         let value = h.required(r, "value", Reader::string);
@@ -61,18 +58,7 @@ fn read_http(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<ProbeHandler> {
 
 fn read_tcp(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<ProbeHandler> {
     let host = t.optional(r, "host", Reader::string);
-    let port = t.required(r, "port", port_ref);
+    let port = t.required(r, "port", Reader::port_ref);
     t.finish(r);
     Some(ProbeHandler::Tcp(TcpSocket { host, port: port? }))
-}
-
-fn port_ref(r: &mut Reader<'_>, node: &Node) -> Option<Spanned<PortRef>> {
-    let port = r.int_or_string(node)?;
-    Some(Spanned::new(
-        match port.value {
-            Ok(number) => PortRef::Number(number),
-            Err(name) => PortRef::Name(name),
-        },
-        port.span,
-    ))
 }

@@ -7,7 +7,7 @@
 use super::suggest;
 use super::table::Table;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::{Choice, KeyValue, Spanned};
+use crate::model::{Choice, Count, KeyValue, PortRef, Spanned};
 use crate::source::{FileId, Span};
 use crate::syntax::{Node, NodeKind};
 
@@ -32,6 +32,63 @@ impl<'a> Reader<'a> {
 
     pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
         self.diags.push(diagnostic);
+    }
+
+    /// A secret string: its span is masked wherever source is shown, and a wrong type is
+    /// reported without quoting the value.
+    pub(crate) fn secret(&mut self, node: &Node) -> Option<Spanned<String>> {
+        self.diags.redact(node.span);
+        match &node.kind {
+            NodeKind::Str(s) => Some(Spanned::new(s.clone(), node.span)),
+            NodeKind::Invalid => None,
+            other => {
+                let found = other.describe();
+                self.report(
+                    Diagnostic::error(Code::WrongType, format!("expected a string, found {found}"))
+                        .label(node.span, format!("this is {found}"))
+                        .help("quote the secret value to make it a string"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Every entry of a table whose keys are names (`[config_maps.<name>]`), read as a table.
+    pub(crate) fn named_tables<T>(
+        &mut self,
+        node: &Node,
+        path: &str,
+        mut read: impl FnMut(&mut Self, Spanned<String>, Table<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        let NodeKind::Map(entries) = &node.kind else {
+            self.wrong_type(node, "a table of named tables");
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let name = Spanned::new(entry.key.clone(), entry.key_span);
+            if let Some(table) = self.table(
+                &entry.value,
+                format!("{path}.{}", entry.key),
+                entry.key_span,
+            ) && let Some(value) = read(self, name, table)
+            {
+                out.push(value);
+            }
+        }
+        out
+    }
+
+    /// A count of pods: a number, or a percentage like "25%".
+    pub(crate) fn count(&mut self, node: &Node) -> Option<Spanned<Count>> {
+        match &node.kind {
+            NodeKind::Int(n) => Some(Spanned::new(Count::Number(*n), node.span)),
+            NodeKind::Str(s) => Some(Spanned::new(Count::Percent(s.clone()), node.span)),
+            _ => {
+                self.wrong_type(node, "a number of pods or a percentage");
+                None
+            }
+        }
     }
 
     /// The first line of a span, for labels on multi-line values.
@@ -90,12 +147,19 @@ impl<'a> Reader<'a> {
             (_, "a list of strings") => {
                 "write a list of strings, e.g. [\"/app/run\", \"--fast\"]".into()
             }
+            (_, "a list of IP families") => "write a list such as [\"IPv4\", \"IPv6\"]".into(),
             (NodeKind::Map(_), "a list of tables") => {
                 "wrap the table in a list: one table per item".into()
             }
             (_, "a list of tables") => "write a list with one table per item".into(),
             (_, "a table of strings") => {
                 "write a table of keys and string values, e.g. { team = \"shop\" }".into()
+            }
+            (_, "a number of pods or a percentage") => {
+                "write a whole number such as 1, or a percentage such as \"25%\"".into()
+            }
+            (_, "a table of named tables") => {
+                "write one table per name, e.g. `[config_maps.web-config]`".into()
             }
             (_, "a port number or a port name") => {
                 "write a port number such as 8080, or the name of a container port such as \"http\""
@@ -155,11 +219,11 @@ impl<'a> Reader<'a> {
         Some(Spanned::new(text, node.span))
     }
 
-    /// A port by number or by name.
-    pub(crate) fn int_or_string(&mut self, node: &Node) -> Option<Spanned<Result<i64, String>>> {
+    /// A port by number or by the name of a container or Service port.
+    pub(crate) fn port_ref(&mut self, node: &Node) -> Option<Spanned<PortRef>> {
         match &node.kind {
-            NodeKind::Int(n) => Some(Spanned::new(Ok(*n), node.span)),
-            NodeKind::Str(s) => Some(Spanned::new(Err(s.clone()), node.span)),
+            NodeKind::Int(n) => Some(Spanned::new(PortRef::Number(*n), node.span)),
+            NodeKind::Str(s) => Some(Spanned::new(PortRef::Name(s.clone()), node.span)),
             _ => {
                 self.wrong_type(node, "a port number or a port name");
                 None
@@ -188,15 +252,25 @@ impl<'a> Reader<'a> {
 
     /// A list of strings. `None` (after reporting) when it is not one or an item is not a string.
     pub(crate) fn strings(&mut self, node: &Node) -> Option<Spanned<Vec<Spanned<String>>>> {
+        self.list(node, "a list of strings", Self::string)
+    }
+
+    /// A list read item by item. `None` (after reporting) when it is not a list or an item fails.
+    pub(crate) fn list<T>(
+        &mut self,
+        node: &Node,
+        expected: &str,
+        mut read: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> Option<Spanned<Vec<T>>> {
         let NodeKind::Seq(items) = &node.kind else {
-            self.wrong_type(node, "a list of strings");
+            self.wrong_type(node, expected);
             return None;
         };
         let mut ok = true;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            match self.string(item) {
-                Some(s) => out.push(s),
+            match read(self, item) {
+                Some(value) => out.push(value),
                 None => ok = false,
             }
         }

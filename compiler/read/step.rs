@@ -1,11 +1,15 @@
-//! The top level of a step file: `[step]`, `[deployment]`, `[[volumes]]`, `[[containers]]`.
+//! The top level of a step file: `[step]`, `[deployment]`, `[[volumes]]`, `[[containers]]`,
+//! `[service]`, `[ingress]`, `[config_maps.<name>]`, `[secrets.<name>]`.
 
 use super::container;
+use super::ingress;
+use super::owned;
 use super::reader::Reader;
+use super::service;
 use super::table::Table;
 use super::volume;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Deployment, Spanned, Step};
+use crate::model::{Deployment, Rolling, Spanned, Step};
 use crate::source::Span;
 use crate::syntax::{Node, NodeKind};
 
@@ -18,14 +22,15 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         root
     };
     let mut top = r.table(root, String::new(), Span::new(r.file(), 0, 0))?;
-    let (id, namespace) = match top.optional_table(r, "step") {
+    let (id, namespace, strategy) = match top.optional_table(r, "step") {
         Some(mut step) => {
             let id = step.optional(r, "id", Reader::string);
             let namespace = step.optional(r, "namespace", Reader::string);
+            let strategy = step.optional(r, "strategy", Reader::choice);
             step.finish(r);
-            (id, namespace)
+            (id, namespace, strategy)
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     let deployment = top
         .required_table(r, "deployment")
@@ -48,17 +53,38 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         }
         Some(_) => {}
     }
+    let service = top
+        .optional_table(r, "service")
+        .map(|t| service::read(r, t));
+    let ingress = top
+        .optional_table(r, "ingress")
+        .map(|t| ingress::read(r, t));
+    let config_maps = top
+        .optional(r, "config_maps", |r, n| {
+            Some(r.named_tables(n, "config_maps", owned::config_map))
+        })
+        .unwrap_or_default();
+    let secrets = top
+        .optional(r, "secrets", |r, n| {
+            Some(r.named_tables(n, "secrets", owned::secret))
+        })
+        .unwrap_or_default();
     top.finish(r);
 
     let id = id.or_else(|| deployment.name.clone());
     Some(Step {
         id,
         namespace,
+        strategy,
         deployment,
         volumes,
         containers,
         volumes_complete,
         containers_complete,
+        service,
+        ingress,
+        config_maps,
+        secrets,
     })
 }
 
@@ -72,6 +98,17 @@ fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
     let annotations = t
         .optional(r, "annotations", Reader::string_map)
         .unwrap_or_default();
+    let rolling = t.optional_table(r, "rolling").map(|mut rolling| {
+        let key_span = rolling.head();
+        let max_surge = rolling.optional(r, "max_surge", Reader::count);
+        let max_unavailable = rolling.optional(r, "max_unavailable", Reader::count);
+        rolling.finish(r);
+        Rolling {
+            key_span,
+            max_surge,
+            max_unavailable,
+        }
+    });
     t.finish(r);
     Deployment {
         name,
@@ -79,6 +116,7 @@ fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
         progress_deadline,
         labels,
         annotations,
+        rolling,
     }
 }
 

@@ -19,6 +19,13 @@ const KUBERNETES_NAMES: &[(&str, &str)] = &[
     ("secretName", "name"),
     ("configMapKeyRef", "config_map"),
     ("secretKeyRef", "secret"),
+    ("secretName", "secret"),
+    ("externalIPs", "external_ips"),
+    ("ingressClassName", "class"),
+    ("pathType", "type"),
+    ("sessionAffinityConfig", "session_affinity_timeout"),
+    ("defaultBackend", "default_backend"),
+    ("progressDeadline", "progress_deadline"),
 ];
 
 /// The candidate closest to `word`, if one is close enough to be a likely typo.
@@ -50,11 +57,19 @@ pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
         .map(|(_, c)| c)
 }
 
+/// `loadBalancerIP` → `load_balancer_ip`: a capital starts a word after a lower-case letter
+/// or digit, or when it ends a run of capitals before a lower-case letter.
 fn to_snake_case(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(word.len() + 4);
-    for (i, c) in word.chars().enumerate() {
+    for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            if i > 0 {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1);
+            let starts_word = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+                || (prev.is_some_and(|p| p.is_ascii_uppercase())
+                    && next.is_some_and(|n| n.is_ascii_lowercase()));
+            if starts_word {
                 out.push('_');
             }
             out.push(c.to_ascii_lowercase());
@@ -112,6 +127,12 @@ mod tests {
             Some("period")
         );
         assert_eq!(closest("claimName", &["name", "read_only"]), Some("name"));
+        assert_eq!(
+            closest("loadBalancerIP", &["load_balancer_ip", "type"]),
+            Some("load_balancer_ip")
+        );
+        assert_eq!(closest("clusterIP", &["cluster_ip"]), Some("cluster_ip"));
+        assert_eq!(closest("secretName", &["hosts", "secret"]), Some("secret"));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub(crate) struct Table<'n> {
     known: Vec<&'static str>,
     absent: Vec<Absent>,
     finished: bool,
+    keys_are_data: bool,
 }
 
 /// A report that something is missing, unless a misspelt key explains it.
@@ -49,6 +50,7 @@ impl<'n> Table<'n> {
             known: Vec::new(),
             absent: Vec::new(),
             finished: false,
+            keys_are_data: false,
         }
     }
 
@@ -70,6 +72,13 @@ impl<'n> Table<'n> {
         } else {
             format!("`{}`", self.path)
         }
+    }
+
+    /// Every entry, for tables whose keys are data rather than field names (Secret data):
+    /// none of them is unknown.
+    pub(crate) fn data_entries(&mut self) -> &'n [Entry] {
+        self.keys_are_data = true;
+        self.entries
     }
 
     /// The entry for `key`, if present and not empty; marks `key` as known.
@@ -227,7 +236,7 @@ impl<'n> Table<'n> {
         self.finished = true;
         let mut suggested = Vec::new();
         for entry in self.entries {
-            if self.known.contains(&entry.key.as_str()) {
+            if self.keys_are_data || self.known.contains(&entry.key.as_str()) {
                 continue;
             }
             let mut diagnostic = Diagnostic::error(

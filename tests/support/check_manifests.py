@@ -2,7 +2,7 @@
 
 Usage: check_manifests.py KUBERNETES_VERSION YAML_DIR JSON_DIR
 
-Every *.yaml file below YAML_DIR must
+Every *.yaml file in a manifests/ directory below YAML_DIR must
   - be read by PyYAML (a YAML 1.1 reader, like kubectl's) to exactly the data of the
     *.json file at the same place below JSON_DIR, and
   - pass kubernetes-validate's strict schema validation for KUBERNETES_VERSION.
@@ -19,7 +19,7 @@ import yaml
 def main() -> int:
     version, yaml_dir, json_dir = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
     problems = []
-    files = sorted(yaml_dir.rglob("*.yaml"))
+    files = sorted(p for p in yaml_dir.rglob("*.yaml") if p.parent.name == "manifests")
     for path in files:
         relative = path.relative_to(yaml_dir)
         documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))

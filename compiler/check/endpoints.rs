@@ -1,0 +1,54 @@
+//! Endpoint addresses of a Service without a selector (seed 004): valid IPs of one family,
+//! none that the API refuses as an endpoint (loopback, link-local).
+
+use super::service::invalid_address;
+use super::{Cx, address};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Choice;
+
+pub(super) fn check(cx: &mut Cx<'_>) {
+    let Some(service) = &cx.step.service else {
+        return;
+    };
+    let Some(endpoints) = &service.endpoints else {
+        return;
+    };
+    if endpoints.addresses.is_empty() {
+        cx.report(
+            Diagnostic::error(Code::EmptyValue, "the Service's endpoints have no addresses")
+                .label(endpoints.key_span, "no addresses")
+                .help("list the backends' IP addresses, e.g. `addresses = [\"10.1.2.3\"]`, or remove `endpoints`"),
+        );
+    }
+    let mut first_family = None;
+    for text in &endpoints.addresses {
+        let parsed = match address::ip(&text.value) {
+            Ok(parsed) => parsed,
+            Err(reason) => {
+                invalid_address(cx, text, "endpoint address", &reason);
+                continue;
+            }
+        };
+        if let Some(problem) = address::endpoint_problem(&parsed) {
+            cx.report(
+                Diagnostic::error(Code::InvalidAddress, format!("`{}` cannot be a Service endpoint", text.value))
+                    .label(text.span, format!("a {problem} address"))
+                    .help("endpoints must be addresses other pods can reach; the API refuses loopback, link-local, link-local multicast and unspecified addresses"),
+            );
+        }
+        let family = address::family(&parsed);
+        match first_family {
+            None => first_family = Some((family, text.span)),
+            Some((first, span)) if first != family => cx.report(
+                Diagnostic::error(
+                    Code::IpFamilyMismatch,
+                    "endpoint addresses mix IPv4 and IPv6",
+                )
+                .label(text.span, family.as_str())
+                .label(span, first.as_str())
+                .help("an EndpointSlice holds one address family; use addresses of one family"),
+            ),
+            Some(_) => {}
+        }
+    }
+}

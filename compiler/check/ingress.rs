@@ -1,0 +1,232 @@
+//! The Ingress: names and hosts the API accepts, paths that start with '/', backends that are
+//! ports of the step's Service, and TLS hosts that some rule serves.
+
+use super::{Cx, k8s};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{
+    Choice, Ingress, IngressPath, PathType, PortRef, Service, ServiceType, Spanned,
+};
+use crate::read::{closest, one_of};
+
+pub(super) fn check(cx: &mut Cx<'_>) {
+    let Some(ingress) = &cx.step.ingress else {
+        return;
+    };
+    if let Some(name) = &ingress.name {
+        cx.syntax(name, "Ingress name", &k8s::OBJECT_NAME);
+    }
+    if let Some(class) = &ingress.class {
+        cx.syntax(class, "ingress class", &k8s::OBJECT_NAME);
+    }
+    super::labels::annotations(cx, &ingress.annotations);
+    if ingress.rules.is_empty() && ingress.default_backend.is_none() {
+        cx.report(
+            Diagnostic::error(
+                Code::MissingField,
+                "the Ingress has no rules and no default backend",
+            )
+            .label(ingress.key_span, "routes nothing")
+            .help("add `rules` with hosts and paths, or a `default_backend`"),
+        );
+    }
+    for rule in &ingress.rules {
+        if let Some(host) = &rule.host {
+            cx.syntax(host, "Ingress host", &k8s::INGRESS_HOST);
+        }
+        for path in &rule.paths {
+            ingress_path(cx, path);
+        }
+    }
+    tls(cx, ingress);
+    backends(cx, ingress);
+}
+
+/// The API's rules for Ingress paths: absolute, and for Prefix and Exact paths free of
+/// sequences that controllers would normalize away.
+fn ingress_path(cx: &mut Cx<'_>, path: &IngressPath) {
+    let text = &path.path.value;
+    let problem = if !text.starts_with('/') {
+        Some((
+            "does not start with '/'".to_owned(),
+            format!("write it as `/{text}`"),
+        ))
+    } else if path.kind() == PathType::ImplementationSpecific {
+        None
+    } else {
+        let contains = ["//", "/./", "/../", "%2f", "%2F"]
+            .iter()
+            .find(|s| text.contains(**s))
+            .map(|s| format!("contains `{s}`"));
+        let ends = || {
+            ["/..", "/."]
+                .iter()
+                .find(|s| text.ends_with(**s))
+                .map(|s| format!("ends with `{s}`"))
+        };
+        contains
+            .or_else(ends)
+            .map(|problem| (problem, "write the path in its normal form".to_owned()))
+    };
+    if let Some((problem, help)) = problem {
+        cx.report(
+            Diagnostic::error(
+                Code::InvalidPath,
+                format!("Ingress path `{text}` {problem}"),
+            )
+            .label(
+                path.path.span,
+                format!("not a valid {} path", path.kind().as_str()),
+            )
+            .help(help),
+        );
+    }
+}
+
+fn tls(cx: &mut Cx<'_>, ingress: &Ingress) {
+    let rule_hosts: Vec<&str> = ingress
+        .rules
+        .iter()
+        .filter_map(|r| r.host.as_ref().map(|h| h.as_str()))
+        .collect();
+    let catch_all = ingress.rules.iter().any(|r| r.host.is_none());
+    for entry in &ingress.tls {
+        if let Some(secret) = &entry.secret {
+            cx.syntax(secret, "TLS secret name", &k8s::OBJECT_NAME);
+        }
+        for host in &entry.hosts {
+            if !cx.syntax(host, "TLS host", &k8s::INGRESS_HOST) || catch_all {
+                continue;
+            }
+            if rule_hosts
+                .iter()
+                .any(|rule| covers(rule, &host.value) || covers(&host.value, rule))
+            {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::error(
+                Code::TlsHostMismatch,
+                format!("no Ingress rule serves TLS host `{}`", host.value),
+            )
+            .label(host.span, "certificate for this host");
+            diagnostic = match closest(&host.value, &rule_hosts) {
+                Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                None if rule_hosts.is_empty() => diagnostic.help("add a rule for this host"),
+                None => diagnostic.help(format!(
+                    "add a rule for it; the rules serve {}",
+                    one_of(&rule_hosts)
+                )),
+            };
+            cx.report(diagnostic);
+        }
+    }
+}
+
+/// Whether `pattern` matches `host`: the same name, or a wildcard one label above it. A TLS
+/// host is served when it matches a rule host, or (a wildcard certificate) matches one.
+fn covers(rule: &str, host: &str) -> bool {
+    if rule == host {
+        return true;
+    }
+    match (rule.strip_prefix("*."), host.split_once('.')) {
+        (Some(domain), Some((label, rest))) => label != "*" && rest == domain,
+        _ => false,
+    }
+}
+
+/// Every backend is a port of the step's Service.
+fn backends(cx: &mut Cx<'_>, ingress: &Ingress) {
+    let Some(service) = &cx.step.service else {
+        cx.report(
+            Diagnostic::error(
+                Code::IngressWithoutService,
+                "the Ingress has no Service to route to",
+            )
+            .label(ingress.key_span, "an Ingress routes to the step's Service")
+            .help("add a `service` with the ports the Ingress names"),
+        );
+        return;
+    };
+    if !service.ports_complete {
+        return;
+    }
+    let ports = ingress
+        .rules
+        .iter()
+        .flat_map(|r| &r.paths)
+        .map(|p| &p.port)
+        .chain(&ingress.default_backend);
+    for port in ports {
+        backend(cx, service, port);
+    }
+}
+
+fn backend(cx: &mut Cx<'_>, service: &Service, port: &Spanned<PortRef>) {
+    if service.kind() == ServiceType::ExternalName {
+        // Its ports are the external service's; only a number can name one.
+        if let PortRef::Name(name) = &port.value {
+            cx.report(
+                Diagnostic::error(Code::UnknownServicePort, format!("an ExternalName Service has no port named `{name}`"))
+                    .label(port.span, "Ingress backend port")
+                    .help("an ExternalName Service declares no ports; give the external service's port as a number"),
+            );
+        }
+        return;
+    }
+    let names: Vec<&str> = service
+        .ports
+        .iter()
+        .filter_map(|p| p.name.as_ref().map(|n| n.as_str()))
+        .collect();
+    let (found, wanted) = match &port.value {
+        PortRef::Name(name) => (names.contains(&name.as_str()), format!("named `{name}`")),
+        PortRef::Number(number) => (
+            service.ports.iter().any(|p| p.port.value == *number),
+            format!("{number}"),
+        ),
+    };
+    if found {
+        return;
+    }
+    let mut diagnostic = Diagnostic::error(
+        Code::UnknownServicePort,
+        format!("the Service has no port {wanted}"),
+    )
+    .label(port.span, "Ingress backend port");
+    let numbers: Vec<String> = service
+        .ports
+        .iter()
+        .map(|p| p.port.value.to_string())
+        .collect();
+    diagnostic = match &port.value {
+        PortRef::Name(name) => match closest(name, &names) {
+            Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+            None if names.is_empty() => {
+                diagnostic.help("name the Service port, or give the backend port as a number")
+            }
+            None => diagnostic.help(format!("the Service's ports are named {}", one_of(&names))),
+        },
+        PortRef::Number(_) => {
+            let numbers: Vec<&str> = numbers.iter().map(String::as_str).collect();
+            diagnostic.help(format!(
+                "use one of the Service's ports: {}",
+                one_of(&numbers)
+            ))
+        }
+    };
+    cx.report(diagnostic);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers;
+
+    #[test]
+    fn wildcards_cover_one_label() {
+        assert!(covers("shop.example.com", "shop.example.com"));
+        assert!(covers("*.example.com", "shop.example.com"));
+        assert!(!covers("*.example.com", "a.shop.example.com"));
+        assert!(!covers("*.example.com", "example.com"));
+        assert!(!covers("shop.example.com", "*.example.com"));
+        assert!(covers("*.example.com", "*.example.com"));
+    }
+}

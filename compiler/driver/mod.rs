@@ -1,0 +1,200 @@
+//! The `compile` pipeline, written out once: load (syntax → read → check) → gate → plan
+//! (strategy, deployment id) → gate → lower → emit → write, print or compare.
+//!
+//! Every file is taken as far as it can go so one run reports everything; the gates stop on
+//! any error, and output is written only when every step compiled.
+
+mod load;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::check;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::emit::{self, Format};
+use crate::lower;
+use crate::model::{Choice, Step, Strategy};
+use crate::parallel;
+use crate::plan::Plan;
+use crate::source::{SourceMap, Span};
+
+pub struct CompileOptions {
+    pub inputs: Vec<PathBuf>,
+    pub out_dir: PathBuf,
+    pub output: OutputMode,
+    pub format: Format,
+    /// `--strategy`: `recreate`, `rolling-update` or `blue-green`.
+    pub strategy: Option<String>,
+    /// `--deployment-id`.
+    pub deployment_id: Option<String>,
+    /// `--show-secrets`: print Secret values in `--stdout` output and `--check` diffs.
+    pub show_secrets: bool,
+}
+
+/// What to do with the compiled output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputMode {
+    /// Write `DIR/<step-id>/`.
+    Write,
+    /// Print the manifests as one stream.
+    Stdout,
+    /// Compare with what is in `DIR` and report differences; write nothing.
+    Check,
+}
+
+/// How a run ended; the CLI maps it to an exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Success,
+    /// The step files have errors (exit 1).
+    InputErrors,
+    /// `--check` found output that differs from what is in the output directory (exit 1).
+    OutOfDate,
+    /// A file could not be read or written, or the command line was wrong (exit 2).
+    Failure,
+}
+
+pub struct Outcome {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    pub status: Status,
+    /// With `--stdout`: the manifest stream. With `--check`: the differences found.
+    pub stdout: Option<String>,
+    /// Step ids written, in input order.
+    pub written: Vec<String>,
+}
+
+pub fn compile(options: &CompileOptions) -> Outcome {
+    let mut sources = SourceMap::default();
+    let mut diags = Diagnostics::default();
+    let mut failure = false;
+    let mut steps = Vec::new();
+    for path in &options.inputs {
+        match load::load(path, &mut sources, &mut diags) {
+            Ok(Some(step)) => steps.push((path.as_path(), step)),
+            Ok(None) => {}
+            Err(diagnostic) => {
+                failure = true;
+                diags.push(diagnostic);
+            }
+        }
+    }
+    duplicate_ids(steps.iter().map(|(_, s)| s), &mut diags);
+    let mut outcome = Outcome {
+        sources,
+        diagnostics: Vec::new(),
+        status: Status::Success,
+        stdout: None,
+        written: Vec::new(),
+    };
+    if failure || diags.has_errors() {
+        outcome.status = if failure {
+            Status::Failure
+        } else {
+            Status::InputErrors
+        };
+        outcome.diagnostics = diags.into_sorted();
+        return outcome;
+    }
+
+    // Plans need checked steps: the default deployment id hashes the compiled output.
+    let strategy = options.strategy.as_deref().and_then(Strategy::from_word);
+    let planned = parallel::map(&steps, |_, (_, step)| {
+        let plan = Plan::new(step, strategy, options.deployment_id.as_deref());
+        let mut found = Diagnostics::default();
+        check::plan(step, &plan, &mut found);
+        (plan, found)
+    });
+    let mut plans = Vec::with_capacity(planned.len());
+    for (plan, found) in planned {
+        diags.extend(found);
+        plans.push(plan);
+    }
+    if diags.has_errors() {
+        outcome.status = Status::InputErrors;
+        outcome.diagnostics = diags.into_sorted();
+        return outcome;
+    }
+
+    let jobs: Vec<(&Path, &Step, &Plan)> = steps
+        .iter()
+        .zip(&plans)
+        .map(|((path, step), plan)| (*path, step, plan))
+        .collect();
+    if let Err(failure) = finish(options, &jobs, &mut outcome) {
+        outcome.status = Status::Failure;
+        diags.push(failure);
+    }
+    outcome.diagnostics = diags.into_sorted();
+    outcome
+}
+
+fn render(job: &(&Path, &Step, &Plan), format: Format) -> Result<emit::StepOutput, Diagnostic> {
+    let (path, step, plan) = *job;
+    emit::render(step, plan, &lower::lower(step, plan), path, format).map_err(
+        |emit::EmitError(message)| {
+            Diagnostic::error(
+                Code::InternalError,
+                format!("internal error while emitting manifests: {message}"),
+            )
+        },
+    )
+}
+
+/// Writes, prints or compares the output. Writing renders and stages step by step, so only
+/// a few steps' files are in memory at once.
+fn finish(
+    options: &CompileOptions,
+    jobs: &[(&Path, &Step, &Plan)],
+    outcome: &mut Outcome,
+) -> Result<(), Diagnostic> {
+    let dir = options.out_dir.display();
+    let cannot_write = |e: &std::io::Error| load::io_error(&format!("cannot write to `{dir}`"), e);
+    match options.output {
+        OutputMode::Write => {
+            let staging = emit::Staging::new(&options.out_dir).map_err(|e| cannot_write(&e))?;
+            let ids = parallel::map(jobs, |i, job| {
+                let output = render(job, options.format)?;
+                staging.stage(i, &output).map_err(|e| cannot_write(&e))?;
+                Ok(output.step_id)
+            })
+            .into_iter()
+            .collect::<Result<Vec<String>, Diagnostic>>()?;
+            staging.commit(&ids).map_err(|e| cannot_write(&e))?;
+            outcome.written = ids;
+        }
+        OutputMode::Stdout | OutputMode::Check => {
+            let outputs = parallel::map(jobs, |_, job| render(job, options.format))
+                .into_iter()
+                .collect::<Result<Vec<_>, Diagnostic>>()?;
+            if options.output == OutputMode::Stdout {
+                outcome.stdout = Some(emit::stream(&outputs, options.format, options.show_secrets));
+            } else if let Some(differences) =
+                emit::compare(&options.out_dir, &outputs, options.show_secrets)
+                    .map_err(|e| load::io_error(&format!("cannot read `{dir}`"), &e))?
+            {
+                outcome.status = Status::OutOfDate;
+                outcome.stdout = Some(differences);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Two step files may not share a step id: their output directories would collide.
+fn duplicate_ids<'a>(steps: impl Iterator<Item = &'a Step>, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for id in steps.filter_map(|step| step.id.as_ref()) {
+        if let Some(first) = seen.insert(&id.value, id.span) {
+            diags.push(
+                Diagnostic::error(
+                    Code::DuplicateStepId,
+                    format!("step id `{}` is used by two step files", id.value),
+                )
+                .label(id.span, "this step's id")
+                .label(first, "also the id of this step")
+                .help("give each step a unique `id` in its `step` table"),
+            );
+        }
+    }
+}

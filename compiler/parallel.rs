@@ -1,0 +1,60 @@
+//! Running independent per-step work on every core, with results in input order.
+//!
+//! Planning (which hashes the compiled output), lowering, emitting and writing are pure per
+//! step, so a run over many steps spreads them over worker threads that take the next step
+//! from a shared counter. Results come back in the order of the input, so output never
+//! depends on scheduling.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// `f` applied to every item (with its index), in parallel, results in input order.
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if workers <= 1 {
+        return items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| f(i, item))
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let result = f(i, item);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    // Every slot is filled: a worker that panicked has already made `scope` panic.
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().ok().flatten())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keeps_input_order() {
+        let items: Vec<u64> = (0..1000).collect();
+        let doubled = super::map(&items, |i, n| (i as u64, n * 2));
+        assert_eq!(doubled.len(), 1000);
+        assert!(
+            doubled
+                .iter()
+                .enumerate()
+                .all(|(i, (j, n))| i as u64 == *j && *n == 2 * i as u64)
+        );
+    }
+}
