@@ -248,13 +248,51 @@ fn a_new_deployment_replaces_the_old_one() {
     }
 }
 
+/// The script lists the deployment's pods (`get pods --output wide`, which the fake prints as
+/// `NAME  READY`) and describes exactly the pods that are not ready.
+fn assert_describes_only_unready_pods(strategy: &str, failed: &Output, calls: &[Vec<String>]) {
+    let stderr = stderr(failed);
+    let listed: Vec<(&str, &str)> = stderr
+        .lines()
+        .filter_map(|line| line.split_once("  "))
+        .filter(|(_, ready)| matches!(*ready, "0/1" | "1/1"))
+        .collect();
+    let unready: Vec<&str> = listed
+        .iter()
+        .filter(|(_, ready)| *ready == "0/1")
+        .map(|(name, _)| *name)
+        .collect();
+    let described: Vec<&str> = calls
+        .iter()
+        .filter(|call| call.windows(2).any(|w| w == ["describe", "pod"]))
+        .map(|call| call.last().unwrap().as_str())
+        .collect();
+    assert!(
+        !unready.is_empty(),
+        "{strategy}: the new pods are listed\n{stderr}"
+    );
+    assert_eq!(
+        described, unready,
+        "{strategy}: only the pods that are not ready are described"
+    );
+    if strategy == "rolling-update" {
+        // The previous pods still run beside the new ones, and are ready.
+        assert!(
+            listed.iter().any(|(_, ready)| *ready == "1/1"),
+            "{strategy}\n{stderr}"
+        );
+    }
+}
+
 #[test]
 fn a_failed_rollout_changes_nothing_more_and_a_retry_completes() {
     for strategy in STRATEGIES {
         let cluster = Cluster::new();
         cluster.deploy_ok(&cluster.compile(&step("\"one\""), strategy, "build-1"));
         let before_service = cluster.object("Service", "web").unwrap();
-        let second = cluster.compile(&step("\"two\""), strategy, "build-2");
+        // A new image: the pod template changes, so the rollout replaces pods.
+        let new_image = step("\"two\"").replace("nginx:1.27", "nginx:1.28");
+        let second = cluster.compile(&new_image, strategy, "build-2");
         let calls_before = cluster.log().len();
         let failed = cluster.deploy(&second, &[], Some("*"));
         assert_eq!(
@@ -279,6 +317,7 @@ fn a_failed_rollout_changes_nothing_more_and_a_retry_completes() {
                 .all(|c| !c.contains(&"delete".to_owned())),
             "{strategy}: nothing is deleted"
         );
+        assert_describes_only_unready_pods(strategy, &failed, later_calls);
         if strategy == "blue-green" {
             assert!(
                 cluster.object("Deployment", "web-build-1").is_some(),

@@ -11,11 +11,13 @@ use, with the API's semantics where they matter:
 
 Environment:
   FAKE_KUBECTL_STATE         the JSON state file (required)
-  FAKE_KUBECTL_FAIL_ROLLOUT  a Deployment name whose rollout times out ("*" for any)
+  FAKE_KUBECTL_FAIL_ROLLOUT  a Deployment name whose rollout times out ("*" for any); its pods
+                             then report not ready to `get pods` until a rollout succeeds
 
 Every invocation's arguments are appended to the state's "log", so tests can check what
 reached a command line.
 """
+import hashlib
 import json
 import os
 import re
@@ -152,6 +154,8 @@ def apply(state, files, namespace, dry_run):
                 print(f"{resource} {'configured' if existing else 'created'}{suffix}")
                 continue
             if existing is not None:
+                if kind == "Deployment" and keeps_old_pods(existing, obj):
+                    state.setdefault("previous", {})[name] = template_hash(existing)
                 state["objects"].remove(existing)
             state["objects"].append(obj)
             print(f"{resource} {'configured' if existing else 'created'}")
@@ -187,8 +191,63 @@ def rollout_status(state, target, namespace):
         fail(f'Error from server (NotFound): deployments.apps "{name}" not found')
     failing = os.environ.get("FAKE_KUBECTL_FAIL_ROLLOUT", "")
     if failing in ("*", name):
+        state["unready"] = name
+        save_state(os.environ["FAKE_KUBECTL_STATE"], state)
         fail("error: timed out waiting for the condition")
+    state.pop("unready", None)
+    state.get("previous", {}).pop(name, None)
     print(f'deployment "{name}" successfully rolled out')
+
+
+def template_hash(deployment):
+    text = json.dumps(deployment["spec"]["template"], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def keeps_old_pods(existing, new):
+    """A rolling update keeps the old ReplicaSet's pods until the rollout completes."""
+    recreate = new["spec"].get("strategy", {}).get("type") == "Recreate"
+    return not recreate and template_hash(existing) != template_hash(new)
+
+
+def pods(state, selector, namespace):
+    """The pods the Deployments run, as `<deployment>-<template hash>-<i>`.
+
+    After a failed rollout the new template's pods are not ready, and the previous
+    template's pods (if the template changed) are still there and ready.
+    """
+    requirements = parse_selector(selector)
+    for obj in state["objects"]:
+        if obj["kind"] != "Deployment" or obj["metadata"].get("namespace") != (namespace or "default"):
+            continue
+        if not matches(obj["spec"]["template"]["metadata"].get("labels", {}), requirements):
+            continue
+        name = obj["metadata"]["name"]
+        replicas = obj["spec"].get("replicas", 1)
+        failed = state.get("unready") == name
+        for i in range(replicas):
+            yield f"{name}-{template_hash(obj)}-{i}", "False" if failed else "True"
+        previous = state.get("previous", {}).get(name)
+        if failed and previous:
+            for i in range(replicas):
+                yield f"{name}-{previous}-{i}", "True"
+
+
+POD_READINESS = (
+    'jsonpath={range .items[*]}{.metadata.name}{" "}'
+    '{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}'
+)
+
+
+def get_pods(state, selector, namespace, output):
+    if output == "wide":
+        for name, ready in pods(state, selector, namespace):
+            print(f"{name}  {'1/1' if ready == 'True' else '0/1'}")
+    elif output == POD_READINESS:
+        for name, ready in pods(state, selector, namespace):
+            print(f"{name} {ready}")
+    else:
+        fail(f"fake kubectl: unsupported output {output!r}")
 
 
 def main(argv):
@@ -228,6 +287,8 @@ def main(argv):
         delete(state, rest[1], options["--selector"], namespace, dry_run)
     elif verb == "rollout" and rest[1:2] == ["status"]:
         rollout_status(state, rest[2], namespace)
+    elif verb == "get" and rest[1] == "pods":
+        get_pods(state, options.get("--selector", ""), namespace, options.get("--output", ""))
     elif verb in ("get", "describe"):
         kind = KINDS.get(rest[1], rest[1])
         for obj in state["objects"]:
