@@ -8,7 +8,11 @@
 //! - 1,000 distinct steps in one invocation writing their output directories: median of 5
 //!   runs into an empty directory and into one holding the previous output (which is replaced,
 //!   so the old directories are deleted too), on tmpfs (/dev/shm, where creating a file is
-//!   nearly free) and on disk; and the peak resident memory of that process.
+//!   nearly free) and on disk; and the peak resident memory of that process;
+//! - one templated step (fixtures/templates/environments.toml for production: variables, an
+//!   environment and a dozen templates), median of 200;
+//! - a hostile file of 5,000 templates that each loop as long as they are let (it must fail
+//!   fast: fuel bounds each template and the file), median of 5.
 //!
 //! Targets (issue 2): typical step median under 5 ms; 1,000 steps under 0.5 s and 30 MB.
 //! For comparison on these machines: `helm template` ≈ 43 ms for an equivalent chart, and
@@ -49,6 +53,42 @@ fn main() {
         })
         .collect();
     let single_peak_kib = peak_kib();
+
+    // A templated step, and a file of runaway templates.
+    let templated = root.join("fixtures/templates/environments.toml");
+    let mut templated_runs: Vec<Duration> = (0..200)
+        .map(|_| {
+            time(
+                Command::new(&kstep)
+                    .arg("compile")
+                    .arg(&templated)
+                    .args(["--env", "production", "-o"])
+                    .arg(&out),
+            )
+        })
+        .collect();
+    templated_runs.sort();
+    let runaway = work.path().join("runaway.toml");
+    let mut text = String::from("[deployment]\nname = \"web\"\n\n[deployment.annotations]\n");
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "a{i} = \"{{% for i in range(100000) %}}{{% for j in range(100000) %}}x{{% endfor %}}{{% endfor %}}\"\n"
+        ));
+    }
+    text.push_str("\n[[containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\n");
+    std::fs::write(&runaway, text).unwrap();
+    let mut runaway_runs: Vec<Duration> = (0..5)
+        .map(|_| {
+            time_failing(
+                Command::new(&kstep)
+                    .arg("compile")
+                    .arg(&runaway)
+                    .arg("-o")
+                    .arg(&out),
+            )
+        })
+        .collect();
+    runaway_runs.sort();
 
     // 1,000 distinct steps in one invocation.
     let steps_dir = work.path().join("steps");
@@ -115,6 +155,16 @@ fn main() {
         "typical step, peak memory",
         single_peak_kib as f64 / 1024.0
     );
+    println!(
+        "{:<48} {:>8.2}ms",
+        "templated step, median of 200",
+        ms(templated_runs[100])
+    );
+    println!(
+        "{:<48} {:>8.0}ms",
+        "5,000 runaway templates (an error), median of 5",
+        ms(runaway_runs[2])
+    );
     let place = scratch.display();
     println!(
         "{:<48} {:>8.0}ms {:>10}",
@@ -155,6 +205,15 @@ fn time(command: &mut Command) -> Duration {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    elapsed
+}
+
+/// Wall time of one run that must fail with input errors (exit code 1).
+fn time_failing(command: &mut Command) -> Duration {
+    let start = Instant::now();
+    let output = command.output().expect("kstep runs");
+    let elapsed = start.elapsed();
+    assert_eq!(output.status.code(), Some(1), "the input has errors");
     elapsed
 }
 

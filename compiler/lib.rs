@@ -27,3 +27,4 @@ pub(crate) mod plan;
 pub(crate) mod read;
 pub mod source;
 pub(crate) mod syntax;
+pub mod template;

@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kstep::diagnostic::{Renderer, Severity, Style};
-use kstep::driver::{self, CompileOptions, OutputMode, Status};
+use kstep::driver::{self, CompileOptions, Outcome, OutputMode, Status};
 use kstep::emit::Format;
+use kstep::template::VarOptions;
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +36,50 @@ enum Color {
 enum Command {
     /// Check step files and write their manifests and deploy scripts.
     Compile(CompileArgs),
+    /// Show a step's variables: their values and where each one comes from.
+    Vars(VarsArgs),
+}
+
+/// Where templates get their variables; later options win over earlier ones.
+#[derive(clap::Args)]
+struct VarArgs {
+    /// Use the step's `[env.NAME.vars]`; templates see NAME as `env`.
+    #[arg(long = "env", value_name = "NAME")]
+    environment: Option<String>,
+    /// Read variables from a TOML, YAML or JSON file (repeatable; later files win).
+    #[arg(long, value_name = "FILE")]
+    vars_file: Vec<PathBuf>,
+    /// Like --vars-file, and every value in the file is sensitive: never shown, and only
+    /// allowed in Secrets.
+    #[arg(long, value_name = "FILE")]
+    sensitive_vars_file: Vec<PathBuf>,
+    /// Set a variable (repeatable); the value is a string. Beats vars files; only
+    /// KSTEP_VAR_<KEY> and KSTEP_SENSITIVE_VAR_<KEY> in the environment beat it.
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    assignments: Vec<String>,
+}
+
+impl VarArgs {
+    fn options(self) -> VarOptions {
+        VarOptions {
+            environment: self.environment,
+            files: self.vars_file,
+            sensitive_files: self.sensitive_vars_file,
+            assignments: self.assignments,
+            process_env: std::env::vars_os()
+                .filter(|(key, _)| key.to_string_lossy().starts_with("KSTEP_"))
+                .collect(),
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct VarsArgs {
+    /// The step file.
+    #[arg(value_name = "STEP")]
+    step: PathBuf,
+    #[command(flatten)]
+    vars: VarArgs,
 }
 
 #[derive(clap::Args)]
@@ -64,11 +109,26 @@ struct CompileArgs {
     /// Show Secret values in --stdout output and --check differences (masked by default).
     #[arg(long)]
     show_secrets: bool,
+    #[command(flatten)]
+    vars: VarArgs,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Compile(args) = cli.command;
+    let renderer = Renderer::new(style(cli.color));
+    match cli.command {
+        Command::Compile(args) => compile(args, &renderer),
+        Command::Vars(args) => vars(args, &renderer),
+    }
+}
+
+fn vars(args: VarsArgs, renderer: &Renderer) -> ExitCode {
+    let outcome = driver::vars(&args.step, &args.vars.options());
+    report(&outcome, renderer, "");
+    finish(&outcome)
+}
+
+fn compile(args: CompileArgs, renderer: &Renderer) -> ExitCode {
     let output = args.output.clone();
     let mode = if args.stdout {
         OutputMode::Stdout
@@ -85,9 +145,31 @@ fn main() -> ExitCode {
         strategy: args.strategy,
         deployment_id: args.deployment_id,
         show_secrets: args.show_secrets,
+        vars: args.vars.options(),
     });
+    report(&outcome, renderer, "; nothing was written");
+    let code = finish(&outcome);
+    let mut stderr = std::io::stderr().lock();
+    match outcome.written.as_slice() {
+        [] => {}
+        [id] => {
+            let _ = writeln!(stderr, "kstep: wrote {}", output.join(id).display());
+        }
+        ids => {
+            let _ = writeln!(
+                stderr,
+                "kstep: wrote {} steps to {}",
+                ids.len(),
+                output.display()
+            );
+        }
+    }
+    code
+}
 
-    let renderer = Renderer::new(style(cli.color));
+/// Draws the diagnostics and, if there are errors, a summary line (`consequence` says what an
+/// error means for the command) on standard error.
+fn report(outcome: &Outcome, renderer: &Renderer, consequence: &str) {
     let mut stderr = std::io::stderr().lock();
     for diagnostic in outcome.diagnostics.iter().take(MAX_RENDERED) {
         let _ = write!(stderr, "{}", renderer.render(diagnostic, &outcome.sources));
@@ -108,11 +190,15 @@ fn main() -> ExitCode {
     if errors > 0 {
         let _ = writeln!(
             stderr,
-            "kstep: {}, {}; nothing was written",
+            "kstep: {}, {}{consequence}",
             plural(errors, "error"),
             plural(warnings, "warning")
         );
     }
+}
+
+/// Prints the command's standard output and maps the status to the exit code.
+fn finish(outcome: &Outcome) -> ExitCode {
     if let Some(text) = &outcome.stdout {
         let mut stdout = std::io::stdout().lock();
         if stdout
@@ -121,20 +207,6 @@ fn main() -> ExitCode {
             .is_err()
         {
             return ExitCode::from(2);
-        }
-    }
-    match outcome.written.as_slice() {
-        [] => {}
-        [id] => {
-            let _ = writeln!(stderr, "kstep: wrote {}", output.join(id).display());
-        }
-        ids => {
-            let _ = writeln!(
-                stderr,
-                "kstep: wrote {} steps to {}",
-                ids.len(),
-                output.display()
-            );
         }
     }
     match outcome.status {

@@ -25,8 +25,9 @@ pub(crate) struct Plan {
     pub(crate) id_origin: Origin,
 }
 
-/// The id the default one is computed with; it never reaches the output.
-const PLACEHOLDER_ID: &str = "0000000000";
+/// The id the default one is computed with (and templates see meanwhile); it never reaches
+/// the output.
+pub(crate) const PLACEHOLDER_ID: &str = "0000000000";
 
 impl Plan {
     /// Resolves the strategy and the id for a step that passed checking.

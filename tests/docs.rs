@@ -4,7 +4,9 @@
 //! A checked example is one or more complete step files, each a code block whose info string
 //! names the file (```` ```toml file=web.toml ````), then a ```text block starting with
 //! `kstep::`: the files are written to a temporary directory, compiled together, and kstep's
-//! rendered diagnostics must be exactly the block. Other code blocks are illustrations and
+//! rendered diagnostics must be exactly the block. A text block may name command-line
+//! options, comma-separated (```` ```text args=--env=prod,--vars-file=prod.yaml ````); files
+//! those options name are not compiled as steps. Other code blocks are illustrations and
 //! are not run. Every page whose problem can be reproduced from text has at least one checked
 //! example. Run with `KSTEP_UPDATE_DOCS=1` to rewrite the blocks from kstep's output.
 
@@ -95,7 +97,10 @@ fn examples_show_real_output() {
             checked += 1;
             if actual != example.output {
                 if update {
-                    updated = updated.replacen(&example.output, &actual, 1);
+                    // The block's text up to its closing fence, so that a short block
+                    // cannot match the page's title.
+                    let fenced = |text: &str| format!("{text}\n```");
+                    updated = updated.replacen(&fenced(&example.output), &fenced(&actual), 1);
                 } else {
                     failures.push(format!(
                         "{page}:\n--- shown\n{}\n--- kstep prints\n{actual}",
@@ -118,6 +123,7 @@ fn examples_show_real_output() {
 
 struct Example {
     files: Vec<(String, String)>,
+    args: Vec<String>,
     output: String,
 }
 
@@ -138,13 +144,18 @@ fn examples(text: &str) -> Vec<Example> {
             block.push_str(inner);
             block.push('\n');
         }
-        let mut words = info.split_whitespace();
-        let lang = words.next().unwrap_or_default();
-        let file = words.find_map(|w| w.strip_prefix("file="));
-        match (lang, file) {
-            ("toml" | "yaml", Some(name)) => files.push((name.to_owned(), block)),
+        let lang = info.split_whitespace().next().unwrap_or_default();
+        let attribute = |name: &str| {
+            info.split_whitespace()
+                .find_map(|w| w.strip_prefix(name).map(str::to_owned))
+        };
+        match (lang, attribute("file=")) {
+            ("toml" | "yaml" | "json", Some(name)) => files.push((name, block)),
             ("text", _) if block.starts_with("kstep::") && !files.is_empty() => out.push(Example {
                 files: std::mem::take(&mut files),
+                args: attribute("args=")
+                    .map(|a| a.split(',').map(str::to_owned).collect())
+                    .unwrap_or_default(),
                 output: block.trim_end().to_owned(),
             }),
             _ => {}
@@ -159,11 +170,18 @@ fn render(example: &Example) -> String {
     for (name, contents) in &example.files {
         fs::write(dir.path().join(name), contents).unwrap();
     }
-    let names: Vec<&Path> = example.files.iter().map(|(n, _)| Path::new(n)).collect();
+    let names: Vec<&Path> = example
+        .files
+        .iter()
+        .map(|(n, _)| n)
+        .filter(|n| !example.args.iter().any(|a| a.ends_with(&format!("={n}"))))
+        .map(Path::new)
+        .collect();
     let output = run(kstep()
         .current_dir(dir.path())
         .args(["compile", "--stdout"])
-        .args(names));
+        .args(names)
+        .args(&example.args));
     String::from_utf8_lossy(&output.stderr)
         .lines()
         .filter(|l| !l.starts_with("kstep: "))

@@ -6,7 +6,9 @@
 //! diagnostics (no colour, 100 columns) and the exit code. In every fixture, comments
 //! `# error: [code]` / `# warning: [code]` state the diagnostics expected on that line (or,
 //! on a line of their own, on the next line with content); the harness checks that exactly
-//! those are reported.
+//! those are reported (`# error(+N): [code]` for N lines further down, where a comment
+//! cannot go). A fixture that needs command-line options names them in a
+//! `# args: --env production --var tag=1.2` comment.
 
 mod support;
 
@@ -16,7 +18,8 @@ use std::path::Path;
 use kstep::diagnostic::Severity;
 use kstep::driver::{self, CompileOptions, OutputMode};
 use kstep::emit::Format;
-use support::{is_error_fixture, kstep, render_tree, root, run, stderr};
+use kstep::template::VarOptions;
+use support::{fixture_args, is_error_fixture, kstep, render_tree, root, run, stderr};
 
 #[test]
 fn fixtures() {
@@ -83,28 +86,43 @@ fn without_source_line(output: &str) -> String {
         .join("\n")
 }
 
-/// The output tree of a valid fixture, compiled into a temporary directory.
+/// The output tree of a valid fixture, compiled into a temporary directory; one tree per
+/// command line when the fixture has several, each under a `=== kstep compile ...` header.
 fn valid_output(fixture: &Path) -> String {
-    let out = tempfile::tempdir().expect("temp dir");
-    let output = run(kstep()
-        .arg("compile")
-        .arg(fixture)
-        .arg("-o")
-        .arg(out.path()));
-    assert!(
-        output.status.success(),
-        "{} should compile:\n{}",
-        fixture.display(),
-        stderr(&output)
-    );
-    render_tree(&support::read_tree(out.path()))
+    let sets = args_of(fixture);
+    let mut text = String::new();
+    for args in &sets {
+        let out = tempfile::tempdir().expect("temp dir");
+        let output = run(kstep()
+            .arg("compile")
+            .arg(fixture)
+            .arg("-o")
+            .arg(out.path())
+            .args(args));
+        assert!(
+            output.status.success(),
+            "{} {args:?} should compile:\n{}",
+            fixture.display(),
+            stderr(&output)
+        );
+        if sets.len() > 1 {
+            text.push_str(&format!("=== kstep compile STEP {}\n", args.join(" ")));
+        }
+        text.push_str(&render_tree(&support::read_tree(out.path())));
+    }
+    text
 }
 
 /// Exit code and rendered diagnostics of an `err_*` fixture; it must write nothing.
 fn error_snapshot(fixture: &Path) -> String {
     let out = tempfile::tempdir().expect("temp dir");
     let target = out.path().join("dist");
-    let output = run(kstep().arg("compile").arg(fixture).arg("-o").arg(&target));
+    let output = run(kstep()
+        .arg("compile")
+        .arg(fixture)
+        .arg("-o")
+        .arg(&target)
+        .args(error_args(fixture)));
     assert!(
         !target.exists(),
         "{} wrote output despite errors",
@@ -121,15 +139,24 @@ fn error_snapshot(fixture: &Path) -> String {
 fn check_expectations(fixture: &Path) -> Result<(), String> {
     let text = std::fs::read(root().join(fixture)).map_err(|e| e.to_string())?;
     let expected = expectations(&String::from_utf8_lossy(&text));
-    let outcome = driver::compile(&CompileOptions {
-        inputs: vec![root().join(fixture)],
-        out_dir: root().join("target/unused"),
-        output: OutputMode::Stdout,
-        format: Format::Yaml,
-        strategy: None,
-        deployment_id: None,
-        show_secrets: false,
-    });
+    let mut outcome = None;
+    for args in fixture_args(&String::from_utf8_lossy(&text)) {
+        let run = driver::compile(&options(fixture, &args));
+        if !is_error_fixture(fixture) && !run.diagnostics.is_empty() {
+            // Every command line of a valid fixture must give the same diagnostics.
+            if let Some(first) = &outcome {
+                let codes =
+                    |o: &driver::Outcome| o.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>();
+                if codes(first) != codes(&run) {
+                    return Err(format!(
+                        "{args:?} reports other diagnostics than the first command line"
+                    ));
+                }
+            }
+        }
+        outcome.get_or_insert(run);
+    }
+    let outcome = outcome.expect("at least one command line");
     let mut actual: Vec<(usize, &'static str, String)> = outcome
         .diagnostics
         .iter()
@@ -164,27 +191,87 @@ fn check_expectations(fixture: &Path) -> Result<(), String> {
     Ok(())
 }
 
+fn args_of(fixture: &Path) -> Vec<Vec<String>> {
+    fixture_args(&std::fs::read_to_string(root().join(fixture)).expect("readable fixture"))
+}
+
+/// An `err_` fixture has one command line.
+fn error_args(fixture: &Path) -> Vec<String> {
+    let mut sets = args_of(fixture);
+    assert_eq!(
+        sets.len(),
+        1,
+        "{}: an err_ fixture has at most one `# args:` line",
+        fixture.display()
+    );
+    sets.remove(0)
+}
+
+/// What the binary makes of `compile FIXTURE ARGS` (the options fixtures use).
+fn options(fixture: &Path, args: &[String]) -> CompileOptions {
+    let mut options = CompileOptions {
+        inputs: vec![root().join(fixture)],
+        out_dir: root().join("target/unused"),
+        output: OutputMode::Stdout,
+        format: Format::Yaml,
+        strategy: None,
+        deployment_id: None,
+        show_secrets: false,
+        vars: VarOptions::default(),
+    };
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args
+            .next()
+            .unwrap_or_else(|| panic!("{flag} needs a value"))
+            .clone();
+        match flag.as_str() {
+            "--env" => options.vars.environment = Some(value),
+            "--var" => options.vars.assignments.push(value),
+            "--vars-file" => options.vars.files.push(root().join(value)),
+            "--sensitive-vars-file" => options.vars.sensitive_files.push(root().join(value)),
+            "--deployment-id" => options.deployment_id = Some(value),
+            "--strategy" => options.strategy = Some(value),
+            other => panic!("fixtures cannot use {other}"),
+        }
+    }
+    options
+}
+
 /// `(line, severity, code)` of every `# error: [code]` / `# warning: [code]` comment.
 fn expectations(text: &str) -> Vec<(usize, &'static str, String)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        for (marker, severity) in [("# error:", "error"), ("# warning:", "warning")] {
+        for (marker, severity) in [("# error", "error"), ("# warning", "warning")] {
             let Some(at) = line.find(marker) else {
                 continue;
             };
+            // `# error: [code]`, or `# error(+N): [code]` for N lines further down (inside a
+            // YAML block scalar, where a comment would be content).
+            let rest = &line[at + marker.len()..];
+            let (offset, rest) = match rest.strip_prefix("(+") {
+                Some(r) => {
+                    let (n, r) = r.split_once(')').expect("`(+N)` is closed");
+                    (Some(n.parse::<usize>().expect("a line offset")), r)
+                }
+                None => (None, rest),
+            };
+            let Some(codes) = rest.strip_prefix(':') else {
+                continue;
+            };
             let own_line = line[..at].trim().is_empty();
-            let target = if own_line {
-                (i + 1..lines.len())
+            let target = match offset {
+                Some(n) => i + n,
+                None if own_line => (i + 1..lines.len())
                     .find(|&j| {
                         let t = lines[j].trim();
                         !t.is_empty() && !t.starts_with('#')
                     })
-                    .unwrap_or(i)
-            } else {
-                i
+                    .unwrap_or(i),
+                None => i,
             };
-            for code in line[at + marker.len()..].split('[').skip(1) {
+            for code in codes.split('[').skip(1) {
                 let code = code.split(']').next().unwrap_or_default().trim();
                 out.push((target + 1, severity, code.to_owned()));
             }

@@ -189,3 +189,32 @@ fn floods_of_errors_are_summarised() {
     );
     assert!(text.ends_with("kstep: 20001 errors, 0 warnings; nothing was written\n"));
 }
+
+#[test]
+fn templates_cannot_run_away() {
+    // Thousands of templates that each loop as long as they are let, one nested past the
+    // template parser's limit, and one that builds a huge string.
+    let mut text = String::from("[deployment]\nname = \"web\"\n\n[deployment.annotations]\n");
+    let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    text.push_str(&format!("deep = \"{{{{ {deep} }}}}\"\n"));
+    text.push_str("huge = \"{{ 'x' * 1000000000 }}\"\n");
+    let runaway =
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}";
+    for i in 0..5_000 {
+        text.push_str(&format!("a{i} = \"{runaway}\"\n"));
+    }
+    text.push_str("\n[[containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\n");
+    let report = assert_reports("templates.toml", text.as_bytes(), "template-error");
+    assert!(
+        report.contains("this template does too much work"),
+        "{report}"
+    );
+    assert!(
+        report.contains("kstep::template-syntax"),
+        "nested too deep: {report}"
+    );
+    assert!(
+        report.contains("templates were not rendered: this file's templates used up their budget"),
+        "{report}"
+    );
+}

@@ -569,25 +569,37 @@ fn a_namespace_other_than_the_steps_is_refused() {
 #[test]
 fn every_script_passes_shellcheck() {
     let out = tempfile::tempdir().unwrap();
-    let fixtures: Vec<PathBuf> = support::fixtures()
+    // Every valid TOML fixture, compiled with each of its command lines.
+    let mut runs: std::collections::BTreeMap<Vec<String>, Vec<PathBuf>> = Default::default();
+    let mut steps = 0;
+    for fixture in support::fixtures()
         .into_iter()
         .filter(|p| !support::is_error_fixture(p) && p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    let mut scripts = Vec::new();
-    for strategy in STRATEGIES {
-        let dir = out.path().join(strategy);
-        let output = run(kstep()
-            .arg("compile")
-            .args(&fixtures)
-            .arg("-o")
-            .arg(&dir)
-            .args(["--strategy", strategy]));
-        assert!(output.status.success(), "{}", stderr(&output));
-        for entry in fs::read_dir(&dir).unwrap() {
-            scripts.push(entry.unwrap().path().join("deploy.sh"));
+    {
+        let text = fs::read_to_string(&fixture).unwrap();
+        for args in support::fixture_args(&text) {
+            runs.entry(args).or_default().push(fixture.clone());
+            steps += 1;
         }
     }
-    assert!(scripts.len() >= 3 * fixtures.len());
+    let mut scripts = Vec::new();
+    for strategy in STRATEGIES {
+        for (i, (args, fixtures)) in runs.iter().enumerate() {
+            let dir = out.path().join(strategy).join(format!("run-{i}"));
+            let output = run(kstep()
+                .arg("compile")
+                .args(fixtures)
+                .args(args)
+                .arg("-o")
+                .arg(&dir)
+                .args(["--strategy", strategy]));
+            assert!(output.status.success(), "{}", stderr(&output));
+            for entry in fs::read_dir(&dir).unwrap() {
+                scripts.push(entry.unwrap().path().join("deploy.sh"));
+            }
+        }
+    }
+    assert_eq!(scripts.len(), STRATEGIES.len() * steps);
     let check = Command::new("shellcheck")
         .arg("--severity=style")
         .args(&scripts)

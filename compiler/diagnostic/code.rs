@@ -49,6 +49,15 @@ codes! {
     YamlTag => "yaml-tag", "YAML tags are not supported in step files";
     YamlMergeKey => "yaml-merge-key", "YAML merge keys are not supported in step files";
     MultipleDocuments => "multiple-documents", "a YAML step file holds more than one document";
+    // Variables and templates.
+    InvalidVariable => "invalid-variable", "a variable that is declared or given in a way kstep cannot use";
+    UnknownEnvironment => "unknown-environment", "an environment name given with --env that the step does not define";
+    TemplateSyntax => "template-syntax", "a templated value that is not valid template syntax";
+    UndefinedVariable => "undefined-variable", "a template uses a variable or attribute that has no value";
+    UnknownFilter => "unknown-filter", "a template uses a filter, test or function that does not exist";
+    TemplateError => "template-error", "a template fails while it renders";
+    TemplateTypeMismatch => "template-type-mismatch", "a template renders text that does not fit the field's type";
+    SensitiveValue => "sensitive-value", "a sensitive variable used anywhere but in a Secret";
     // Reading the step model.
     UnknownField => "unknown-field", "a key that kstep does not know";
     WrongType => "wrong-type", "a value of the wrong type";

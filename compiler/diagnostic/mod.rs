@@ -148,3 +148,15 @@ impl Diagnostics {
         self.items
     }
 }
+
+/// A value for a message: in backticks, escaped, and cut short when long.
+pub(crate) fn quoted(text: &str) -> String {
+    const MAX: usize = 60;
+    let escaped: String = text.escape_debug().collect();
+    if escaped.chars().count() > MAX {
+        let cut: String = escaped.chars().take(MAX - 1).collect();
+        format!("`{cut}…`")
+    } else {
+        format!("`{escaped}`")
+    }
+}

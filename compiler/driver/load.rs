@@ -1,4 +1,5 @@
-//! Loading one step file: read (capped), decode, parse, read the model, check it.
+//! Loading files: step files through syntax → vars → templates → read → check, and the vars
+//! files given on the command line.
 
 use std::fs;
 use std::io::Read;
@@ -8,26 +9,150 @@ use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::Step;
 use crate::read;
-use crate::source::SourceMap;
-use crate::syntax::{self, input};
+use crate::source::{FileId, SourceMap};
+use crate::syntax::{self, Node, input};
+use crate::template::{self, Externals, VarOptions, Vars};
 
-/// Reads, parses, reads and checks one step file. `Err` for problems with the file itself
-/// (missing, unreadable, not a step file type); everything else is a diagnostic.
+/// The id templates see while the default deployment id (a hash of the output) is computed.
+pub(super) const PLACEHOLDER_ID: &str = crate::plan::PLACEHOLDER_ID;
+
+/// A step, read and checked.
+pub(super) struct Loaded {
+    pub(super) step: Step,
+    /// Set when the step's templates read the deployment id and none was given: the step is
+    /// rendered again once the default id is known.
+    pub(super) again: Option<Again>,
+}
+
+/// What rendering a step again needs.
+pub(super) struct Again {
+    file: FileId,
+    root: Node,
+    vars: Vars,
+}
+
+/// Reads, parses, renders, reads and checks one step file. `Err` for problems with the file
+/// itself (missing, unreadable, not a step file type); everything else is a diagnostic.
 pub(super) fn load(
     path: &Path,
     sources: &mut SourceMap,
+    externals: &Externals,
+    options: &VarOptions,
+    deployment_id: Option<&str>,
     diags: &mut Diagnostics,
-) -> Result<Option<Step>, Diagnostic> {
-    let Some(format) = syntax::Format::from_path(path) else {
-        return Err(Diagnostic::error(
-            Code::UnsupportedFileType,
-            format!(
-                "`{}` is not a step file: expected a .toml, .yaml or .yml extension",
-                path.display()
-            ),
-        )
-        .help("rename the file, or pass the step file instead"));
+) -> Result<Option<Loaded>, Diagnostic> {
+    let Some((file, format)) = step_source(path, sources, diags)? else {
+        return Ok(None);
     };
+    let text = sources.get(file).text();
+    let loaded = syntax::parse(file, text, format, diags).and_then(|root| {
+        let declared = read::read_vars(file, text, &root, diags);
+        let vars = template::resolve(&declared, externals, options.environment.as_deref(), diags);
+        let id = deployment_id.unwrap_or(PLACEHOLDER_ID);
+        let (rendered, usage) = template::render(text, &root, &vars, id, diags);
+        let step = read::read_step(file, text, &rendered, diags)?;
+        check::check(&step, diags);
+        let again =
+            (usage.deployment_id && deployment_id.is_none()).then_some(Again { file, root, vars });
+        Some(Loaded { step, again })
+    });
+    for span in diags.take_redactions() {
+        sources.redact(span);
+    }
+    Ok(loaded)
+}
+
+/// Reads a step file into the source map, with its format.
+pub(super) fn step_source(
+    path: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Option<(FileId, syntax::Format)>, Diagnostic> {
+    let Some(format) = syntax::Format::from_path(path) else {
+        return Err(unsupported(
+            path,
+            "a step file",
+            ".toml, .yaml or .yml",
+            "rename the file, or pass the step file instead",
+        ));
+    };
+    Ok(read_source(path, sources, diags)?.map(|file| (file, format)))
+}
+
+/// Renders, reads and checks a step again with its deployment id. Problems the first pass
+/// reported are not reported again; new errors are (the id can change what a template makes).
+pub(super) fn again(
+    again: &Again,
+    sources: &SourceMap,
+    deployment_id: &str,
+    diags: &mut Diagnostics,
+) -> Option<Step> {
+    let text = sources.get(again.file).text();
+    let mut found = Diagnostics::default();
+    let (rendered, _) = template::render(text, &again.root, &again.vars, deployment_id, &mut found);
+    let step = read::read_step(again.file, text, &rendered, &mut found);
+    if let Some(step) = &step {
+        check::check(step, &mut found);
+    }
+    if found.has_errors() {
+        diags.extend(found);
+    }
+    step
+}
+
+/// Reads the vars files of the command line, and its `--var` and `KSTEP_VAR_*` values.
+/// `Err` for a file that cannot be read; problems with the values are diagnostics, and
+/// problems with the command line itself set `usage_errors`.
+pub(super) fn externals(
+    options: &VarOptions,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<(Externals, bool), Diagnostic> {
+    let mut externals = Externals::default();
+    let files = options.files.iter().map(|p| (p, false));
+    let sensitive = options.sensitive_files.iter().map(|p| (p, true));
+    for (path, sensitive) in files.chain(sensitive) {
+        let format = syntax::Format::from_vars_path(path).ok_or_else(|| {
+            unsupported(
+                path,
+                "a vars file",
+                ".toml, .yaml, .yml or .json",
+                "vars files are TOML, YAML or JSON: give the file the extension of its language",
+            )
+        })?;
+        let Some(file) = read_source(path, sources, diags)? else {
+            continue;
+        };
+        let text = sources.get(file).text();
+        let mut found = Diagnostics::default();
+        match syntax::parse(file, text, format, &mut found) {
+            Some(root) => {
+                let name = path.display().to_string();
+                externals.add_file(&name, file, text, &root, sensitive, &mut found);
+            }
+            None if sensitive => found.redact(crate::source::Span::new(file, 0, text.len())),
+            None => {}
+        }
+        for span in found.take_redactions() {
+            sources.redact(span);
+        }
+        diags.extend(found);
+    }
+    let mut usage = Diagnostics::default();
+    externals.add_assignments(&options.assignments, &mut usage);
+    externals.add_process_env(&options.process_env, &mut usage);
+    let usage_errors = usage.has_errors();
+    diags.extend(usage);
+    Ok((externals, usage_errors))
+}
+
+/// Reads a file into the source map, capped at the input limit and decoded. `Ok(None)` when
+/// its content is unusable (reported).
+fn read_source(
+    path: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Option<FileId>, Diagnostic> {
     let file = fs::File::open(path)
         .map_err(|e| io_error(&format!("cannot read `{}`", path.display()), &e))?;
     let mut bytes = Vec::new();
@@ -47,16 +172,18 @@ pub(super) fn load(
         diags.push(problem.into_diagnostic(id));
         return Ok(None);
     }
-    let text = sources.get(id).text();
-    let step = syntax::parse(id, text, format, diags)
-        .and_then(|root| read::read_step(id, text, &root, diags));
-    if let Some(step) = &step {
-        check::check(step, diags);
-    }
-    for span in diags.take_redactions() {
-        sources.redact(span);
-    }
-    Ok(step)
+    Ok(Some(id))
+}
+
+fn unsupported(path: &Path, what: &str, extensions: &str, help: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::UnsupportedFileType,
+        format!(
+            "`{}` is not {what}: expected a {extensions} extension",
+            path.display()
+        ),
+    )
+    .help(help)
 }
 
 pub(super) fn io_error(what: &str, error: &std::io::Error) -> Diagnostic {

@@ -1,10 +1,13 @@
-//! The `compile` pipeline, written out once: load (syntax → read → check) → gate → plan
-//! (strategy, deployment id) → gate → lower → emit → write, print or compare.
+//! The `compile` pipeline, written out once: load (syntax → templates → read → check) → gate
+//! → plan (strategy, deployment id) → gate → lower → emit → write, print or compare.
 //!
 //! Every file is taken as far as it can go so one run reports everything; the gates stop on
 //! any error, and output is written only when every step compiled.
 
 mod load;
+mod vars;
+
+pub use vars::vars;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,6 +20,7 @@ use crate::model::{Choice, Step, Strategy};
 use crate::parallel;
 use crate::plan::Plan;
 use crate::source::{SourceMap, Span};
+use crate::template::VarOptions;
 
 pub struct CompileOptions {
     pub inputs: Vec<PathBuf>,
@@ -29,6 +33,8 @@ pub struct CompileOptions {
     pub deployment_id: Option<String>,
     /// `--show-secrets`: print Secret values in `--stdout` output and `--check` diffs.
     pub show_secrets: bool,
+    /// `--env`, `--var`, vars files and `KSTEP_VAR_*`.
+    pub vars: VarOptions,
 }
 
 /// What to do with the compiled output.
@@ -67,11 +73,28 @@ pub struct Outcome {
 pub fn compile(options: &CompileOptions) -> Outcome {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
+    // A mistake on the command line is reported alone: every step would only repeat it.
+    let externals = match load::externals(&options.vars, &mut sources, &mut diags) {
+        Ok((externals, false)) => externals,
+        Ok((_, true)) => return failed(sources, diags),
+        Err(diagnostic) => {
+            diags.push(diagnostic);
+            return failed(sources, diags);
+        }
+    };
     let mut failure = false;
     let mut steps = Vec::new();
     for path in &options.inputs {
-        match load::load(path, &mut sources, &mut diags) {
-            Ok(Some(step)) => steps.push((path.as_path(), step)),
+        let id = options.deployment_id.as_deref();
+        match load::load(
+            path,
+            &mut sources,
+            &externals,
+            &options.vars,
+            id,
+            &mut diags,
+        ) {
+            Ok(Some(loaded)) => steps.push((path.as_path(), loaded)),
             Ok(None) => {}
             Err(diagnostic) => {
                 failure = true;
@@ -79,7 +102,7 @@ pub fn compile(options: &CompileOptions) -> Outcome {
             }
         }
     }
-    duplicate_ids(steps.iter().map(|(_, s)| s), &mut diags);
+    duplicate_ids(steps.iter().map(|(_, s)| &s.step), &mut diags);
     let mut outcome = Outcome {
         sources,
         diagnostics: Vec::new(),
@@ -97,17 +120,26 @@ pub fn compile(options: &CompileOptions) -> Outcome {
         return outcome;
     }
 
-    // Plans need checked steps: the default deployment id hashes the compiled output.
+    // Plans need checked steps: the default deployment id hashes the compiled output. A step
+    // whose templates read that id is rendered again once it is known.
     let strategy = options.strategy.as_deref().and_then(Strategy::from_word);
-    let planned = parallel::map(&steps, |_, (_, step)| {
-        let plan = Plan::new(step, strategy, options.deployment_id.as_deref());
+    let sources = &outcome.sources;
+    let planned = parallel::map(&steps, |_, (_, loaded)| {
+        let plan = Plan::new(&loaded.step, strategy, options.deployment_id.as_deref());
         let mut found = Diagnostics::default();
-        check::plan(step, &plan, &mut found);
-        (plan, found)
+        check::plan(&loaded.step, &plan, &mut found);
+        let again = loaded
+            .again
+            .as_ref()
+            .map(|again| load::again(again, sources, &plan.deployment_id, &mut found));
+        (plan, found, again)
     });
     let mut plans = Vec::with_capacity(planned.len());
-    for (plan, found) in planned {
+    for ((_, loaded), (plan, found, again)) in steps.iter_mut().zip(planned) {
         diags.extend(found);
+        if let Some(Some(step)) = again {
+            loaded.step = step;
+        }
         plans.push(plan);
     }
     if diags.has_errors() {
@@ -119,7 +151,7 @@ pub fn compile(options: &CompileOptions) -> Outcome {
     let jobs: Vec<(&Path, &Step, &Plan)> = steps
         .iter()
         .zip(&plans)
-        .map(|((path, step), plan)| (*path, step, plan))
+        .map(|((path, loaded), plan)| (*path, &loaded.step, plan))
         .collect();
     if let Err(failure) = finish(options, &jobs, &mut outcome) {
         outcome.status = Status::Failure;
@@ -127,6 +159,17 @@ pub fn compile(options: &CompileOptions) -> Outcome {
     }
     outcome.diagnostics = diags.into_sorted();
     outcome
+}
+
+/// The outcome of a run stopped by a usage or I/O error.
+fn failed(sources: SourceMap, diags: Diagnostics) -> Outcome {
+    Outcome {
+        sources,
+        diagnostics: diags.into_sorted(),
+        status: Status::Failure,
+        stdout: None,
+        written: Vec::new(),
+    }
 }
 
 fn render(job: &(&Path, &Step, &Plan), format: Format) -> Result<emit::StepOutput, Diagnostic> {

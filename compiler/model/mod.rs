@@ -10,6 +10,7 @@ mod ingress;
 mod owned;
 mod probe;
 mod service;
+mod vars;
 mod volume;
 
 pub(crate) use choice::{
@@ -23,6 +24,7 @@ pub(crate) use ingress::{Ingress, IngressPath, IngressRule, IngressTls};
 pub(crate) use owned::{ConfigMap, Registry, Secret, SecretEntry};
 pub(crate) use probe::{HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, TcpSocket};
 pub(crate) use service::{Endpoints, Service, ServicePort};
+pub(crate) use vars::{Environment, StepVars, VarDecl};
 pub(crate) use volume::{KeyToPath, RawVolume, Volume, VolumeSource};
 
 use crate::source::Span;

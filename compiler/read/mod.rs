@@ -18,12 +18,17 @@ mod service;
 mod step;
 mod suggest;
 mod table;
+mod vars;
 mod volume;
 
 pub(crate) use suggest::{all_of, closest, one_of};
+pub(crate) use vars::{
+    check_name as check_var_name, invalid_name as invalid_var_name,
+    suggested_name as suggested_var_name,
+};
 
 use crate::diagnostic::Diagnostics;
-use crate::model::Step;
+use crate::model::{Step, StepVars};
 use crate::source::FileId;
 use crate::syntax::Node;
 
@@ -37,4 +42,26 @@ pub(crate) fn read_step(
 ) -> Option<Step> {
     let mut reader = reader::Reader::new(file, text, diags);
     step::read(&mut reader, root)
+}
+
+/// Reads the step's variables (`[vars]`, `[env.<name>.vars]`), which the template stage needs
+/// before the rest of the file can be read.
+pub(crate) fn read_vars(
+    file: FileId,
+    text: &str,
+    root: &Node,
+    diags: &mut Diagnostics,
+) -> StepVars {
+    let mut reader = reader::Reader::new(file, text, diags);
+    vars::read(&mut reader, root)
+}
+
+/// Any value as plain data (a vars file's values).
+pub(crate) fn plain_value(
+    file: FileId,
+    text: &str,
+    node: &Node,
+    diags: &mut Diagnostics,
+) -> Option<serde_json::Value> {
+    reader::Reader::new(file, text, diags).json(node)
 }

@@ -3,6 +3,7 @@
 use super::reader::Reader;
 use super::table::Table;
 use crate::model::{ConfigMap, Registry, Secret, SecretEntry, Spanned};
+use crate::syntax::NodeKind;
 
 pub(super) fn config_map(
     r: &mut Reader<'_>,
@@ -28,10 +29,17 @@ pub(super) fn secret(
             let entries = data.data_entries();
             let mut out = Vec::with_capacity(entries.len());
             for entry in entries {
-                if let Some(value) = r.secret(&entry.value) {
+                // A value already reported as broken (a failed template) keeps its key, so
+                // references to the key are not reported as well. Errors stop the compile
+                // before the empty value could be written.
+                let value = r
+                    .secret(&entry.value)
+                    .map(|v| v.value)
+                    .or_else(|| (entry.value.kind == NodeKind::Invalid).then(String::new));
+                if let Some(value) = value {
                     out.push(SecretEntry {
                         key: Spanned::new(entry.key.clone(), entry.key_span),
-                        value: value.value,
+                        value,
                     });
                 }
             }

@@ -57,7 +57,12 @@ pub(super) fn read(r: &mut Reader<'_>, node: &Node) -> Option<Box<RawVolume>> {
     let embedded;
     let node = match &node.kind {
         NodeKind::Str(text) => {
-            embedded = embedded::parse(r, node, text)?;
+            embedded = embedded::parse(r, node, text, false)?;
+            &embedded
+        }
+        NodeKind::Rendered(_) => {
+            let text = r.string(node)?;
+            embedded = embedded::parse(r, node, &text.value, true)?;
             &embedded
         }
         NodeKind::Map(_) => node,
@@ -67,7 +72,7 @@ pub(super) fn read(r: &mut Reader<'_>, node: &Node) -> Option<Box<RawVolume>> {
         }
     };
     let entry = single_source(r, node)?;
-    let body = to_json(r, &entry.value)?;
+    let body = r.json(&entry.value)?;
     let mut document = Map::new();
     document.insert("name".into(), Value::String("raw".into()));
     document.insert(entry.key.clone(), body);
@@ -156,39 +161,6 @@ fn single_source<'n>(r: &mut Reader<'_>, node: &'n Node) -> Option<&'n Entry> {
             None
         }
     }
-}
-
-fn to_json(r: &mut Reader<'_>, node: &Node) -> Option<Value> {
-    Some(match &node.kind {
-        NodeKind::Null => Value::Null,
-        NodeKind::Bool(b) => Value::Bool(*b),
-        NodeKind::Int(n) => Value::from(*n),
-        NodeKind::Float(f) => match serde_json::Number::from_f64(*f) {
-            Some(n) => Value::Number(n),
-            None => {
-                r.wrong_type(node, "a finite number");
-                return None;
-            }
-        },
-        NodeKind::Str(s) | NodeKind::Datetime(s) => Value::String(s.clone()),
-        NodeKind::Seq(items) => Value::Array(
-            items
-                .iter()
-                .map(|item| to_json(r, item))
-                .collect::<Option<_>>()?,
-        ),
-        NodeKind::Map(entries) => {
-            let mut map = Map::new();
-            for entry in entries {
-                map.insert(entry.key.clone(), to_json(r, &entry.value)?);
-            }
-            Value::Object(map)
-        }
-        NodeKind::Invalid => {
-            r.wrong_type(node, "a value");
-            return None;
-        }
-    })
 }
 
 /// The node a deserialization error path points at (as deep as the path can be followed).

@@ -9,7 +9,7 @@ use super::table::Table;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{Choice, Count, KeyValue, PortRef, Spanned};
 use crate::source::{FileId, Span};
-use crate::syntax::{Node, NodeKind};
+use crate::syntax::{Node, NodeKind, Rendered};
 
 pub(crate) struct Reader<'a> {
     file: FileId,
@@ -40,6 +40,7 @@ impl<'a> Reader<'a> {
         self.diags.redact(node.span);
         match &node.kind {
             NodeKind::Str(s) => Some(Spanned::new(s.clone(), node.span)),
+            NodeKind::Rendered(rendered) => Some(Spanned::new(rendered.text.clone(), node.span)),
             NodeKind::Invalid => None,
             other => {
                 let found = other.describe();
@@ -84,6 +85,12 @@ impl<'a> Reader<'a> {
         match &node.kind {
             NodeKind::Int(n) => Some(Spanned::new(Count::Number(*n), node.span)),
             NodeKind::Str(s) => Some(Spanned::new(Count::Percent(s.clone()), node.span)),
+            NodeKind::Rendered(rendered) => self.rendered(node, rendered, "", |text| {
+                Some(match text.trim().parse() {
+                    Ok(n) => Count::Number(n),
+                    Err(_) => Count::Percent(text.to_owned()),
+                })
+            }),
             _ => {
                 self.wrong_type(node, "a number of pods or a percentage");
                 None
@@ -178,6 +185,9 @@ impl<'a> Reader<'a> {
     pub(crate) fn string(&mut self, node: &Node) -> Option<Spanned<String>> {
         match &node.kind {
             NodeKind::Str(s) => Some(Spanned::new(s.clone(), node.span)),
+            NodeKind::Rendered(rendered) => {
+                self.rendered(node, rendered, "", |text| Some(text.to_owned()))
+            }
             _ => {
                 self.wrong_type(node, "a string");
                 None
@@ -186,8 +196,11 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn int(&mut self, node: &Node) -> Option<Spanned<i64>> {
-        match node.kind {
-            NodeKind::Int(n) => Some(Spanned::new(n, node.span)),
+        match &node.kind {
+            NodeKind::Int(n) => Some(Spanned::new(*n, node.span)),
+            NodeKind::Rendered(rendered) => self.rendered(node, rendered, "an integer", |text| {
+                text.trim().parse().ok()
+            }),
             _ => {
                 self.wrong_type(node, "an integer");
                 None
@@ -196,8 +209,16 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn bool(&mut self, node: &Node) -> Option<Spanned<bool>> {
-        match node.kind {
-            NodeKind::Bool(b) => Some(Spanned::new(b, node.span)),
+        match &node.kind {
+            NodeKind::Bool(b) => Some(Spanned::new(*b, node.span)),
+            // Templates print booleans as `true`, or `True` from Python-style code.
+            NodeKind::Rendered(rendered) => {
+                self.rendered(node, rendered, "a boolean", |text| match text.trim() {
+                    "true" | "True" => Some(true),
+                    "false" | "False" => Some(false),
+                    _ => None,
+                })
+            }
             _ => {
                 self.wrong_type(node, "a boolean");
                 None
@@ -209,6 +230,9 @@ impl<'a> Reader<'a> {
     pub(crate) fn quantity(&mut self, node: &Node) -> Option<Spanned<String>> {
         let text = match &node.kind {
             NodeKind::Str(s) => s.clone(),
+            NodeKind::Rendered(rendered) => {
+                return self.rendered(node, rendered, "", |text| Some(text.trim().to_owned()));
+            }
             NodeKind::Int(n) => n.to_string(),
             NodeKind::Float(f) if f.is_finite() => f.to_string(),
             _ => {
@@ -224,11 +248,108 @@ impl<'a> Reader<'a> {
         match &node.kind {
             NodeKind::Int(n) => Some(Spanned::new(PortRef::Number(*n), node.span)),
             NodeKind::Str(s) => Some(Spanned::new(PortRef::Name(s.clone()), node.span)),
+            NodeKind::Rendered(rendered) => self.rendered(node, rendered, "", |text| {
+                Some(match text.trim().parse() {
+                    Ok(n) => PortRef::Number(n),
+                    Err(_) => PortRef::Name(text.to_owned()),
+                })
+            }),
             _ => {
                 self.wrong_type(node, "a port number or a port name");
                 None
             }
         }
+    }
+
+    /// Parses a template's rendered text as `expected` (empty when any text will do). Text
+    /// rendered from a sensitive variable is refused: only [`Reader::secret`] takes it.
+    fn rendered<T>(
+        &mut self,
+        node: &Node,
+        rendered: &Rendered,
+        expected: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<Spanned<T>> {
+        if rendered.sensitive {
+            self.sensitive_outside_secret(node, rendered);
+            return None;
+        }
+        if let Some(value) = parse(&rendered.text) {
+            return Some(Spanned::new(value, node.span));
+        }
+        let shown = crate::diagnostic::quoted(&rendered.text);
+        let mut diagnostic = Diagnostic::error(
+            Code::TemplateTypeMismatch,
+            format!("expected {expected}, but the template renders {shown}"),
+        )
+        .label(self.first_line(node.span), format!("renders {shown}"));
+        for line in &rendered.provenance {
+            diagnostic = diagnostic.note(line.clone());
+        }
+        let help = match expected {
+            "an integer" => {
+                "make the template render a whole number, e.g. `{{ vars.replicas | int }}`"
+            }
+            "a boolean" => "make the template render `true` or `false`",
+            _ => "make the template render a value of that type",
+        };
+        self.report(diagnostic.help(help));
+        None
+    }
+
+    fn sensitive_outside_secret(&mut self, node: &Node, rendered: &Rendered) {
+        let mut diagnostic = Diagnostic::error(
+            Code::SensitiveValue,
+            "a sensitive variable is used outside a Secret",
+        )
+        .label(
+            self.first_line(node.span),
+            "this template uses a sensitive variable",
+        );
+        for line in &rendered.provenance {
+            diagnostic = diagnostic.note(line.clone());
+        }
+        self.report(diagnostic.help(
+            "a sensitive value may only fill the `data` or `registry.password` of a Secret the step \
+             owns (`[secrets.<name>]`); put it there and refer to that Secret, e.g. \
+             env = [{ name = \"DB_PASSWORD\", secret = \"db\", key = \"password\" }]",
+        ));
+    }
+
+    /// Any value, as plain data: variable values and raw Kubernetes fields.
+    pub(crate) fn json(&mut self, node: &Node) -> Option<serde_json::Value> {
+        use serde_json::Value;
+        Some(match &node.kind {
+            NodeKind::Null => Value::Null,
+            NodeKind::Bool(b) => Value::Bool(*b),
+            NodeKind::Int(n) => Value::from(*n),
+            NodeKind::Float(f) => match serde_json::Number::from_f64(*f) {
+                Some(n) => Value::Number(n),
+                None => {
+                    self.wrong_type(node, "a finite number");
+                    return None;
+                }
+            },
+            NodeKind::Str(s) | NodeKind::Datetime(s) => Value::String(s.clone()),
+            NodeKind::Rendered(rendered) => Value::String(
+                self.rendered(node, rendered, "", |t| Some(t.to_owned()))?
+                    .value,
+            ),
+            NodeKind::Seq(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.json(item))
+                    .collect::<Option<_>>()?,
+            ),
+            NodeKind::Map(entries) => {
+                let mut map = serde_json::Map::new();
+                for entry in entries {
+                    map.insert(entry.key.clone(), self.json(&entry.value)?);
+                }
+                Value::Object(map)
+            }
+            NodeKind::Invalid => return None,
+        })
     }
 
     pub(crate) fn choice<T: Choice>(&mut self, node: &Node) -> Option<Spanned<T>> {
@@ -285,7 +406,13 @@ impl<'a> Reader<'a> {
         };
         let mut out = Vec::with_capacity(entries.len());
         for entry in entries {
-            if let Some(value) = self.string(&entry.value) {
+            // A value already reported as broken (a failed template) keeps its key, so
+            // references to it (a ConfigMap key) are not reported as well.
+            let value = match &entry.value.kind {
+                NodeKind::Invalid => Some(Spanned::new(String::new(), entry.value.span)),
+                _ => self.string(&entry.value),
+            };
+            if let Some(value) = value {
                 out.push(KeyValue {
                     key: Spanned::new(entry.key.clone(), entry.key_span),
                     value,

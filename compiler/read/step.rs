@@ -1,5 +1,6 @@
 //! The top level of a step file: `[step]`, `[deployment]`, `[[volumes]]`, `[[containers]]`,
-//! `[service]`, `[ingress]`, `[config_maps.<name>]`, `[secrets.<name>]`.
+//! `[service]`, `[ingress]`, `[config_maps.<name>]`, `[secrets.<name>]` (and `[vars]` and
+//! `[env]`, which `vars` reads earlier).
 
 use super::container;
 use super::ingress;
@@ -69,6 +70,8 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
             Some(r.named_tables(n, "secrets", owned::secret))
         })
         .unwrap_or_default();
+    // Read before templates were rendered, by `vars`.
+    let _ = (top.entry("vars"), top.entry("env"));
     top.finish(r);
 
     let id = id.or_else(|| deployment.name.clone());

@@ -7,10 +7,12 @@
 
 pub(crate) mod input;
 mod node;
+mod remap;
 mod toml;
 mod yaml;
 
-pub(crate) use node::{Entry, Node, NodeKind};
+pub(crate) use node::{Entry, Node, NodeKind, Rendered};
+pub(crate) use remap::Remap;
 
 use std::path::Path;
 
@@ -21,18 +23,26 @@ use crate::source::{FileId, Span};
 /// raw volume sources a few more.
 pub(crate) const MAX_DEPTH: usize = 64;
 
-/// The language of a step file, from its extension.
+/// The language of a step file (TOML or YAML) or a vars file (also JSON), from its extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
     Toml,
     Yaml,
+    Json,
 }
 
 impl Format {
+    /// A step file's format.
     pub(crate) fn from_path(path: &Path) -> Option<Format> {
+        Format::from_vars_path(path).filter(|f| *f != Format::Json)
+    }
+
+    /// A vars file's format.
+    pub(crate) fn from_vars_path(path: &Path) -> Option<Format> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "toml" => Some(Format::Toml),
             "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
             _ => None,
         }
     }
@@ -48,7 +58,36 @@ pub(crate) fn parse(
     match format {
         Format::Toml => toml::parse(file, text, diags),
         Format::Yaml => yaml::parse(file, text, diags),
+        // JSON is YAML (which gives the tree its spans) once it is known to be strict JSON.
+        Format::Json => json_syntax(file, text, diags).then(|| yaml::parse(file, text, diags))?,
     }
+}
+
+/// Whether `text` is JSON; reports where it is not. (The YAML reader alone would take
+/// trailing commas, comments and unquoted keys.)
+fn json_syntax(file: FileId, text: &str, diags: &mut Diagnostics) -> bool {
+    let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(text) else {
+        return true;
+    };
+    // serde_json counts lines from 1 and columns in bytes from 1.
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(error.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let mut at = (line_start + error.column().saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let message = error.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message);
+    diags.push(
+        Diagnostic::error(Code::SyntaxError, format!("invalid JSON: {message}"))
+            .label(Span::new(file, at, end), "here")
+            .help("fix the JSON syntax here"),
+    );
+    false
 }
 
 /// Parses YAML text on its own (YAML embedded in a string value); spans are offsets into

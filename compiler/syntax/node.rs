@@ -4,6 +4,9 @@
 //! underline exactly the key (unknown field) or the value (bad value). Map entries keep their
 //! source order. [`NodeKind::Invalid`] stands where the syntax stage already reported a problem
 //! (an alias, a tag, a too-deep value), so readers skip it without reporting again.
+//! [`NodeKind::Rendered`] replaces a string that was a template once the template stage has
+//! rendered it: readers parse its text as the type they need, and refuse sensitive text
+//! anywhere but in a Secret.
 
 use crate::source::Span;
 
@@ -26,6 +29,21 @@ pub(crate) enum NodeKind {
     Map(Vec<Entry>),
     /// A value already reported as broken by the syntax stage.
     Invalid,
+    /// A string template, rendered; the span is still the template's.
+    Rendered(Box<Rendered>),
+}
+
+/// What a templated string rendered to.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Rendered {
+    pub(crate) text: String,
+    /// The template as written (the string's value before rendering).
+    pub(crate) template: String,
+    /// The template used a sensitive variable: the text must not be shown, and may only
+    /// fill a Secret.
+    pub(crate) sensitive: bool,
+    /// Where the variables it used came from, for messages: `vars.tag = "1.2" (--var)`.
+    pub(crate) provenance: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -64,7 +82,7 @@ impl NodeKind {
             NodeKind::Bool(_) => "a boolean",
             NodeKind::Int(_) => "an integer",
             NodeKind::Float(_) => "a float",
-            NodeKind::Str(_) => "a string",
+            NodeKind::Str(_) | NodeKind::Rendered(_) => "a string",
             NodeKind::Datetime(_) => "a datetime",
             NodeKind::Seq(_) => "a list",
             NodeKind::Map(_) => "a table",

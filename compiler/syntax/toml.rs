@@ -50,12 +50,20 @@ fn syntax_error(file: FileId, text: &str, error: &toml::de::Error) -> Diagnostic
 }
 
 /// When the error is in a value written without quotes (`image = nginx:1.27`, which TOML
-/// reads as a broken number), says how to quote it.
+/// reads as a broken number, or a template), says how to quote it.
 fn unquoted_string(text: &str, offset: usize) -> Option<String> {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     let (key, value) = text[line_start..line_end].split_once('=')?;
     let value = value.split(" #").next()?.trim();
+    let templated = value.contains("{{") || value.contains("{%");
+    if templated && !value.starts_with(['"', '\'']) {
+        return Some(format!(
+            "a template is a string, so it needs quotes: {} = \"{}\"",
+            key.trim(),
+            value.replace('"', "'")
+        ));
+    }
     let looks_like_string = !value.is_empty()
         && !value.starts_with(['"', '\'', '[', '{'])
         && value.parse::<f64>().is_err()

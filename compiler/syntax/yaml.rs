@@ -43,10 +43,14 @@ pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
             Err(error) => {
                 let at = builder.offsets.byte(error.marker().index());
                 let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                let help = unquoted_template(text, at).unwrap_or_else(|| {
+                    "fix the YAML syntax here; kstep checks the rest of the file once it parses"
+                        .to_owned()
+                });
                 builder.diags.push(
                     Diagnostic::error(Code::SyntaxError, format!("invalid YAML: {}", error.info()))
                         .label(Span::new(file, at, end), "here")
-                        .help("fix the YAML syntax here; kstep checks the rest of the file once it parses"),
+                        .help(help),
                 );
                 return None;
             }
@@ -57,6 +61,24 @@ pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
             .root
             .unwrap_or_else(|| Node::new(NodeKind::Null, Span::new(file, 0, 0))),
     )
+}
+
+/// When the error's line holds a template outside quotes (`image: {% if ... %}`, which YAML
+/// cannot read), says to quote it.
+fn unquoted_template(text: &str, offset: usize) -> Option<String> {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = &text[line_start..line_end];
+    let (key, value) = line.split_once(": ")?;
+    let value = value.trim();
+    let templated = value.contains("{{") || value.contains("{%");
+    (templated && !value.starts_with(['"', '\''])).then(|| {
+        format!(
+            "a template must be quoted in YAML: {}: \"{}\"",
+            key.trim().trim_start_matches("- "),
+            value.replace('"', "\\\"")
+        )
+    })
 }
 
 /// Character index to byte offset. ASCII text (the usual case) needs no table.
@@ -280,6 +302,10 @@ impl Builder<'_> {
             let span = self.token_at(start, '!');
             self.report_tag(span);
         }
+        if is_map && self.text.get(start..).is_some_and(|t| t.starts_with("{{")) {
+            self.unquoted_template(start);
+            return;
+        }
         if self.expecting_key() {
             let span = self.span(start, start + 1);
             self.diags.push(
@@ -321,6 +347,27 @@ impl Builder<'_> {
                 last_end: start,
                 items: Vec::new(),
             }
+        });
+    }
+
+    /// `image: {{ vars.tag }}`: YAML reads an unquoted template as a mapping in a mapping.
+    fn unquoted_template(&mut self, start: usize) {
+        let line = &self.text[start..];
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        let written = line.find("}}").map_or(line, |end| &line[..end + 2]);
+        let span = self.span(start, start + written.len());
+        self.diags.push(
+            Diagnostic::error(Code::TemplateSyntax, "a template must be quoted in YAML")
+                .label(span, "YAML reads this as a mapping")
+                .help(format!(
+                    "quote the value: \"{}\"",
+                    written.replace('"', "\\\"")
+                )),
+        );
+        self.skip = Some(Skip {
+            depth: 1,
+            start,
+            as_key: self.expecting_key(),
         });
     }
 

@@ -17,6 +17,13 @@ pub(crate) fn kstep() -> Command {
         .env_remove("NO_COLOR")
         .env_remove("COLUMNS")
         .arg("--color=never");
+    // Variables from the environment running the tests must not reach kstep.
+    for (key, _) in std::env::vars_os() {
+        let name = key.to_string_lossy();
+        if name.starts_with("KSTEP_VAR_") || name.starts_with("KSTEP_SENSITIVE_VAR_") {
+            command.env_remove(&key);
+        }
+    }
     command
 }
 
@@ -74,13 +81,16 @@ pub(crate) fn render_tree(files: &[(String, String)]) -> String {
     text
 }
 
-/// Fixture files (.toml, .yaml, .yml) below `fixtures/`, sorted.
+/// Fixture files (.toml, .yaml, .yml) below `fixtures/`, sorted. Files in `inputs/`
+/// directories are data that fixtures use (vars files), not fixtures.
 pub(crate) fn fixtures() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).expect("fixtures dir") {
             let path = entry.expect("dir entry").path();
             if path.is_dir() {
-                walk(&path, out);
+                if path.file_name().is_some_and(|n| n != "inputs") {
+                    walk(&path, out);
+                }
             } else if matches!(
                 path.extension().and_then(|e| e.to_str()),
                 Some("toml" | "yaml" | "yml")
@@ -99,4 +109,20 @@ pub(crate) fn is_error_fixture(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with("err_"))
+}
+
+/// The command lines a fixture is compiled with: one per `# args: ...` comment line (a
+/// valid fixture may have several, to show one step in several environments), or one
+/// without options.
+pub(crate) fn fixture_args(text: &str) -> Vec<Vec<String>> {
+    let sets: Vec<Vec<String>> = text
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("# args:"))
+        .map(|args| args.split_whitespace().map(str::to_owned).collect())
+        .collect();
+    if sets.is_empty() {
+        vec![Vec::new()]
+    } else {
+        sets
+    }
 }
