@@ -271,6 +271,8 @@ fn expectations(text: &str) -> Vec<(usize, &'static str, String)> {
                     .unwrap_or(i),
                 None => i,
             };
+            // A line may carry both markers: `# error: [a] # warning: [b]`.
+            let codes = codes.split(" # ").next().unwrap_or_default();
             for code in codes.split('[').skip(1) {
                 let code = code.split(']').next().unwrap_or_default().trim();
                 out.push((target + 1, severity, code.to_owned()));

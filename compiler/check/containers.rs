@@ -1,13 +1,20 @@
-//! The pod's containers as a whole: unique names across init and app containers, and at
-//! least one app container.
+//! The pod's containers as a whole: unique names across init and app containers, at least
+//! one app container; and each one's working directory, which runtimes require absolute.
 
 use std::collections::BTreeMap;
 
-use super::Cx;
+use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let step = cx.step;
+    for dir in step
+        .containers
+        .iter()
+        .filter_map(|c| c.working_dir.as_ref())
+    {
+        cx.syntax(dir, "working directory", &k8s::ABSOLUTE_PATH);
+    }
     let mut seen = BTreeMap::new();
     for name in step.containers.iter().filter_map(|c| c.name.as_ref()) {
         if let Some(first) = seen.insert(name.value.as_str(), name.span) {

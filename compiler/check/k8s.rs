@@ -63,6 +63,8 @@ syntax! {
         "letters, digits, '-', '_' and '.', e.g. `app.toml`";
     RELATIVE_PATH = InvalidPath, "relative path", local_descending_path, Relative,
         "a path relative to the volume, without '..'";
+    SECCOMP_PATH = InvalidPath, "relative path", local_descending_path, Relative,
+        "a path relative to the kubelet's seccomp directory, without '..', e.g. `profiles/web.json`";
     /// Paths of ConfigMap and Secret items inside their volume.
     ITEM_PATH = InvalidPath, "item path", local_non_reserved_path, Relative,
         "a non-empty relative path, without '..' and not starting with '..'";

@@ -1,5 +1,5 @@
 //! Container ports: numbers in range, IANA names, no name or number/protocol twice in one
-//! container.
+//! container; host ports in range, and equal to the container port on the host's network.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +13,24 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         let mut numbers = BTreeMap::new();
         for port in &container.ports {
             port_number(cx, &port.port);
+            if let Some(host) = &port.host_port
+                && port_number(cx, host)
+                && cx.step.pod.host_network()
+                && host.value != port.port.value
+            {
+                cx.report(
+                    Diagnostic::error(
+                        Code::ConflictingFields,
+                        format!(
+                            "host port {} differs from container port {} on the host's network",
+                            host.value, port.port.value
+                        ),
+                    )
+                    .label(host.span, "host port")
+                    .label(port.port.span, "container port")
+                    .help("with `host_network`, the container listens on the node itself: remove `host_port`, or make it equal the port"),
+                );
+            }
             if let Some(name) = &port.name {
                 cx.syntax(name, "port name", &k8s::PORT_NAME);
                 if let Some(first) = names.insert(name.value.as_str(), name.span) {

@@ -74,7 +74,7 @@ fn handler(cx: &mut Cx<'_>, container: &Container, probe: &Probe) {
     }
 }
 
-fn port_ref(cx: &mut Cx<'_>, container: &Container, port: &Spanned<PortRef>) {
+pub(super) fn port_ref(cx: &mut Cx<'_>, container: &Container, port: &Spanned<PortRef>) {
     let name = match &port.value {
         PortRef::Number(number) => {
             port_number(cx, &Spanned::new(*number, port.span));

@@ -61,6 +61,11 @@ impl Quantity {
         self.nanos % 1_000_000 == 0
     }
 
+    /// Whether it is a whole number.
+    pub(crate) fn is_whole(self) -> bool {
+        self.nanos % 1_000_000_000 == 0
+    }
+
     pub(crate) fn compare(self, other: Quantity) -> Ordering {
         self.nanos.cmp(&other.nanos)
     }

@@ -1,10 +1,11 @@
-//! CPU and memory requests and limits: quantity grammar, CPU precision, requests not above
-//! limits.
+//! Resource requests and limits: quantity grammar, CPU precision, requests not above limits;
+//! and for extended resources (`nvidia.com/gpu`) and huge pages, which nodes cannot
+//! overcommit: a valid name, whole numbers of devices, and a limit equal to the request.
 
-use super::Cx;
 use super::quantity::{Quantity, QuantityError};
+use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::Spanned;
+use crate::model::{Container, Spanned};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for container in &cx.step.containers {
@@ -41,6 +42,68 @@ pub(super) fn check(cx: &mut Cx<'_>) {
                 );
             }
         }
+        extended(cx, container);
+    }
+}
+
+/// Extended resources and huge pages: a valid name, and a limit equal to any request.
+fn extended(cx: &mut Cx<'_>, container: &Container) {
+    let resources = &container.resources;
+    for (name, quantity) in resources
+        .requests
+        .extended
+        .iter()
+        .chain(&resources.limits.extended)
+    {
+        if name.value.contains('/') {
+            let valid = cx.syntax(name, "extended resource name", &k8s::LABEL_KEY);
+            if valid
+                && let Ok(parsed) = Quantity::parse(&quantity.value)
+                && !parsed.is_whole()
+            {
+                cx.report(
+                    Diagnostic::error(
+                        Code::InvalidResource,
+                        format!(
+                            "`{}` must be a whole number, not `{}`",
+                            name.value, quantity.value
+                        ),
+                    )
+                    .label(quantity.span, "not a whole number")
+                    .help("extended resources are devices: request whole ones, e.g. 1"),
+                );
+            }
+        }
+    }
+    for (name, request) in &resources.requests.extended {
+        let limit = resources
+            .limits
+            .extended
+            .iter()
+            .find(|(n, _)| n.value == name.value)
+            .map(|(_, q)| q);
+        let equal = limit.is_some_and(|limit| {
+            Quantity::parse(&limit.value)
+                .ok()
+                .zip(Quantity::parse(&request.value).ok())
+                .is_none_or(|(l, r)| l.compare(r).is_eq())
+        });
+        if equal {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::error(
+            Code::InvalidResource,
+            format!("`{}` needs a limit equal to its request", name.value),
+        )
+        .label(request.span, "request");
+        diagnostic = match limit {
+            Some(limit) => diagnostic.label(limit.span, "a different limit"),
+            None => diagnostic,
+        };
+        cx.report(diagnostic.help(
+            "nodes cannot overcommit extended resources and huge pages: set the limit to the \
+             request (or set only the limit: the request defaults to it)",
+        ));
     }
 }
 

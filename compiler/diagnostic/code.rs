@@ -84,6 +84,19 @@ codes! {
     InvalidHeaderName => "invalid-header-name", "an HTTP header name that is not a valid token";
     InvalidConfigKey => "invalid-config-key", "a ConfigMap or Secret key that Kubernetes does not accept";
     InvalidRawVolume => "invalid-raw-volume", "a raw volume source that is not exactly one valid Kubernetes volume source";
+    InvalidFieldPath => "invalid-field-path", "a pod field or resource that the downward API does not offer";
+    InvalidResource => "invalid-resource", "an extended resource or huge pages request the API rejects";
+    // Security.
+    InvalidCapability => "invalid-capability", "a Linux capability name that does not exist";
+    RunsAsRoot => "runs-as-root", "a container that runs as root (user 0) but must run as non-root";
+    InvalidSysctl => "invalid-sysctl", "a sysctl the API rejects: a bad name, set twice, or a network sysctl with the host network";
+    UnsafeSysctl => "unsafe-sysctl", "a sysctl that only kubelets configured to allow it will run";
+    // Scheduling and the pod.
+    InvalidSelector => "invalid-selector", "a label selector requirement with a wrong operator or values";
+    InvalidToleration => "invalid-toleration", "a toleration whose operator, value, effect and seconds do not fit together";
+    AffinityMissesOwnPods => "affinity-misses-own-pods", "an anti-affinity selector written for the step's pods that matches none of them";
+    InvalidDnsConfig => "invalid-dns-config", "a DNS policy and configuration the API rejects";
+    GracePeriodTooShort => "grace-period-too-short", "a preStop hook that sleeps as long as the pod's termination grace period";
     // Cross-references.
     DuplicateName => "duplicate-name", "two containers or two volumes with the same name";
     DuplicateEnv => "duplicate-env", "an environment variable defined twice in one container";

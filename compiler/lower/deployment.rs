@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
 };
-use k8s_openapi::api::core::v1::{LocalObjectReference, PodSpec, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{Lowering, container, int32, labels, non_empty, owned, volume};
+use super::{Lowering, container, int32, labels, non_empty, owned, pod, volume};
 use crate::model::{Count, Deployment as DeploymentModel, Strategy};
 
 pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
@@ -21,14 +21,13 @@ pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
     if let Some(hash) = owned::config_hash(step) {
         pod_annotations.insert(labels::CONFIG_HASH_ANNOTATION.to_owned(), hash);
     }
-    let pull_secrets: Vec<LocalObjectReference> = step
-        .secrets
-        .iter()
-        .filter(|s| s.is_pull_secret())
-        .map(|s| LocalObjectReference {
-            name: cx.secret_name(&s.name.value),
-        })
-        .collect();
+    let mut pod_spec = PodSpec {
+        init_containers: non_empty(init.into_iter().map(|c| container::lower(cx, c)).collect()),
+        containers: app.into_iter().map(|c| container::lower(cx, c)).collect(),
+        volumes: non_empty(step.volumes.iter().map(|v| volume::lower(cx, v)).collect()),
+        ..PodSpec::default()
+    };
+    pod::lower(cx, &mut pod_spec);
     Deployment {
         metadata: cx.metadata(plan.versioned(model.name()), &model.annotations),
         spec: Some(DeploymentSpec {
@@ -55,16 +54,13 @@ pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
                     annotations: (!pod_annotations.is_empty()).then_some(pod_annotations),
                     ..ObjectMeta::default()
                 }),
-                spec: Some(PodSpec {
-                    init_containers: non_empty(
-                        init.into_iter().map(|c| container::lower(cx, c)).collect(),
-                    ),
-                    containers: app.into_iter().map(|c| container::lower(cx, c)).collect(),
-                    volumes: non_empty(step.volumes.iter().map(|v| volume::lower(cx, v)).collect()),
-                    image_pull_secrets: non_empty(pull_secrets),
-                    ..PodSpec::default()
-                }),
+                spec: Some(pod_spec),
             },
+            min_ready_seconds: model.min_ready.as_ref().map(|m| int32(m.value)),
+            revision_history_limit: model
+                .revision_history_limit
+                .as_ref()
+                .map(|r| int32(r.value)),
             ..DeploymentSpec::default()
         }),
         status: None,

@@ -9,7 +9,9 @@ mod deployment;
 mod ingress;
 pub(crate) mod labels;
 mod owned;
+mod pod;
 mod probe;
+mod security;
 mod service;
 mod volume;
 

@@ -6,7 +6,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::container::strings;
 use super::{int32, non_empty, word};
-use crate::model::{PortRef, Probe, ProbeHandler, Spanned};
+use crate::model::{HttpGet, PortRef, Probe, ProbeHandler, Spanned};
 
 pub(super) fn lower(probe: &Probe) -> core::Probe {
     let seconds = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| int32(v.value));
@@ -24,23 +24,7 @@ pub(super) fn lower(probe: &Probe) -> core::Probe {
                 command: Some(strings(&command.value)),
             });
         }
-        ProbeHandler::Http(http) => {
-            out.http_get = Some(core::HTTPGetAction {
-                host: http.host.as_ref().map(|h| h.value.clone()),
-                path: http.path.as_ref().map(|p| p.value.clone()),
-                scheme: word(&http.scheme),
-                port: port(&http.port.value),
-                http_headers: non_empty(
-                    http.headers
-                        .iter()
-                        .map(|h| core::HTTPHeader {
-                            name: h.name.value.clone(),
-                            value: h.value.value.clone(),
-                        })
-                        .collect(),
-                ),
-            });
-        }
+        ProbeHandler::Http(http) => out.http_get = Some(http_get(http)),
         ProbeHandler::Tcp(tcp) => {
             out.tcp_socket = Some(core::TCPSocketAction {
                 host: tcp.host.as_ref().map(|h| h.value.clone()),
@@ -49,6 +33,25 @@ pub(super) fn lower(probe: &Probe) -> core::Probe {
         }
     }
     out
+}
+
+/// An HTTP request, for probes and lifecycle hooks.
+pub(super) fn http_get(http: &HttpGet) -> core::HTTPGetAction {
+    core::HTTPGetAction {
+        host: http.host.as_ref().map(|h| h.value.clone()),
+        path: http.path.as_ref().map(|p| p.value.clone()),
+        scheme: word(&http.scheme),
+        port: port(&http.port.value),
+        http_headers: non_empty(
+            http.headers
+                .iter()
+                .map(|h| core::HTTPHeader {
+                    name: h.name.value.clone(),
+                    value: h.value.value.clone(),
+                })
+                .collect(),
+        ),
+    }
 }
 
 pub(super) fn port(port: &PortRef) -> IntOrString {

@@ -153,3 +153,81 @@ choice!(
         BlueGreen => "blue-green",
     }
 );
+
+choice!(
+    /// When a container's image is pulled.
+    PullPolicy, "pull policy" {
+        Always => "Always",
+        IfNotPresent => "IfNotPresent",
+        Never => "Never",
+    }
+);
+
+choice!(
+    /// Where a container's termination message comes from.
+    TerminationMessagePolicy, "termination message policy" {
+        File => "File",
+        FallbackToLogsOnError => "FallbackToLogsOnError",
+    }
+);
+
+choice!(
+    /// A seccomp profile given by name (`Localhost` takes a file: `{ localhost = "..." }`).
+    SeccompType, "seccomp profile" {
+        RuntimeDefault => "RuntimeDefault",
+        Unconfined => "Unconfined",
+    }
+);
+
+choice!(
+    /// How a pod's DNS is configured.
+    DnsPolicy, "DNS policy" {
+        ClusterFirst => "ClusterFirst",
+        ClusterFirstWithHostNet => "ClusterFirstWithHostNet",
+        Default => "Default",
+        None => "None",
+    }
+);
+
+choice!(
+    /// How a toleration matches a taint.
+    TolerationOperator, "toleration operator" {
+        Equal => "Equal",
+        Exists => "Exists",
+    }
+);
+
+choice!(
+    /// What a taint does to pods that do not tolerate it.
+    TaintEffect, "taint effect" {
+        NoSchedule => "NoSchedule",
+        PreferNoSchedule => "PreferNoSchedule",
+        NoExecute => "NoExecute",
+    }
+);
+
+choice!(
+    /// What the scheduler does when a topology spread constraint cannot be met.
+    UnsatisfiableAction, "action" {
+        ScheduleAnyway => "ScheduleAnyway",
+        DoNotSchedule => "DoNotSchedule",
+    }
+);
+
+choice!(
+    /// Where the short form `spread` keeps a step's replicas apart.
+    Spread, "spread" {
+        Nodes => "nodes",
+        Zones => "zones",
+    }
+);
+
+impl Spread {
+    /// The well-known node label of the topology.
+    pub(crate) fn topology_key(self) -> &'static str {
+        match self {
+            Spread::Nodes => "kubernetes.io/hostname",
+            Spread::Zones => "topology.kubernetes.io/zone",
+        }
+    }
+}

@@ -1,7 +1,11 @@
 //! Containers (seed 000, "Containers"): image, ports, init flag, resources, environment,
-//! volume mounts, probes, command and arguments.
+//! volume mounts, probes, command and arguments; and how the container runs: pull policy,
+//! security, lifecycle hooks, working directory, termination message.
 
-use super::{Probe, Protocol, Spanned};
+use super::{
+    ContainerSecurity, HttpGet, Probe, Protocol, PullPolicy, Spanned, TerminationMessagePolicy,
+};
+use crate::source::Span;
 
 #[derive(Clone, Debug)]
 pub(crate) struct Container {
@@ -25,6 +29,13 @@ pub(crate) struct Container {
     pub(crate) startup: Option<Probe>,
     pub(crate) command: Option<Vec<Spanned<String>>>,
     pub(crate) args: Option<Vec<Spanned<String>>>,
+    pub(crate) pull_policy: Option<Spanned<PullPolicy>>,
+    pub(crate) working_dir: Option<Spanned<String>>,
+    pub(crate) termination_message_policy: Option<Spanned<TerminationMessagePolicy>>,
+    pub(crate) security: ContainerSecurity,
+    pub(crate) lifecycle: Lifecycle,
+    /// Every key of a ConfigMap or Secret as environment variables.
+    pub(crate) env_from: Vec<EnvFrom>,
 }
 
 impl Container {
@@ -53,6 +64,8 @@ pub(crate) struct ContainerPort {
     pub(crate) name: Option<Spanned<String>>,
     pub(crate) port: Spanned<i64>,
     pub(crate) protocol: Option<Spanned<Protocol>>,
+    /// The port on the node that forwards to this one.
+    pub(crate) host_port: Option<Spanned<i64>>,
 }
 
 impl ContainerPort {
@@ -72,19 +85,34 @@ pub(crate) struct Resources {
 pub(crate) struct ResourceList {
     pub(crate) cpu: Option<Spanned<String>>,
     pub(crate) memory: Option<Spanned<String>>,
+    pub(crate) ephemeral_storage: Option<Spanned<String>>,
+    /// Extended resources (`nvidia.com/gpu`) and huge pages (`hugepages-2Mi`), by their API
+    /// name, in source order.
+    pub(crate) extended: Vec<(Spanned<String>, Spanned<String>)>,
 }
 
 impl ResourceList {
-    /// `(resource name, quantity)` for every quantity given.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'static str, &Spanned<String>)> {
-        [("cpu", &self.cpu), ("memory", &self.memory)]
-            .into_iter()
-            .filter_map(|(name, q)| q.as_ref().map(|q| (name, q)))
+    /// `(API resource name, quantity)` for every quantity given.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Spanned<String>)> {
+        [
+            ("cpu", &self.cpu),
+            ("memory", &self.memory),
+            ("ephemeral-storage", &self.ephemeral_storage),
+        ]
+        .into_iter()
+        .filter_map(|(name, q)| q.as_ref().map(|q| (name, q)))
+        .chain(self.extended.iter().map(|(name, q)| (name.as_str(), q)))
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.cpu.is_none() && self.memory.is_none()
+        self.iter().next().is_none()
     }
+}
+
+/// Whether a resource is one the node cannot overcommit: an extended resource or huge
+/// pages. Its request must equal its limit.
+pub(crate) fn is_extended_resource(name: &str) -> bool {
+    name.contains('/') || name.starts_with("hugepages-")
 }
 
 #[derive(Clone, Debug)]
@@ -106,6 +134,56 @@ pub(crate) enum EnvSource {
         key: Spanned<String>,
         optional: Option<Spanned<bool>>,
     },
+    /// A field of the pod (downward API): `metadata.name`, `status.podIP`, ...
+    Field(Spanned<String>),
+    /// A container's resource request or limit (downward API): `limits.memory`, ...
+    Resource {
+        resource: Spanned<String>,
+        /// The container whose resources; default: this one.
+        container: Option<Spanned<String>>,
+        divisor: Option<Spanned<String>>,
+    },
+}
+
+/// `env_from`: every key of a ConfigMap or Secret as an environment variable.
+#[derive(Clone, Debug)]
+pub(crate) struct EnvFrom {
+    pub(crate) secret: bool,
+    pub(crate) name: Spanned<String>,
+    pub(crate) prefix: Option<Spanned<String>>,
+    pub(crate) optional: Option<Spanned<bool>>,
+}
+
+/// Hooks the kubelet runs after a container starts and before it stops.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Lifecycle {
+    pub(crate) post_start: Option<Hook>,
+    pub(crate) pre_stop: Option<Hook>,
+}
+
+impl Lifecycle {
+    pub(crate) fn hooks(&self) -> impl Iterator<Item = (&'static str, &Hook)> {
+        [
+            ("post_start", &self.post_start),
+            ("pre_stop", &self.pre_stop),
+        ]
+        .into_iter()
+        .filter_map(|(key, hook)| hook.as_ref().map(|h| (key, h)))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Hook {
+    pub(crate) key_span: Span,
+    pub(crate) handler: HookHandler,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum HookHandler {
+    Command(Spanned<Vec<Spanned<String>>>),
+    Http(HttpGet),
+    /// Seconds to wait.
+    Sleep(Spanned<i64>),
 }
 
 #[derive(Clone, Debug)]

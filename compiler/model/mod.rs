@@ -8,21 +8,33 @@ mod choice;
 mod container;
 mod ingress;
 mod owned;
+mod pod;
 mod probe;
+mod security;
 mod service;
 mod vars;
 mod volume;
 
 pub(crate) use choice::{
-    Choice, HostPathType, IpFamily, IpFamilyPolicy, PathType, Protocol, Scheme, ServiceType,
-    SessionAffinity, StorageMedium, Strategy, TrafficDistribution, TrafficPolicy,
+    Choice, DnsPolicy, HostPathType, IpFamily, IpFamilyPolicy, PathType, Protocol, PullPolicy,
+    Scheme, SeccompType, ServiceType, SessionAffinity, Spread, StorageMedium, Strategy,
+    TaintEffect, TerminationMessagePolicy, TolerationOperator, TrafficDistribution, TrafficPolicy,
+    UnsatisfiableAction,
 };
 pub(crate) use container::{
-    Container, ContainerPort, EnvSource, EnvVar, ResourceList, Resources, VolumeMount,
+    Container, ContainerPort, EnvFrom, EnvSource, EnvVar, Hook, HookHandler, Lifecycle,
+    ResourceList, Resources, VolumeMount, is_extended_resource,
 };
 pub(crate) use ingress::{Ingress, IngressPath, IngressRule, IngressTls};
 pub(crate) use owned::{ConfigMap, Registry, Secret, SecretEntry};
+pub(crate) use pod::{
+    DnsConfig, DnsOption, HostAlias, NodeAffinityTerm, Placement, Pod, PodAffinityTerm,
+    Requirement, Selector, Toleration, TopologySpread,
+};
 pub(crate) use probe::{HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, TcpSocket};
+pub(crate) use security::{
+    Capabilities, ContainerSecurity, Identity, PodSecurity, SeLinux, Seccomp, capability_name,
+};
 pub(crate) use service::{Endpoints, Service, ServicePort};
 pub(crate) use vars::{Environment, StepVars, VarDecl};
 pub(crate) use volume::{KeyToPath, RawVolume, Volume, VolumeSource};
@@ -58,6 +70,7 @@ pub(crate) struct Step {
     /// The strategy the step asks for; the command line may override it.
     pub(crate) strategy: Option<Spanned<Strategy>>,
     pub(crate) deployment: Deployment,
+    pub(crate) pod: Pod,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) containers: Vec<Container>,
     pub(crate) service: Option<Service>,
@@ -91,6 +104,10 @@ pub(crate) struct Deployment {
     pub(crate) annotations: Vec<KeyValue>,
     /// Rolling update settings (rolling-update strategy only).
     pub(crate) rolling: Option<Rolling>,
+    /// Seconds a new pod must be ready before it counts as available.
+    pub(crate) min_ready: Option<Spanned<i64>>,
+    /// Old ReplicaSets kept for rollback.
+    pub(crate) revision_history_limit: Option<Spanned<i64>>,
 }
 
 /// How fast a rolling update replaces pods.

@@ -1,12 +1,12 @@
 //! `[[containers]]`: one app or init container.
 
-use super::probe;
 use super::reader::Reader;
 use super::step::string_list;
 use super::table::Table;
+use super::{env, lifecycle, probe, security, suggest};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
-    Container, ContainerPort, EnvSource, EnvVar, ProbeKind, ResourceList, Resources, VolumeMount,
+    Container, ContainerPort, ProbeKind, ResourceList, Resources, Spanned, VolumeMount,
 };
 
 pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>, index: usize) -> Option<Container> {
@@ -18,7 +18,8 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>, index: usize) -> Option
         .optional_table(r, "resources")
         .map(|t| read_resources(r, t))
         .unwrap_or_default();
-    let env = t.table_list(r, "env", read_env);
+    let env = t.table_list(r, "env", env::read_env);
+    let env_from = t.table_list(r, "env_from", env::read_env_from);
     let (volume_mounts, mounts_complete) = t.table_list_complete(r, "volume_mounts", read_mount);
     let probe = |r: &mut Reader<'_>, t: &mut Table<'_>, kind: ProbeKind| {
         t.optional_table(r, kind.key())
@@ -29,6 +30,17 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>, index: usize) -> Option
     let startup = probe(r, &mut t, ProbeKind::Startup);
     let command = t.optional(r, "command", string_list);
     let args = t.optional(r, "args", string_list);
+    let pull_policy = t.optional(r, "pull_policy", Reader::choice);
+    let working_dir = t.optional(r, "working_dir", Reader::string);
+    let termination_message_policy = t.optional(r, "termination_message_policy", Reader::choice);
+    let security = t
+        .optional_table(r, "security")
+        .map(|t| security::container(r, t))
+        .unwrap_or_default();
+    let lifecycle = t
+        .optional_table(r, "lifecycle")
+        .map(|t| lifecycle::read(r, t))
+        .unwrap_or_default();
     t.finish(r);
     Some(Container {
         index,
@@ -46,6 +58,12 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>, index: usize) -> Option
         startup,
         command,
         args,
+        pull_policy,
+        working_dir,
+        termination_message_policy,
+        security,
+        lifecycle,
+        env_from,
     })
 }
 
@@ -53,23 +71,21 @@ fn read_port(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<ContainerPort> {
     let name = t.optional(r, "name", Reader::string);
     let port = t.required(r, "port", Reader::int);
     let protocol = t.optional(r, "protocol", Reader::choice);
+    let host_port = t.optional(r, "host_port", Reader::int);
     t.finish(r);
     Some(ContainerPort {
         name,
         port: port?,
         protocol,
+        host_port,
     })
 }
 
 fn read_resources(r: &mut Reader<'_>, mut t: Table<'_>) -> Resources {
     let list = |r: &mut Reader<'_>, t: &mut Table<'_>, key| {
-        let Some(mut list) = t.optional_table(r, key) else {
-            return ResourceList::default();
-        };
-        let cpu = list.optional(r, "cpu", Reader::quantity);
-        let memory = list.optional(r, "memory", Reader::quantity);
-        list.finish(r);
-        ResourceList { cpu, memory }
+        t.optional_table(r, key)
+            .map(|list| read_list(r, list))
+            .unwrap_or_default()
     };
     let requests = list(r, &mut t, "requests");
     let limits = list(r, &mut t, "limits");
@@ -77,53 +93,41 @@ fn read_resources(r: &mut Reader<'_>, mut t: Table<'_>) -> Resources {
     Resources { requests, limits }
 }
 
-fn read_env(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<EnvVar> {
-    let name = t.required(r, "name", Reader::string);
-    let kind = t.one_of(r, &["value", "config_map", "secret"], "value source");
-    let key_entry = t.entry("key");
-    let optional_entry = t.entry("optional");
-    let optional = optional_entry.and_then(|e| r.bool(&e.value));
-    let source = match kind {
-        Some("value") => {
-            for (field, entry) in [("key", key_entry), ("optional", optional_entry)] {
-                let Some(entry) = entry else { continue };
+/// `cpu`, `memory`, `ephemeral_storage`, and extended resources by their API name
+/// (`"nvidia.com/gpu" = 1`, `hugepages-2Mi = "1Gi"`).
+fn read_list(r: &mut Reader<'_>, mut t: Table<'_>) -> ResourceList {
+    const KNOWN: &[&str] = &["cpu", "memory", "ephemeral_storage"];
+    let mut list = ResourceList::default();
+    for entry in t.data_entries() {
+        match entry.key.as_str() {
+            "cpu" => list.cpu = r.quantity(&entry.value),
+            "memory" => list.memory = r.quantity(&entry.value),
+            "ephemeral_storage" => list.ephemeral_storage = r.quantity(&entry.value),
+            name if crate::model::is_extended_resource(name) => {
+                if let Some(quantity) = r.quantity(&entry.value) {
+                    let name = Spanned::new(entry.key.clone(), entry.key_span);
+                    list.extended.push((name, quantity));
+                }
+            }
+            name => {
+                let help = match suggest::closest(name, KNOWN) {
+                    Some(hit) => format!("did you mean `{hit}`?"),
+                    None => format!(
+                        "the resources are {}, and extended resources by their full name, \
+                         such as `nvidia.com/gpu`",
+                        suggest::all_of(KNOWN)
+                    ),
+                };
                 r.report(
-                    Diagnostic::error(
-                        Code::ConflictingFields,
-                        format!("`{field}` applies only to values from a `config_map` or `secret`"),
-                    )
-                    .label(entry.key_span, "not used with `value`")
-                    .help(format!(
-                        "remove `{field}`, or take the value from a ConfigMap or Secret"
-                    )),
+                    Diagnostic::error(Code::UnknownField, format!("unknown resource `{name}`"))
+                        .label(entry.key_span, "unknown resource")
+                        .help(help),
                 );
             }
-            t.optional(r, "value", Reader::string).map(EnvSource::Value)
         }
-        Some(from) => {
-            let object = t.optional(r, from, Reader::string);
-            let key = t.required(r, "key", Reader::string);
-            match (object, key) {
-                (Some(name), Some(key)) if from == "secret" => Some(EnvSource::Secret {
-                    name,
-                    key,
-                    optional,
-                }),
-                (Some(name), Some(key)) => Some(EnvSource::ConfigMap {
-                    name,
-                    key,
-                    optional,
-                }),
-                _ => None,
-            }
-        }
-        None => None,
-    };
+    }
     t.finish(r);
-    Some(EnvVar {
-        name: name?,
-        source: source?,
-    })
+    list
 }
 
 fn read_mount(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<VolumeMount> {

@@ -9,11 +9,16 @@
 
 mod container;
 mod embedded;
+mod env;
 mod ingress;
+mod lifecycle;
 mod owned;
+mod pod;
 mod probe;
 mod raw_volume;
 mod reader;
+mod scheduling;
+mod security;
 mod service;
 mod step;
 mod suggest;

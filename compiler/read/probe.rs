@@ -32,7 +32,7 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>, kind: ProbeKind) -> Opt
     })
 }
 
-fn read_http(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<ProbeHandler> {
+pub(super) fn read_http(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<ProbeHandler> {
     let host = t.optional(r, "host", Reader::string);
     let path = t.optional(r, "path", Reader::string);
     let scheme = t.optional(r, "scheme", Reader::choice);

@@ -1,10 +1,11 @@
 //! The top level of a step file: `[step]`, `[deployment]`, `[[volumes]]`, `[[containers]]`,
-//! `[service]`, `[ingress]`, `[config_maps.<name>]`, `[secrets.<name>]` (and `[vars]` and
+//! `[pod]`, `[service]`, `[ingress]`, `[config_maps.<name>]`, `[secrets.<name>]` (and `[vars]` and
 //! `[env]`, which `vars` reads earlier).
 
 use super::container;
 use super::ingress;
 use super::owned;
+use super::pod;
 use super::reader::Reader;
 use super::service;
 use super::table::Table;
@@ -36,6 +37,10 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
     let deployment = top
         .required_table(r, "deployment")
         .map(|t| read_deployment(r, t))
+        .unwrap_or_default();
+    let pod = top
+        .optional_table(r, "pod")
+        .map(|t| pod::read(r, t))
         .unwrap_or_default();
     let (volumes, volumes_complete) = top.table_list_complete(r, "volumes", volume::read);
     let mut index = 0;
@@ -80,6 +85,7 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         namespace,
         strategy,
         deployment,
+        pod,
         volumes,
         containers,
         volumes_complete,
@@ -101,6 +107,8 @@ fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
     let annotations = t
         .optional(r, "annotations", Reader::string_map)
         .unwrap_or_default();
+    let min_ready = t.optional(r, "min_ready", Reader::int);
+    let revision_history_limit = t.optional(r, "revision_history_limit", Reader::int);
     let rolling = t.optional_table(r, "rolling").map(|mut rolling| {
         let key_span = rolling.head();
         let max_surge = rolling.optional(r, "max_surge", Reader::count);
@@ -120,6 +128,8 @@ fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
         labels,
         annotations,
         rolling,
+        min_ready,
+        revision_history_limit,
     }
 }
 

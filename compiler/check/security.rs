@@ -1,0 +1,326 @@
+//! Security contexts: user and group ids in range, no root where non-root is required (by
+//! default, everywhere), Linux capability names, privilege escalation the API cannot turn
+//! off, seccomp profile paths, and sysctls.
+
+use std::collections::BTreeMap;
+
+use super::{Cx, k8s};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Container, Identity, Seccomp, Spanned, capability_name};
+use crate::read::closest;
+
+/// Linux capabilities (capabilities(7)), without the `CAP_` prefix.
+const CAPABILITIES: &[&str] = &[
+    "AUDIT_CONTROL",
+    "AUDIT_READ",
+    "AUDIT_WRITE",
+    "BLOCK_SUSPEND",
+    "BPF",
+    "CHECKPOINT_RESTORE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "DAC_READ_SEARCH",
+    "FOWNER",
+    "FSETID",
+    "IPC_LOCK",
+    "IPC_OWNER",
+    "KILL",
+    "LEASE",
+    "LINUX_IMMUTABLE",
+    "MAC_ADMIN",
+    "MAC_OVERRIDE",
+    "MKNOD",
+    "NET_ADMIN",
+    "NET_BIND_SERVICE",
+    "NET_BROADCAST",
+    "NET_RAW",
+    "PERFMON",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYSLOG",
+    "SYS_ADMIN",
+    "SYS_BOOT",
+    "SYS_CHROOT",
+    "SYS_MODULE",
+    "SYS_NICE",
+    "SYS_PACCT",
+    "SYS_PTRACE",
+    "SYS_RAWIO",
+    "SYS_RESOURCE",
+    "SYS_TIME",
+    "SYS_TTY_CONFIG",
+    "WAKE_ALARM",
+];
+
+/// Sysctls every kubelet allows (the "safe" set of Kubernetes 1.34).
+const SAFE_SYSCTLS: &[&str] = &[
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_rmem",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.tcp_wmem",
+];
+
+/// The largest user or group id the API accepts.
+const MAX_ID: i64 = i32::MAX as i64;
+
+pub(super) fn check(cx: &mut Cx<'_>) {
+    let pod = &cx.step.pod;
+    ids(cx, &pod.security.identity);
+    if let Some(group) = &pod.security.fs_group {
+        cx.range(group, "`fs_group`", 0, MAX_ID);
+    }
+    for group in &pod.security.supplemental_groups {
+        cx.range(group, "a supplemental group", 0, MAX_ID);
+    }
+    seccomp(cx, &pod.security.identity);
+    sysctls(cx);
+    root(cx);
+    for container in &cx.step.containers {
+        let security = &container.security;
+        ids(cx, &security.identity);
+        seccomp(cx, &security.identity);
+        capabilities(cx, container);
+        escalation(cx, container);
+    }
+}
+
+fn ids(cx: &mut Cx<'_>, identity: &Identity) {
+    for (key, id) in [
+        ("run_as_user", &identity.run_as_user),
+        ("run_as_group", &identity.run_as_group),
+    ] {
+        if let Some(id) = id {
+            cx.range(id, &format!("`{key}`"), 0, MAX_ID);
+        }
+    }
+}
+
+/// Running as user 0 where non-root is required fails: the kubelet refuses the container.
+/// Non-root is kstep's default. The pod's user is reported once, at the pod.
+fn root(cx: &mut Cx<'_>) {
+    let pod = &cx.step.pod.security.identity;
+    let step = cx.step;
+    let inherits_root = pod.run_as_user.as_ref().is_some_and(|u| u.value == 0)
+        && step.containers.iter().any(|c| {
+            let own = &c.security.identity;
+            own.run_as_user.is_none()
+                && own
+                    .run_as_non_root
+                    .as_ref()
+                    .or(pod.run_as_non_root.as_ref())
+                    .is_none_or(|n| n.value)
+        });
+    if let Some(user) = pod.run_as_user.as_ref().filter(|_| inherits_root) {
+        report_root(cx, "the pod", user, pod.run_as_non_root.as_ref());
+    }
+    for container in &step.containers {
+        let own = &container.security.identity;
+        let Some(user) = own.run_as_user.as_ref().filter(|u| u.value == 0) else {
+            continue;
+        };
+        let non_root = own
+            .run_as_non_root
+            .as_ref()
+            .or(pod.run_as_non_root.as_ref());
+        if non_root.is_none_or(|n| n.value) {
+            report_root(cx, &container.describe(), user, non_root);
+        }
+    }
+}
+
+fn report_root(cx: &mut Cx<'_>, who: &str, user: &Spanned<i64>, non_root: Option<&Spanned<bool>>) {
+    let mut diagnostic = Diagnostic::error(
+        Code::RunsAsRoot,
+        format!("{who} runs as root (user 0), but must run as non-root"),
+    )
+    .label(user.span, "user 0 is root");
+    diagnostic = match non_root {
+        Some(required) => diagnostic.label(required.span, "non-root required here"),
+        None => diagnostic.note("kstep runs every pod as non-root unless the step opts out"),
+    };
+    cx.report(diagnostic.help(
+        "run as another user (e.g. `run_as_user = 1000`), or, if the image needs root, opt out \
+         with `run_as_non_root = false` in the same `security` table",
+    ));
+}
+
+fn capabilities(cx: &mut Cx<'_>, container: &Container) {
+    let Some(caps) = &container.security.capabilities else {
+        return;
+    };
+    let drop = caps
+        .drop
+        .as_ref()
+        .map(|d| d.value.as_slice())
+        .unwrap_or_default();
+    for cap in caps.add.iter().chain(drop) {
+        let name = capability_name(&cap.value);
+        if name == "ALL" || CAPABILITIES.contains(&name.as_str()) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::error(
+            Code::InvalidCapability,
+            format!("`{}` is not a Linux capability", cap.value),
+        )
+        .label(cap.span, "unknown capability");
+        diagnostic = match closest(&name, CAPABILITIES) {
+            Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+            None => diagnostic.help(
+                "use a name from capabilities(7) without the `CAP_` prefix, e.g. `NET_BIND_SERVICE`, or `ALL`",
+            ),
+        };
+        cx.report(diagnostic);
+    }
+}
+
+/// The API rejects `allowPrivilegeEscalation: false` with `privileged: true` or with
+/// `SYS_ADMIN` added: both grant escalation anyway.
+fn escalation(cx: &mut Cx<'_>, container: &Container) {
+    let security = &container.security;
+    let Some(escalation) = &security.allow_privilege_escalation else {
+        return;
+    };
+    if escalation.value {
+        return;
+    }
+    let cause = if let Some(privileged) = security.privileged.as_ref().filter(|p| p.value) {
+        ("`privileged = true`", privileged.span)
+    } else if let Some(cap) = security.capabilities.as_ref().and_then(|c| {
+        c.add
+            .iter()
+            .find(|a| capability_name(&a.value) == "SYS_ADMIN")
+    }) {
+        ("`SYS_ADMIN`", cap.span)
+    } else {
+        return;
+    };
+    cx.report(
+        Diagnostic::error(
+            Code::ConflictingFields,
+            format!(
+                "`allow_privilege_escalation = false` contradicts {}",
+                cause.0
+            ),
+        )
+        .label(escalation.span, "escalation turned off")
+        .label(cause.1, "grants escalation anyway")
+        .help("remove `allow_privilege_escalation`, or the setting that grants privileges"),
+    );
+}
+
+fn seccomp(cx: &mut Cx<'_>, identity: &Identity) {
+    if let Some(Spanned {
+        value: Seccomp::Localhost(path),
+        ..
+    }) = &identity.seccomp
+    {
+        cx.syntax(path, "seccomp profile path", &k8s::SECCOMP_PATH);
+    }
+}
+
+fn sysctls(cx: &mut Cx<'_>) {
+    let pod = &cx.step.pod;
+    let mut seen = BTreeMap::new();
+    for sysctl in &pod.security.sysctls {
+        let name = &sysctl.key;
+        if let Err(reason) = sysctl_name(&name.value) {
+            cx.report(
+                Diagnostic::error(
+                    Code::InvalidSysctl,
+                    format!("invalid sysctl name `{}`: {reason}", name.value),
+                )
+                .label(name.span, "not a sysctl name")
+                .help("write the sysctl as `sysctl -a` lists it, e.g. `net.core.somaxconn`"),
+            );
+            continue;
+        }
+        // The kubelet reads `/` as a separator too: `net/core/somaxconn`.
+        let canonical = name.value.replace('/', ".");
+        if let Some(first) = seen.insert(canonical.clone(), name.span) {
+            cx.report(
+                Diagnostic::error(
+                    Code::InvalidSysctl,
+                    format!("sysctl `{canonical}` is set twice"),
+                )
+                .label(name.span, "set again here")
+                .label(first, "first set here")
+                .help("keep one of the two"),
+            );
+            continue;
+        }
+        if pod.host_network() && canonical.starts_with("net.") {
+            cx.report(
+                Diagnostic::error(
+                    Code::InvalidSysctl,
+                    format!("network sysctl `{canonical}` with the host's network"),
+                )
+                .label(name.span, "would change the node's network stack")
+                .help("remove the sysctl, or `host_network`"),
+            );
+        } else if !SAFE_SYSCTLS.contains(&canonical.as_str()) {
+            cx.report(
+                Diagnostic::warning(
+                    Code::UnsafeSysctl,
+                    format!("`{canonical}` is not one of the sysctls every kubelet allows"),
+                )
+                .label(name.span, "unsafe sysctl")
+                .help("the pod fails with `SysctlForbidden` unless its nodes' kubelets list it in `--allowed-unsafe-sysctls`"),
+            );
+        }
+    }
+}
+
+/// The API's sysctl name format: dot- or slash-separated segments of lower-case letters,
+/// digits, `-` and `_`, starting and ending with a letter or digit; at most 253 characters.
+fn sysctl_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it is empty".into());
+    }
+    if name.len() > 253 {
+        return Err("it is longer than 253 characters".into());
+    }
+    for segment in name.split(['.', '/']) {
+        let valid = !segment.is_empty()
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+            && segment.as_bytes()[0].is_ascii_alphanumeric()
+            && segment.as_bytes()[segment.len() - 1].is_ascii_alphanumeric();
+        if !valid {
+            return Err(format!(
+                "segment `{segment}` must consist of lower case letters, digits, '-' and '_', starting and ending with a letter or digit"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sysctl_names() {
+        assert!(sysctl_name("net.core.somaxconn").is_ok());
+        assert!(sysctl_name("kernel/shm_rmid_forced").is_ok());
+        assert!(sysctl_name("Net.core").is_err());
+        assert!(sysctl_name("net..core").is_err());
+        assert!(sysctl_name("net.core-").is_err());
+    }
+
+    #[test]
+    fn capability_names_drop_the_prefix() {
+        assert_eq!(capability_name("cap_net_admin"), "NET_ADMIN");
+        assert!(CAPABILITIES.contains(&capability_name("CAP_SYS_ADMIN").as_str()));
+    }
+}

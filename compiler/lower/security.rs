@@ -1,0 +1,120 @@
+//! Security contexts, with kstep's secure defaults filled in where the step says nothing:
+//! the pod runs as non-root with seccomp `RuntimeDefault`; every container drops all
+//! capabilities and may not escalate privileges. A step weakens one only by saying so.
+
+use k8s_openapi::api::core::v1 as core;
+
+use super::non_empty;
+use crate::model::{ContainerSecurity, Identity, KeyValue, PodSecurity, SeLinux, Seccomp, Spanned};
+
+/// The pod's security context.
+pub(super) fn pod(security: &PodSecurity) -> core::PodSecurityContext {
+    let identity = &security.identity;
+    core::PodSecurityContext {
+        run_as_user: int(&identity.run_as_user),
+        run_as_group: int(&identity.run_as_group),
+        run_as_non_root: Some(flag(&identity.run_as_non_root).unwrap_or(true)),
+        seccomp_profile: Some(
+            identity
+                .seccomp
+                .as_ref()
+                .map_or_else(|| profile(&Seccomp::RuntimeDefault), |s| profile(&s.value)),
+        ),
+        se_linux_options: identity.se_linux.as_ref().map(se_linux),
+        fs_group: int(&security.fs_group),
+        supplemental_groups: non_empty(
+            security
+                .supplemental_groups
+                .iter()
+                .map(|g| g.value)
+                .collect(),
+        ),
+        sysctls: non_empty(security.sysctls.iter().map(sysctl).collect()),
+        ..core::PodSecurityContext::default()
+    }
+}
+
+/// A container's security context. Privilege escalation stays off unless the container is
+/// privileged or adds `SYS_ADMIN`, where the API forbids turning it off.
+pub(super) fn container(security: &ContainerSecurity) -> core::SecurityContext {
+    let escalation = flag(&security.allow_privilege_escalation)
+        .or((!security.is_privileged() && !security.adds_sys_admin()).then_some(false));
+    let caps = security.capabilities.as_ref();
+    let drop = caps
+        .and_then(|c| c.drop.as_ref())
+        .map_or_else(|| vec!["ALL".to_owned()], |d| strings(&d.value));
+    let add = caps.map(|c| strings(&c.add)).unwrap_or_default();
+    let identity: &Identity = &security.identity;
+    core::SecurityContext {
+        allow_privilege_escalation: escalation,
+        capabilities: Some(core::Capabilities {
+            add: non_empty(add),
+            drop: non_empty(drop),
+        }),
+        privileged: flag(&security.privileged),
+        read_only_root_filesystem: flag(&security.read_only_root_filesystem),
+        run_as_user: int(&identity.run_as_user),
+        run_as_group: int(&identity.run_as_group),
+        run_as_non_root: flag(&identity.run_as_non_root),
+        seccomp_profile: identity.seccomp.as_ref().map(|s| profile(&s.value)),
+        se_linux_options: identity.se_linux.as_ref().map(se_linux),
+        ..core::SecurityContext::default()
+    }
+}
+
+fn int(value: &Option<Spanned<i64>>) -> Option<i64> {
+    value.as_ref().map(|v| v.value)
+}
+
+fn flag(value: &Option<Spanned<bool>>) -> Option<bool> {
+    value.as_ref().map(|v| v.value)
+}
+
+fn strings(items: &[Spanned<String>]) -> Vec<String> {
+    items.iter().map(|s| s.value.clone()).collect()
+}
+
+fn profile(seccomp: &Seccomp) -> core::SeccompProfile {
+    core::SeccompProfile {
+        type_: seccomp.type_word().to_owned(),
+        localhost_profile: match seccomp {
+            Seccomp::Localhost(path) => Some(path.value.clone()),
+            _ => None,
+        },
+    }
+}
+
+fn se_linux(options: &SeLinux) -> core::SELinuxOptions {
+    let text = |v: &Option<Spanned<String>>| v.as_ref().map(|v| v.value.clone());
+    core::SELinuxOptions {
+        user: text(&options.user),
+        role: text(&options.role),
+        type_: text(&options.type_),
+        level: text(&options.level),
+    }
+}
+
+fn sysctl(entry: &KeyValue) -> core::Sysctl {
+    core::Sysctl {
+        name: entry.key.value.clone(),
+        value: entry.value.value.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_the_safe_settings() {
+        let pod = pod(&PodSecurity::default());
+        assert_eq!(pod.run_as_non_root, Some(true));
+        assert_eq!(pod.seccomp_profile.unwrap().type_, "RuntimeDefault");
+        let container = container(&ContainerSecurity::default());
+        assert_eq!(container.allow_privilege_escalation, Some(false));
+        assert_eq!(
+            container.capabilities.unwrap().drop,
+            Some(vec!["ALL".to_owned()])
+        );
+    }
+}
