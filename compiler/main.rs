@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kstep::diagnostic::{Renderer, Severity, Style};
-use kstep::driver::{self, CompileOptions, Outcome, OutputMode, Status};
+use kstep::diagnostic::{Renderer, Severity, Style, formats};
+use kstep::driver::{self, CompileOptions, LintOptions, Outcome, OutputMode, Status};
 use kstep::emit::Format;
 use kstep::template::VarOptions;
 
@@ -32,12 +32,30 @@ enum Color {
     Never,
 }
 
+/// How diagnostics are written.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    /// For people, on standard error.
+    Human,
+    /// One JSON object per diagnostic and line.
+    Json,
+    /// A SARIF 2.1.0 log, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check step files and write their manifests and deploy scripts.
     Compile(CompileArgs),
+    /// Check step files against everything `compile` checks and best-practice rules; write
+    /// nothing.
+    Lint(LintArgs),
     /// Show a step's variables: their values and where each one comes from.
     Vars(VarsArgs),
+    /// Print the JSON Schema of step files (for editors: see docs/editors.md).
+    Schema,
 }
 
 /// Where templates get their variables; later options win over earlier ones.
@@ -74,15 +92,6 @@ impl VarArgs {
 }
 
 #[derive(clap::Args)]
-struct VarsArgs {
-    /// The step file.
-    #[arg(value_name = "STEP")]
-    step: PathBuf,
-    #[command(flatten)]
-    vars: VarArgs,
-}
-
-#[derive(clap::Args)]
 struct CompileArgs {
     /// Step files (.toml, .yaml or .yml).
     #[arg(required = true, value_name = "STEP")]
@@ -100,6 +109,10 @@ struct CompileArgs {
     /// Manifest format.
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     format: Format,
+    /// How to write diagnostics (machine formats go to standard output, or to standard
+    /// error with --stdout).
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
     /// Deployment strategy, overriding the step's.
     #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green"])]
     strategy: Option<String>,
@@ -113,19 +126,60 @@ struct CompileArgs {
     vars: VarArgs,
 }
 
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Step files (.toml, .yaml or .yml).
+    #[arg(required = true, value_name = "STEP")]
+    steps: Vec<PathBuf>,
+    /// How to write diagnostics (machine formats go to standard output).
+    #[arg(long, visible_alias = "message-format", value_enum, default_value_t = MessageFormat::Human)]
+    format: MessageFormat,
+    /// `--deny warnings`: report every warning as an error.
+    #[arg(long, value_name = "WHAT", value_parser = ["warnings"])]
+    deny: Option<String>,
+    /// Lint as if deploying with this strategy (rules such as `single-replica` depend on it).
+    #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green"])]
+    strategy: Option<String>,
+    /// Lint as if deploying with this deployment id.
+    #[arg(long, value_name = "ID")]
+    deployment_id: Option<String>,
+    #[command(flatten)]
+    vars: VarArgs,
+}
+
+#[derive(clap::Args)]
+struct VarsArgs {
+    /// The step file.
+    #[arg(value_name = "STEP")]
+    step: PathBuf,
+    #[command(flatten)]
+    vars: VarArgs,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let renderer = Renderer::new(style(cli.color));
     match cli.command {
         Command::Compile(args) => compile(args, &renderer),
-        Command::Vars(args) => vars(args, &renderer),
+        Command::Lint(args) => lint(args, &renderer),
+        Command::Vars(args) => {
+            let outcome = driver::vars(&args.step, &args.vars.options());
+            report(&outcome, &renderer, MessageFormat::Human, false, "");
+            finish(&outcome)
+        }
+        Command::Schema => print(&kstep::schema::text()),
     }
 }
 
-fn vars(args: VarsArgs, renderer: &Renderer) -> ExitCode {
-    let outcome = driver::vars(&args.step, &args.vars.options());
-    report(&outcome, renderer, "");
-    finish(&outcome)
+fn print(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(2),
+    }
 }
 
 fn compile(args: CompileArgs, renderer: &Renderer) -> ExitCode {
@@ -147,7 +201,15 @@ fn compile(args: CompileArgs, renderer: &Renderer) -> ExitCode {
         show_secrets: args.show_secrets,
         vars: args.vars.options(),
     });
-    report(&outcome, renderer, "; nothing was written");
+    // Manifests on standard output push machine-readable diagnostics to standard error.
+    let on_stderr = args.stdout;
+    report(
+        &outcome,
+        renderer,
+        args.message_format,
+        on_stderr,
+        "; nothing was written",
+    );
     let code = finish(&outcome);
     let mut stderr = std::io::stderr().lock();
     match outcome.written.as_slice() {
@@ -167,33 +229,91 @@ fn compile(args: CompileArgs, renderer: &Renderer) -> ExitCode {
     code
 }
 
-/// Draws the diagnostics and, if there are errors, a summary line (`consequence` says what an
-/// error means for the command) on standard error.
-fn report(outcome: &Outcome, renderer: &Renderer, consequence: &str) {
+fn lint(args: LintArgs, renderer: &Renderer) -> ExitCode {
+    let steps = args.steps.len();
+    let outcome = driver::lint(&LintOptions {
+        inputs: args.steps,
+        strategy: args.strategy,
+        deployment_id: args.deployment_id,
+        vars: args.vars.options(),
+        deny_warnings: args.deny.is_some(),
+    });
+    report(&outcome, renderer, args.format, false, "");
+    if args.format == MessageFormat::Human && outcome.diagnostics.is_empty() {
+        let files = if steps == 1 {
+            "step file"
+        } else {
+            "step files"
+        };
+        let _ = writeln!(
+            std::io::stderr(),
+            "kstep: {steps} {files} linted: no problems"
+        );
+    }
+    finish(&outcome)
+}
+
+/// Writes the diagnostics: for people on standard error with a summary line when there are
+/// errors (`consequence` says what an error means for the command); for machines on
+/// standard output, or standard error when `on_stderr`.
+fn report(
+    outcome: &Outcome,
+    renderer: &Renderer,
+    format: MessageFormat,
+    on_stderr: bool,
+    consequence: &str,
+) {
+    let diagnostics = &outcome.diagnostics;
+    let machine = match format {
+        MessageFormat::Human => None,
+        MessageFormat::Json => Some(formats::json_lines(diagnostics, &outcome.sources)),
+        MessageFormat::Sarif => Some(formats::sarif(diagnostics, &outcome.sources)),
+        MessageFormat::Github => Some(formats::github(diagnostics, &outcome.sources)),
+    };
+    if let Some(text) = machine {
+        let written = if on_stderr {
+            std::io::stderr().lock().write_all(text.as_bytes())
+        } else {
+            std::io::stdout().lock().write_all(text.as_bytes())
+        };
+        drop(written);
+        return;
+    }
     let mut stderr = std::io::stderr().lock();
-    for diagnostic in outcome.diagnostics.iter().take(MAX_RENDERED) {
+    for diagnostic in diagnostics.iter().take(MAX_RENDERED) {
         let _ = write!(stderr, "{}", renderer.render(diagnostic, &outcome.sources));
     }
-    let hidden = outcome.diagnostics.len().saturating_sub(MAX_RENDERED);
+    let hidden = diagnostics.len().saturating_sub(MAX_RENDERED);
     if hidden > 0 {
         let _ = writeln!(
             stderr,
             "kstep: {hidden} more diagnostics not shown (the first {MAX_RENDERED} are above)"
         );
     }
-    let errors = outcome
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = outcome.diagnostics.len() - errors;
-    if errors > 0 {
-        let _ = writeln!(
-            stderr,
-            "kstep: {}, {}{consequence}",
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    );
+    if errors > 0 || warnings + notes > 0 && consequence.is_empty() {
+        let mut summary = format!(
+            "kstep: {}, {}",
             plural(errors, "error"),
             plural(warnings, "warning")
         );
+        if notes > 0 {
+            summary.push_str(&format!(", {}", plural(notes, "note")));
+        }
+        if errors > 0 {
+            summary.push_str(consequence);
+        }
+        let _ = writeln!(stderr, "{summary}");
     }
 }
 

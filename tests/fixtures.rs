@@ -167,6 +167,7 @@ fn check_expectations(fixture: &Path) -> Result<(), String> {
             let severity = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
+                Severity::Note => "note",
             };
             (line, severity, d.code.name().to_owned())
         })

@@ -97,6 +97,32 @@ codes! {
     AffinityMissesOwnPods => "affinity-misses-own-pods", "an anti-affinity selector written for the step's pods that matches none of them";
     InvalidDnsConfig => "invalid-dns-config", "a DNS policy and configuration the API rejects";
     GracePeriodTooShort => "grace-period-too-short", "a preStop hook that sleeps as long as the pod's termination grace period";
+    // Lint rules (`kstep lint`).
+    LatestImageTag => "latest-image-tag", "an image without a tag, or tagged `latest`";
+    NoReadinessProbe => "no-readiness-probe", "an app container without a readiness probe";
+    NoLivenessProbe => "no-liveness-probe", "an app container without a liveness probe";
+    NoResourceRequests => "no-resource-requests", "a container that does not request CPU and memory";
+    NoMemoryLimit => "no-memory-limit", "a container without a memory limit";
+    MemoryInMillibytes => "memory-in-millibytes", "a memory or storage quantity in `m`, thousandths of a byte";
+    PrivilegedContainer => "privileged-container", "a privileged container";
+    PrivilegeEscalation => "privilege-escalation", "a container that may gain more privileges than its process has";
+    MayRunAsRoot => "may-run-as-root", "a container that is allowed to run as root";
+    WritableRootFilesystem => "writable-root-filesystem", "a container whose root filesystem is writable";
+    CapabilitiesNotDropped => "capabilities-not-dropped", "a container that keeps Linux capabilities it was not given explicitly";
+    DangerousCapability => "dangerous-capability", "a container that adds a powerful Linux capability";
+    HostNamespace => "host-namespace", "a pod that shares the node's network, process or IPC namespace";
+    HostPort => "host-port", "a container port bound on the node";
+    SensitiveHostPath => "sensitive-host-path", "a host path volume of the container runtime's socket or another sensitive path";
+    SecretInEnv => "secret-in-env", "a literal environment variable value whose name says it is a secret";
+    SingleReplica => "single-replica", "one replica under a strategy that keeps serving during deployments";
+    DefaultNamespace => "default-namespace", "a step deployed to the `default` namespace";
+    ServiceAccountToken => "service-account-token", "a pod that mounts its service account's API token";
+    NoSpread => "no-spread", "several replicas that nothing keeps apart";
+    SecureDefaultOptOut => "secure-default-opt-out", "a setting that weakens one of kstep's secure defaults";
+    // Lint configuration.
+    InvalidIgnore => "invalid-ignore", "a `kstep-ignore` comment without a known rule or a reason";
+    UnusedIgnore => "unused-ignore", "a `kstep-ignore` comment that suppresses nothing";
+    SchemaViolation => "schema-violation", "a step file value that the step file JSON Schema rejects";
     // Cross-references.
     DuplicateName => "duplicate-name", "two containers or two volumes with the same name";
     DuplicateEnv => "duplicate-env", "an environment variable defined twice in one container";
@@ -127,6 +153,14 @@ codes! {
     PodNameTooLong => "pod-name-too-long", "a blue/green Deployment name that makes pod names longer than 63 characters";
     UnknownConfigKey => "unknown-config-key", "a key of an owned ConfigMap or Secret that it does not have";
     InvalidSecret => "invalid-secret", "an owned Secret whose type and data do not fit together";
+}
+
+impl Code {
+    /// Parses `unknown-field` or `kstep::unknown-field`.
+    pub fn from_name(name: &str) -> Option<Code> {
+        let name = name.strip_prefix("kstep::").unwrap_or(name);
+        Code::ALL.iter().copied().find(|c| c.name() == name)
+    }
 }
 
 impl std::fmt::Display for Code {

@@ -6,6 +6,7 @@
 //! at the end, sorted and de-duplicated, so users see every problem of a run together.
 
 mod code;
+pub mod formats;
 mod render;
 
 pub use code::Code;
@@ -15,9 +16,23 @@ use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
-    // Order matters: errors sort before warnings at the same place.
+    // Order matters: errors sort before warnings, warnings before notes, at the same place.
     Error,
     Warning,
+    /// Worth a reviewer's eye, not a problem (`kstep lint` reports opt-outs of secure
+    /// defaults so).
+    Note,
+}
+
+impl Severity {
+    /// `error`, `warning` or `note`, as machine formats write it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
 }
 
 /// A span with the text shown under it.
@@ -45,6 +60,11 @@ impl Diagnostic {
 
     pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, message.into())
+    }
+
+    /// A diagnostic of [`Severity::Note`].
+    pub fn notice(code: Code, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Note, message.into())
     }
 
     fn new(code: Code, severity: Severity, message: String) -> Self {
@@ -128,12 +148,25 @@ impl Diagnostics {
         self.count(Severity::Warning)
     }
 
+    pub fn note_count(&self) -> usize {
+        self.count(Severity::Note)
+    }
+
     fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|d| d.severity == severity).count()
     }
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The diagnostics pushed after the first `start`.
+    pub fn since(&self, start: usize) -> impl Iterator<Item = &Diagnostic> {
+        self.items[start.min(self.items.len())..].iter()
     }
 
     pub fn extend(&mut self, other: Diagnostics) {

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::Step;
+use crate::model::{LintLevels, Step};
 use crate::read;
-use crate::source::{FileId, SourceMap};
+use crate::schema;
+use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Node, input};
 use crate::template::{self, Externals, VarOptions, Vars};
 
@@ -18,7 +19,10 @@ pub(super) const PLACEHOLDER_ID: &str = crate::plan::PLACEHOLDER_ID;
 
 /// A step, read and checked.
 pub(super) struct Loaded {
+    pub(super) file: FileId,
     pub(super) step: Step,
+    /// The step's `[lint]` levels.
+    pub(super) lint: LintLevels,
     /// Set when the step's templates read the deployment id and none was given: the step is
     /// rendered again once the default id is known.
     pub(super) again: Option<Again>,
@@ -45,21 +49,56 @@ pub(super) fn load(
         return Ok(None);
     };
     let text = sources.get(file).text();
+    let before = diags.len();
     let loaded = syntax::parse(file, text, format, diags).and_then(|root| {
-        let declared = read::read_vars(file, text, &root, diags);
-        let vars = template::resolve(&declared, externals, options.environment.as_deref(), diags);
-        let id = deployment_id.unwrap_or(PLACEHOLDER_ID);
-        let (rendered, usage) = template::render(text, &root, &vars, id, diags);
-        let step = read::read_step(file, text, &rendered, diags)?;
-        check::check(&step, diags);
-        let again =
-            (usage.deployment_id && deployment_id.is_none()).then_some(Again { file, root, vars });
-        Some(Loaded { step, again })
+        let schema_errors = schema::validate(&root);
+        let loaded = load_tree(file, text, root, externals, options, deployment_id, diags);
+        // The schema's second opinion, where reading said nothing.
+        let reported: Vec<Span> = diags
+            .since(before)
+            .flat_map(|d| d.labels.iter().map(|l| l.span))
+            .collect();
+        for error in schema_errors {
+            if !schema::covered(error.region, &reported) {
+                diags.push(error.diagnostic);
+            }
+        }
+        loaded
     });
     for span in diags.take_redactions() {
         sources.redact(span);
     }
     Ok(loaded)
+}
+
+/// Reads, renders, reads and checks a parsed step file.
+fn load_tree(
+    file: FileId,
+    text: &str,
+    root: Node,
+    externals: &Externals,
+    options: &VarOptions,
+    deployment_id: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
+    let lint = root
+        .get("lint")
+        .map(|node| read::read_lint(file, text, node, diags))
+        .unwrap_or_default();
+    let declared = read::read_vars(file, text, &root, diags);
+    let vars = template::resolve(&declared, externals, options.environment.as_deref(), diags);
+    let id = deployment_id.unwrap_or(PLACEHOLDER_ID);
+    let (rendered, usage) = template::render(text, &root, &vars, id, diags);
+    let step = read::read_step(file, text, &rendered, diags)?;
+    check::check(&step, diags);
+    let again =
+        (usage.deployment_id && deployment_id.is_none()).then_some(Again { file, root, vars });
+    Some(Loaded {
+        file,
+        step,
+        lint,
+        again,
+    })
 }
 
 /// Reads a step file into the source map, with its format.
@@ -189,4 +228,39 @@ fn unsupported(path: &Path, what: &str, extensions: &str, help: &str) -> Diagnos
 pub(super) fn io_error(what: &str, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Code::IoError, format!("{what}: {error}"))
         .help("check the path and its permissions")
+}
+
+/// The `[lint]` levels of the `kstep.toml` nearest above `step` (walking up from its
+/// directory), read once per directory.
+pub(super) fn project_lint(
+    step: &Path,
+    sources: &mut SourceMap,
+    cache: &mut std::collections::BTreeMap<std::path::PathBuf, LintLevels>,
+    diags: &mut Diagnostics,
+) -> Result<LintLevels, Diagnostic> {
+    let start = match step.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let Some(config) = start
+        .ancestors()
+        .map(|d| d.join("kstep.toml"))
+        .find(|p| p.is_file())
+    else {
+        return Ok(LintLevels::new());
+    };
+    if let Some(levels) = cache.get(&config) {
+        return Ok(levels.clone());
+    }
+    let levels = match read_source(&config, sources, diags)? {
+        Some(file) => {
+            let text = sources.get(file).text();
+            syntax::parse(file, text, syntax::Format::Toml, diags)
+                .map(|root| read::read_project(file, text, &root, diags))
+                .unwrap_or_default()
+        }
+        None => LintLevels::new(),
+    };
+    cache.insert(config, levels.clone());
+    Ok(levels)
 }

@@ -4,9 +4,11 @@
 //! Every file is taken as far as it can go so one run reports everything; the gates stop on
 //! any error, and output is written only when every step compiled.
 
+mod lint;
 mod load;
 mod vars;
 
+pub use lint::{LintOptions, lint};
 pub use vars::vars;
 
 use std::collections::BTreeMap;
@@ -71,29 +73,72 @@ pub struct Outcome {
 }
 
 pub fn compile(options: &CompileOptions) -> Outcome {
+    let inputs = Inputs {
+        steps: &options.inputs,
+        strategy: options.strategy.as_deref(),
+        deployment_id: options.deployment_id.as_deref(),
+        vars: &options.vars,
+    };
+    let Prepared {
+        mut outcome,
+        mut diags,
+        steps,
+    } = match prepare(&inputs) {
+        Ok(prepared) => prepared,
+        Err(outcome) => return outcome,
+    };
+    let jobs: Vec<(&Path, &Step, &Plan)> = steps
+        .iter()
+        .map(|s| (s.path, &s.loaded.step, &s.plan))
+        .collect();
+    if let Err(failure) = finish(options, &jobs, &mut outcome) {
+        outcome.status = Status::Failure;
+        diags.push(failure);
+    }
+    outcome.diagnostics = diags.into_sorted();
+    outcome
+}
+
+/// The step files and what shapes them, for `compile` and `lint`.
+struct Inputs<'a> {
+    steps: &'a [PathBuf],
+    strategy: Option<&'a str>,
+    deployment_id: Option<&'a str>,
+    vars: &'a VarOptions,
+}
+
+/// Every step loaded, checked and planned, without errors so far.
+struct Prepared<'a> {
+    outcome: Outcome,
+    diags: Diagnostics,
+    steps: Vec<PlannedStep<'a>>,
+}
+
+struct PlannedStep<'a> {
+    path: &'a Path,
+    loaded: load::Loaded,
+    plan: Plan,
+}
+
+/// Loads, checks and plans every step. `Err` is the outcome of a run that stops here: a
+/// usage or file problem, or errors in the steps.
+fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     // A mistake on the command line is reported alone: every step would only repeat it.
-    let externals = match load::externals(&options.vars, &mut sources, &mut diags) {
+    let externals = match load::externals(inputs.vars, &mut sources, &mut diags) {
         Ok((externals, false)) => externals,
-        Ok((_, true)) => return failed(sources, diags),
+        Ok((_, true)) => return Err(failed(sources, diags)),
         Err(diagnostic) => {
             diags.push(diagnostic);
-            return failed(sources, diags);
+            return Err(failed(sources, diags));
         }
     };
     let mut failure = false;
     let mut steps = Vec::new();
-    for path in &options.inputs {
-        let id = options.deployment_id.as_deref();
-        match load::load(
-            path,
-            &mut sources,
-            &externals,
-            &options.vars,
-            id,
-            &mut diags,
-        ) {
+    for path in inputs.steps {
+        let id = inputs.deployment_id;
+        match load::load(path, &mut sources, &externals, inputs.vars, id, &mut diags) {
             Ok(Some(loaded)) => steps.push((path.as_path(), loaded)),
             Ok(None) => {}
             Err(diagnostic) => {
@@ -117,15 +162,15 @@ pub fn compile(options: &CompileOptions) -> Outcome {
             Status::InputErrors
         };
         outcome.diagnostics = diags.into_sorted();
-        return outcome;
+        return Err(outcome);
     }
 
     // Plans need checked steps: the default deployment id hashes the compiled output. A step
     // whose templates read that id is rendered again once it is known.
-    let strategy = options.strategy.as_deref().and_then(Strategy::from_word);
+    let strategy = inputs.strategy.and_then(Strategy::from_word);
     let sources = &outcome.sources;
     let planned = parallel::map(&steps, |_, (_, loaded)| {
-        let plan = Plan::new(&loaded.step, strategy, options.deployment_id.as_deref());
+        let plan = Plan::new(&loaded.step, strategy, inputs.deployment_id);
         let mut found = Diagnostics::default();
         check::plan(&loaded.step, &plan, &mut found);
         let again = loaded
@@ -134,31 +179,24 @@ pub fn compile(options: &CompileOptions) -> Outcome {
             .map(|again| load::again(again, sources, &plan.deployment_id, &mut found));
         (plan, found, again)
     });
-    let mut plans = Vec::with_capacity(planned.len());
-    for ((_, loaded), (plan, found, again)) in steps.iter_mut().zip(planned) {
+    let mut planned_steps = Vec::with_capacity(planned.len());
+    for ((path, mut loaded), (plan, found, again)) in steps.into_iter().zip(planned) {
         diags.extend(found);
         if let Some(Some(step)) = again {
             loaded.step = step;
         }
-        plans.push(plan);
+        planned_steps.push(PlannedStep { path, loaded, plan });
     }
     if diags.has_errors() {
         outcome.status = Status::InputErrors;
         outcome.diagnostics = diags.into_sorted();
-        return outcome;
+        return Err(outcome);
     }
-
-    let jobs: Vec<(&Path, &Step, &Plan)> = steps
-        .iter()
-        .zip(&plans)
-        .map(|((path, loaded), plan)| (*path, &loaded.step, plan))
-        .collect();
-    if let Err(failure) = finish(options, &jobs, &mut outcome) {
-        outcome.status = Status::Failure;
-        diags.push(failure);
-    }
-    outcome.diagnostics = diags.into_sorted();
-    outcome
+    Ok(Prepared {
+        outcome,
+        diags,
+        steps: planned_steps,
+    })
 }
 
 /// The outcome of a run stopped by a usage or I/O error.

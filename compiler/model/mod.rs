@@ -7,6 +7,7 @@
 mod choice;
 mod container;
 mod ingress;
+mod lint;
 mod owned;
 mod pod;
 mod probe;
@@ -26,6 +27,7 @@ pub(crate) use container::{
     ResourceList, Resources, VolumeMount, is_extended_resource,
 };
 pub(crate) use ingress::{Ingress, IngressPath, IngressRule, IngressTls};
+pub(crate) use lint::{Level, LintLevels};
 pub(crate) use owned::{ConfigMap, Registry, Secret, SecretEntry};
 pub(crate) use pod::{
     DnsConfig, DnsOption, HostAlias, NodeAffinityTerm, Placement, Pod, PodAffinityTerm,

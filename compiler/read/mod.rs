@@ -12,6 +12,7 @@ mod embedded;
 mod env;
 mod ingress;
 mod lifecycle;
+mod lint;
 mod owned;
 mod pod;
 mod probe;
@@ -69,4 +70,34 @@ pub(crate) fn plain_value(
     diags: &mut Diagnostics,
 ) -> Option<serde_json::Value> {
     reader::Reader::new(file, text, diags).json(node)
+}
+
+/// Reads the `[lint]` table of a step file or `kstep.toml` (`node` is the table).
+pub(crate) fn read_lint(
+    file: FileId,
+    text: &str,
+    node: &Node,
+    diags: &mut Diagnostics,
+) -> crate::model::LintLevels {
+    lint::read(&mut reader::Reader::new(file, text, diags), node)
+}
+
+/// Reads a `kstep.toml`: for now, its `[lint]` table.
+pub(crate) fn read_project(
+    file: FileId,
+    text: &str,
+    root: &Node,
+    diags: &mut Diagnostics,
+) -> crate::model::LintLevels {
+    let mut r = reader::Reader::new(file, text, diags);
+    let Some(mut t) = r.table(
+        root,
+        "kstep.toml".into(),
+        crate::source::Span::new(file, 0, 0),
+    ) else {
+        return Vec::new();
+    };
+    let levels = t.optional(&mut r, "lint", |r, node| Some(lint::read(r, node)));
+    t.finish(&mut r);
+    levels.unwrap_or_default()
 }

@@ -77,6 +77,8 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         .unwrap_or_default();
     // Read before templates were rendered, by `vars`.
     let _ = (top.entry("vars"), top.entry("env"));
+    // Read by `read_lint`.
+    let _ = top.entry("lint");
     top.finish(r);
 
     let id = id.or_else(|| deployment.name.clone());

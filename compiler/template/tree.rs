@@ -1,8 +1,8 @@
 //! Rendering every templated string of a step file's tree.
 //!
 //! `[step]` and `deployment.name` are rendered first, with only `vars` and `env`: they define
-//! the step id and namespace that every other template sees as `step`. `[vars]` and `[env]`
-//! are data and are not rendered. A string that fails to render becomes
+//! the step id and namespace that every other template sees as `step`. `[vars]`, `[env]` and
+//! `[lint]` are data and are not rendered. A string that fails to render becomes
 //! [`NodeKind::Invalid`], so reading skips it without a second report.
 
 use minijinja::Value;
@@ -60,7 +60,7 @@ pub(crate) fn render(
         if let NodeKind::Map(entries) = &mut tree.kind {
             for entry in entries.iter_mut() {
                 match entry.key.as_str() {
-                    "vars" | "env" | "step" => {}
+                    "vars" | "env" | "lint" | "step" => {}
                     "deployment" => {
                         if let NodeKind::Map(fields) = &mut entry.value.kind {
                             for field in fields.iter_mut().filter(|f| f.key != "name") {

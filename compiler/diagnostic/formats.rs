@@ -1,0 +1,225 @@
+//! Diagnostics for machines: JSON (one object per line), SARIF 2.1.0 (for code scanning) and
+//! GitHub workflow commands (annotations on a pull request).
+//!
+//! Lines and columns are 1-based; columns count characters (Unicode scalar values), as in
+//! the human rendering; byte offsets are given too. Spans end exclusive.
+
+use serde_json::{Value, json};
+
+use super::{Code, Diagnostic, Severity};
+use crate::lint;
+use crate::source::{SourceMap, Span};
+
+/// Where a span is, for people and tools.
+struct Place {
+    file: String,
+    start: (usize, usize),
+    end: (usize, usize),
+    bytes: (u32, u32),
+}
+
+fn place(span: Span, sources: &SourceMap) -> Place {
+    let file = sources.get(span.file);
+    Place {
+        file: file.name(),
+        start: file.line_col(span.start),
+        end: file.line_col(span.end),
+        bytes: (span.start, span.end),
+    }
+}
+
+/// One JSON object per diagnostic, one per line.
+pub fn json_lines(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let mut object = json!({
+            "code": diagnostic.code.name(),
+            "severity": diagnostic.severity.word(),
+            "message": diagnostic.message,
+        });
+        if let Some(span) = diagnostic.primary_span() {
+            let at = place(span, sources);
+            object["file"] = json!(at.file);
+            object["range"] = json!({ "start": at.bytes.0, "end": at.bytes.1 });
+            object["start"] = json!({ "line": at.start.0, "column": at.start.1 });
+            object["end"] = json!({ "line": at.end.0, "column": at.end.1 });
+        }
+        if let Some(help) = &diagnostic.help {
+            object["help"] = json!(help);
+        }
+        if !diagnostic.notes.is_empty() {
+            object["notes"] = json!(diagnostic.notes);
+        }
+        object["labels"] = Value::Array(
+            diagnostic
+                .labels
+                .iter()
+                .map(|label| {
+                    let at = place(label.span, sources);
+                    json!({
+                        "file": at.file,
+                        "message": label.message,
+                        "range": { "start": at.bytes.0, "end": at.bytes.1 },
+                        "start": { "line": at.start.0, "column": at.start.1 },
+                        "end": { "line": at.end.0, "column": at.end.1 },
+                    })
+                })
+                .collect(),
+        );
+        out.push_str(&object.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// A SARIF 2.1.0 log with one run; its rules are the codes reported.
+pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+    codes.sort();
+    codes.dedup();
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|code| {
+            let mut rule = json!({
+                "id": code.name(),
+                "shortDescription": { "text": code.summary() },
+                "help": { "text": format!("kstep explain {}", code.name()) },
+            });
+            if let Some(severity) = lint::default_severity(*code) {
+                rule["defaultConfiguration"] = json!({ "level": sarif_level(severity) });
+            }
+            rule
+        })
+        .collect();
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let index = codes.binary_search(&diagnostic.code).unwrap_or_default();
+            let mut text = diagnostic.message.clone();
+            if let Some(help) = &diagnostic.help {
+                text.push_str(&format!("\nhelp: {help}"));
+            }
+            let mut result = json!({
+                "ruleId": diagnostic.code.name(),
+                "ruleIndex": index,
+                "level": sarif_level(diagnostic.severity),
+                "message": { "text": text },
+            });
+            if let Some(span) = diagnostic.primary_span() {
+                let at = place(span, sources);
+                result["locations"] = json!([{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&at.file) },
+                        "region": {
+                            "startLine": at.start.0,
+                            "startColumn": at.start.1,
+                            "endLine": at.end.0,
+                            "endColumn": at.end.1,
+                            "byteOffset": at.bytes.0,
+                            "byteLength": at.bytes.1 - at.bytes.0,
+                        }
+                    }
+                }]);
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "kstep",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A relative path as a URI reference: `/` separators, unsafe characters percent-encoded.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.replace('\\', "/").bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char);
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// GitHub Actions workflow commands: `::error file=...,line=...,col=...::message`.
+pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let kind = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut properties = vec![format!("title={}", property(&diagnostic.code.to_string()))];
+        if let Some(span) = diagnostic.primary_span() {
+            let at = place(span, sources);
+            properties.insert(0, format!("file={}", property(&at.file)));
+            properties.insert(1, format!("line={}", at.start.0));
+            properties.insert(2, format!("endLine={}", at.end.0));
+            // Columns only make sense on one line.
+            if at.start.0 == at.end.0 {
+                properties.insert(3, format!("col={}", at.start.1));
+                properties.insert(4, format!("endColumn={}", at.end.1));
+            }
+        }
+        let mut message = diagnostic.message.clone();
+        if let Some(help) = &diagnostic.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        out.push_str(&format!(
+            "::{kind} {}::{}\n",
+            properties.join(","),
+            data(&message)
+        ));
+    }
+    out
+}
+
+/// Escaping of a workflow command's message.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping of a workflow command's property value.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(uri("dir/my step.toml"), "dir/my%20step.toml");
+    }
+}

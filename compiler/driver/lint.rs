@@ -1,0 +1,84 @@
+//! `kstep lint`: everything `compile` checks, then the best-practice rules, with each step's
+//! rule levels (`kstep.toml`, then its `[lint]`) and ignore comments. Writes nothing.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{Inputs, Outcome, Prepared, Status, failed, load, prepare};
+use crate::diagnostic::{Diagnostics, Severity};
+use crate::lint::{self, Ignores, LintConfig};
+use crate::template::VarOptions;
+
+pub struct LintOptions {
+    pub inputs: Vec<PathBuf>,
+    /// `--strategy`: rules that depend on it see this one.
+    pub strategy: Option<String>,
+    pub deployment_id: Option<String>,
+    pub vars: VarOptions,
+    /// `--deny warnings`: every warning is an error.
+    pub deny_warnings: bool,
+}
+
+pub fn lint(options: &LintOptions) -> Outcome {
+    let inputs = Inputs {
+        steps: &options.inputs,
+        strategy: options.strategy.as_deref(),
+        deployment_id: options.deployment_id.as_deref(),
+        vars: &options.vars,
+    };
+    let mut outcome = match prepare(&inputs) {
+        Ok(Prepared {
+            mut outcome,
+            mut diags,
+            steps,
+        }) => {
+            let mut projects = BTreeMap::new();
+            for step in &steps {
+                let project = match load::project_lint(
+                    step.path,
+                    &mut outcome.sources,
+                    &mut projects,
+                    &mut diags,
+                ) {
+                    Ok(levels) => levels,
+                    Err(diagnostic) => {
+                        diags.push(diagnostic);
+                        return failed(outcome.sources, diags);
+                    }
+                };
+                let mut config = LintConfig::default();
+                config.extend(project);
+                config.extend(step.loaded.lint.iter().cloned());
+                let mut found = Diagnostics::default();
+                lint::lint(&step.loaded.step, &step.plan, &config, &mut found);
+                let text = outcome.sources.get(step.loaded.file).text();
+                let mut ignores = Ignores::scan(step.loaded.file, text, &mut diags);
+                let mut found = found.into_sorted();
+                ignores.apply(&mut found, &outcome.sources);
+                found.extend(ignores.unused());
+                for diagnostic in found {
+                    diags.push(diagnostic);
+                }
+            }
+            outcome.diagnostics = diags.into_sorted();
+            outcome
+        }
+        Err(outcome) => outcome,
+    };
+    if options.deny_warnings {
+        for diagnostic in &mut outcome.diagnostics {
+            if diagnostic.severity == Severity::Warning {
+                diagnostic.severity = Severity::Error;
+            }
+        }
+    }
+    if outcome.status == Status::Success
+        && outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    {
+        outcome.status = Status::InputErrors;
+    }
+    outcome
+}

@@ -1,0 +1,178 @@
+//! `# kstep-ignore[rule]: reason` comments: silence a lint rule on one line.
+//!
+//! At the end of a line, the comment covers that line; on a line of its own, the next line
+//! with content. The reason is mandatory: a reviewer should see why the rule does not apply.
+//! A comment that silences nothing is reported, so stale ones do not pile up.
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::lint;
+use crate::read::closest;
+use crate::source::{FileId, SourceMap, Span};
+
+const MARKER: &str = "kstep-ignore";
+
+/// The ignore comments of one file.
+#[derive(Debug, Default)]
+pub(crate) struct Ignores {
+    items: Vec<Ignore>,
+}
+
+#[derive(Debug)]
+struct Ignore {
+    /// Zero-based line the comment covers.
+    line: usize,
+    code: Code,
+    span: Span,
+    used: bool,
+}
+
+impl Ignores {
+    /// Finds the comments in `text`; malformed ones are reported.
+    pub(crate) fn scan(file: FileId, text: &str, diags: &mut Diagnostics) -> Ignores {
+        let lines: Vec<(usize, &str)> = text
+            .split_inclusive('\n')
+            .scan(0, |offset, line| {
+                let start = *offset;
+                *offset += line.len();
+                Some((start, line))
+            })
+            .collect();
+        let mut items = Vec::new();
+        for (index, (start, line)) in lines.iter().enumerate() {
+            let Some(hash) = line.find('#') else { continue };
+            let comment = line[hash + 1..].trim_start();
+            let Some(rest) = comment.strip_prefix(MARKER) else {
+                continue;
+            };
+            let at = start + hash;
+            let span = Span::new(file, at, at + line[hash..].trim_end().len());
+            let own_line = line[..hash].trim().is_empty();
+            let line = if own_line {
+                (index + 1..lines.len())
+                    .find(|&i| {
+                        let t = lines[i].1.trim();
+                        !t.is_empty() && !t.starts_with('#')
+                    })
+                    .unwrap_or(index)
+            } else {
+                index
+            };
+            match parse(rest) {
+                Ok(codes) => items.extend(codes.into_iter().map(|code| Ignore {
+                    line,
+                    code,
+                    span,
+                    used: false,
+                })),
+                Err((message, help)) => diags.push(
+                    Diagnostic::error(Code::InvalidIgnore, message)
+                        .label(span, "this comment")
+                        .help(help),
+                ),
+            }
+        }
+        Ignores { items }
+    }
+
+    /// Removes the lint findings the comments cover.
+    pub(crate) fn apply(&mut self, found: &mut Vec<Diagnostic>, sources: &SourceMap) {
+        found.retain(|diagnostic| {
+            let Some(span) = diagnostic.primary_span() else {
+                return true;
+            };
+            if !lint::is_rule(diagnostic.code) {
+                return true;
+            }
+            let line = sources.get(span.file).line_index(span.start);
+            let ignore = self
+                .items
+                .iter_mut()
+                .find(|i| i.span.file == span.file && i.line == line && i.code == diagnostic.code);
+            match ignore {
+                Some(ignore) => {
+                    ignore.used = true;
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+
+    /// Warnings for the comments that silenced nothing.
+    pub(crate) fn unused(self) -> impl Iterator<Item = Diagnostic> {
+        self.items.into_iter().filter(|i| !i.used).map(|i| {
+            Diagnostic::warning(
+                Code::UnusedIgnore,
+                format!(
+                    "this comment ignores `{}`, which reports nothing here",
+                    i.code.name()
+                ),
+            )
+            .label(i.span, "silences nothing")
+            .help("remove the comment, or move it to the line the rule reports")
+        })
+    }
+}
+
+/// `[rule, rule]: reason` after the marker.
+fn parse(rest: &str) -> Result<Vec<Code>, (String, String)> {
+    let usage = "write `# kstep-ignore[<rule>]: <why the rule does not apply here>`".to_owned();
+    let Some(inner) = rest.strip_prefix('[') else {
+        return Err(("a `kstep-ignore` comment must name its rule".into(), usage));
+    };
+    let Some((names, after)) = inner.split_once(']') else {
+        return Err(("a `kstep-ignore` comment must name its rule".into(), usage));
+    };
+    let rules: Vec<&str> = lint::RULES.iter().map(|(c, _)| c.name()).collect();
+    let mut codes = Vec::new();
+    for name in names.split(',').map(str::trim) {
+        match Code::from_name(name) {
+            Some(code) if lint::is_rule(code) => codes.push(code),
+            Some(_) => {
+                return Err((
+                    format!("`{name}` is not a lint rule, so it cannot be ignored"),
+                    "errors are problems the cluster would reject or that cannot work; fix them instead".into(),
+                ));
+            }
+            None => {
+                let help = match closest(name, &rules) {
+                    Some(hit) => format!("did you mean `{hit}`?"),
+                    None => "the rules are listed in docs/lint.md".into(),
+                };
+                return Err((format!("unknown lint rule `{name}`"), help));
+            }
+        }
+    }
+    let reason = after.strip_prefix(':').map(str::trim).unwrap_or_default();
+    if reason.is_empty() {
+        return Err(("a `kstep-ignore` comment needs a reason".into(), usage));
+    }
+    Ok(codes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_need_a_rule_and_a_reason() {
+        assert_eq!(
+            parse("[no-liveness-probe]: a batch job").unwrap(),
+            [Code::NoLivenessProbe]
+        );
+        assert_eq!(
+            parse("[no-liveness-probe, host-port]: node agent")
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(parse("[no-liveness-probe]").is_err());
+        assert!(parse("[no-liveness-probe]:   ").is_err());
+        assert!(parse(": reason").is_err());
+        assert!(parse("[no-livenes-probe]: x").is_err());
+        assert!(
+            parse("[wrong-type]: x").is_err(),
+            "errors cannot be ignored"
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! The top of a step file: `[step]`, variables and environments, lint levels, the
+//! Deployment, and the ConfigMaps and Secrets the step owns.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde_json::json;
+
+use super::LintRules;
+use super::container::Container;
+use super::network::{Ingress, Service};
+use super::pod::Pod;
+use super::values::{Any, Count, Templated, Word};
+use super::volume::Volume;
+use crate::model::Strategy;
+
+/// A kstep step file: one workload (a Deployment with its containers and volumes), how it
+/// is exposed, the objects it owns, and how it is deployed. Any string value may be a
+/// minijinja template (`"{{ vars.version }}"`).
+#[derive(JsonSchema)]
+#[schemars(title = "kstep step file", deny_unknown_fields)]
+pub(super) struct StepFile {
+    /// The step's identity, namespace and deployment strategy.
+    #[schemars(example = json!({ "id": "shop-web", "namespace": "shop", "strategy": "blue-green" }))]
+    step: Option<StepTable>,
+    /// Variables for templates, as `vars.<name>`. A value is data; a table declares the
+    /// variable: `{ value = ..., sensitive = true }`.
+    #[schemars(example = json!({ "version": "1.4.2", "db_password": { "sensitive": true } }))]
+    vars: Option<BTreeMap<String, Any>>,
+    /// Environments chosen with `kstep compile --env NAME`; each may override variables.
+    #[schemars(example = json!({ "production": { "vars": { "replicas": 5 } } }))]
+    env: Option<BTreeMap<String, Environment>>,
+    /// Lint rule levels for `kstep lint`: `allow`, `warn` or `deny`.
+    #[schemars(example = json!({ "no-liveness-probe": "allow" }))]
+    lint: Option<LintRules>,
+    /// The Deployment.
+    #[schemars(example = json!({ "name": "web", "replicas": 3 }))]
+    deployment: Deployment,
+    /// How the pods run: identity, security, scheduling, DNS, shutdown.
+    #[schemars(example = json!({ "service_account": "web", "spread": "nodes" }))]
+    pod: Option<Pod>,
+    /// Volumes the containers mount; each has a name and exactly one source.
+    #[schemars(example = json!([{ "name": "cache", "empty_dir": {} }]))]
+    volumes: Option<Vec<Volume>>,
+    /// The containers: app containers, and init containers (`init = true`) that run first.
+    #[schemars(example = json!([{ "name": "web", "image": "ghcr.io/acme/web:1.4.2" }]))]
+    containers: Vec<Container>,
+    /// The Service that exposes the pods.
+    #[schemars(example = json!({ "ports": [{ "name": "http", "port": 80, "target_port": "http" }] }))]
+    service: Option<Service>,
+    /// HTTP routing to ports of the step's Service.
+    #[schemars(example = json!({ "rules": [{ "host": "shop.example.com", "paths": [{ "path": "/", "port": "http" }] }] }))]
+    ingress: Option<Ingress>,
+    /// ConfigMaps the step owns, by name.
+    #[schemars(example = json!({ "web-config": { "data": { "LOG_LEVEL": "info" } } }))]
+    config_maps: Option<BTreeMap<String, ConfigMap>>,
+    /// Secrets the step owns, by name. Values come best from sensitive variables.
+    #[schemars(example = json!({ "db": { "data": { "password": "{{ vars.db_password }}" } } }))]
+    secrets: Option<BTreeMap<String, Secret>>,
+}
+
+/// `[step]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct StepTable {
+    /// The step's stable identity across deployments; default: the deployment name.
+    #[schemars(example = &"shop-web")]
+    id: Option<String>,
+    /// The namespace every object goes to; default: kubectl's current namespace.
+    #[schemars(example = &"shop")]
+    namespace: Option<String>,
+    /// How deployments replace the running version.
+    #[schemars(example = &"rolling-update")]
+    strategy: Option<Word<Strategy>>,
+}
+
+/// `[env.<name>]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Environment {
+    /// Variables that replace or add to the step's `[vars]` in this environment.
+    #[schemars(example = json!({ "replicas": 5, "host": "shop.example.com" }))]
+    vars: Option<BTreeMap<String, Any>>,
+}
+
+/// `[deployment]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Deployment {
+    /// The Deployment's name (a DNS-1123 label).
+    #[schemars(example = &"web")]
+    name: String,
+    /// How many pods; default 1.
+    #[schemars(example = 3)]
+    replicas: Option<Templated<i64>>,
+    /// Seconds a rollout may take before it counts as failed; default 600.
+    #[schemars(example = 300)]
+    progress_deadline: Option<Templated<i64>>,
+    /// Labels on every object of the step and on the pods.
+    #[schemars(example = json!({ "team": "storefront" }))]
+    labels: Option<BTreeMap<String, String>>,
+    /// Annotations on the Deployment.
+    #[schemars(example = json!({ "example.com/owner": "storefront" }))]
+    annotations: Option<BTreeMap<String, String>>,
+    /// How fast a rolling update replaces pods (rolling-update strategy only).
+    #[schemars(example = json!({ "max_surge": "25%", "max_unavailable": 0 }))]
+    rolling: Option<Rolling>,
+    /// Seconds a new pod must be ready before it counts as available.
+    #[schemars(example = 10)]
+    min_ready: Option<Templated<i64>>,
+    /// Old ReplicaSets kept for rollback; the API's default is 10.
+    #[schemars(example = 3)]
+    revision_history_limit: Option<Templated<i64>>,
+}
+
+/// `[deployment.rolling]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Rolling {
+    /// Extra pods allowed during the update.
+    #[schemars(example = &"25%")]
+    max_surge: Option<Count>,
+    /// Pods allowed to be unavailable during the update.
+    #[schemars(example = 0)]
+    max_unavailable: Option<Count>,
+}
+
+/// `[config_maps.<name>]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ConfigMap {
+    /// The ConfigMap's data: keys and string values.
+    #[schemars(example = json!({ "app.toml": "level = 'info'\n" }))]
+    data: Option<BTreeMap<String, String>>,
+}
+
+/// `[secrets.<name>]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Secret {
+    /// The Secret's type; default `Opaque` (`kubernetes.io/dockerconfigjson` with `registry`).
+    #[schemars(example = &"kubernetes.io/tls")]
+    r#type: Option<String>,
+    /// The Secret's data: keys and string values (encoded by kstep).
+    #[schemars(example = json!({ "password": "{{ vars.db_password }}" }))]
+    data: Option<BTreeMap<String, String>>,
+    /// An image pull secret for one registry; the Deployment then references it.
+    #[schemars(example = json!({ "server": "ghcr.io", "username": "ci", "password": "{{ vars.registry_token }}" }))]
+    registry: Option<Registry>,
+}
+
+/// `[secrets.<name>.registry]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Registry {
+    /// The registry host.
+    #[schemars(example = &"ghcr.io")]
+    server: String,
+    /// The user name.
+    #[schemars(example = &"ci")]
+    username: String,
+    /// The password or token.
+    #[schemars(example = &"{{ vars.registry_token }}")]
+    password: String,
+}
