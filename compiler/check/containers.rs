@@ -13,7 +13,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         .iter()
         .filter_map(|c| c.working_dir.as_ref())
     {
-        cx.syntax(dir, "working directory", &k8s::ABSOLUTE_PATH);
+        cx.syntax(dir, "working directory", &k8s::WORKING_DIR);
     }
     let mut seen = BTreeMap::new();
     for name in step.containers.iter().filter_map(|c| c.name.as_ref()) {

@@ -80,6 +80,14 @@ syntax! {
     /// `appProtocol` and `loadBalancerClass`: label-style names, optionally prefixed.
     QUALIFIED_NAME = InvalidName, "label-style name", qualified_name, None,
         "an IANA service name such as `http`, or a prefixed name such as `example.com/protocol`";
+    /// Pod readiness gates: a condition type.
+    CONDITION_TYPE = InvalidName, "condition type", qualified_name, None,
+        "a condition name with an optional DNS prefix, e.g. `example.com/load-balancer-ready`";
+    EXTENDED_RESOURCE = InvalidResource, "extended resource name", qualified_name, None,
+        "a DNS domain and a name, e.g. `nvidia.com/gpu`";
+    /// A container's working directory: absolute (`..` is the runtime's business).
+    WORKING_DIR = InvalidPath, "absolute path", starts_with_slash, Absolute,
+        "a path starting with '/'";
     INGRESS_HOST = InvalidHost, "host name", ingress_host, Lowercase,
         "a DNS name such as `shop.example.com`, or a wildcard such as `*.example.com`";
 }
@@ -100,6 +108,14 @@ impl Syntax {
             Fix::Absolute => format!("/{value}"),
         };
         (fixed != value && (self.rule)(&fixed).is_ok()).then_some(fixed)
+    }
+}
+
+fn starts_with_slash(value: &str) -> Verdict {
+    if value.starts_with('/') {
+        Ok(())
+    } else {
+        Err("must be an absolute path (start with '/')".into())
     }
 }
 

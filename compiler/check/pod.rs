@@ -22,7 +22,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         cx.syntax(name, "Secret name", &k8s::OBJECT_NAME);
     }
     for gate in &pod.readiness_gates {
-        cx.syntax(gate, "readiness gate condition type", &k8s::QUALIFIED_NAME);
+        cx.syntax(gate, "readiness gate condition type", &k8s::CONDITION_TYPE);
     }
     if let Some(grace) = &pod.termination_grace_period {
         cx.range(grace, "`termination_grace_period`", 0, i64::MAX);

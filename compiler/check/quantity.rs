@@ -61,6 +61,15 @@ impl Quantity {
         self.nanos % 1_000_000 == 0
     }
 
+    pub(crate) fn is_zero(self) -> bool {
+        self.nanos == 0
+    }
+
+    /// Whether it is a whole multiple of `unit` (which is not zero).
+    pub(crate) fn is_multiple_of(self, unit: Quantity) -> bool {
+        unit.nanos != 0 && self.nanos % unit.nanos == 0
+    }
+
     /// Whether it is a whole number.
     pub(crate) fn is_whole(self) -> bool {
         self.nanos % 1_000_000_000 == 0

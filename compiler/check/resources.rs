@@ -5,7 +5,7 @@
 use super::quantity::{Quantity, QuantityError};
 use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Container, Spanned};
+use crate::model::{Container, Spanned, is_extended_resource};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for container in &cx.step.containers {
@@ -20,7 +20,8 @@ pub(super) fn check(cx: &mut Cx<'_>) {
             .iter()
             .map(|(name, q)| (name, q, parse(cx, name, q)))
             .collect();
-        for (name, request, parsed) in &requests {
+        // Extended resources need a limit equal to the request; see `extended`.
+        for (name, request, parsed) in requests.iter().filter(|(n, ..)| !is_extended_resource(n)) {
             let Some((_, limit, Some(limit_value))) = limits.iter().find(|(n, ..)| n == name)
             else {
                 continue;
@@ -46,34 +47,39 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     }
 }
 
-/// Extended resources and huge pages: a valid name, and a limit equal to any request.
+/// Extended resources and huge pages: a valid name, whole devices, pages that fill whole
+/// pages and come with a CPU or memory request, and a limit equal to any request.
 fn extended(cx: &mut Cx<'_>, container: &Container) {
     let resources = &container.resources;
-    for (name, quantity) in resources
-        .requests
-        .extended
-        .iter()
-        .chain(&resources.limits.extended)
-    {
-        if name.value.contains('/') {
-            let valid = cx.syntax(name, "extended resource name", &k8s::LABEL_KEY);
-            if valid
-                && let Ok(parsed) = Quantity::parse(&quantity.value)
-                && !parsed.is_whole()
-            {
-                cx.report(
-                    Diagnostic::error(
-                        Code::InvalidResource,
-                        format!(
-                            "`{}` must be a whole number, not `{}`",
-                            name.value, quantity.value
-                        ),
-                    )
-                    .label(quantity.span, "not a whole number")
-                    .help("extended resources are devices: request whole ones, e.g. 1"),
-                );
-            }
+    let all = || {
+        resources
+            .requests
+            .extended
+            .iter()
+            .chain(&resources.limits.extended)
+    };
+    for (name, quantity) in all() {
+        match name.value.strip_prefix("hugepages-") {
+            Some(size) => huge_pages(cx, name, size, quantity),
+            None => device(cx, name, quantity),
         }
+    }
+    let huge = all().find(|(n, _)| n.value.starts_with("hugepages-"));
+    let sized = |list: &crate::model::ResourceList| list.cpu.is_some() || list.memory.is_some();
+    if let Some((name, _)) = huge
+        && !sized(&resources.requests)
+        && !sized(&resources.limits)
+    {
+        cx.report(
+            Diagnostic::error(
+                Code::InvalidResource,
+                format!("`{}` needs a CPU or memory request or limit", name.value),
+            )
+            .label(name.span, "huge pages alone")
+            .help(
+                "the API requires CPU or memory beside huge pages; add e.g. `memory = \"128Mi\"`",
+            ),
+        );
     }
     for (name, request) in &resources.requests.extended {
         let limit = resources
@@ -104,6 +110,73 @@ fn extended(cx: &mut Cx<'_>, container: &Container) {
             "nodes cannot overcommit extended resources and huge pages: set the limit to the \
              request (or set only the limit: the request defaults to it)",
         ));
+    }
+}
+
+/// An extended resource: `<domain>/<name>` outside `kubernetes.io`, in whole devices.
+fn device(cx: &mut Cx<'_>, name: &Spanned<String>, quantity: &Spanned<String>) {
+    if !cx.syntax(name, "extended resource name", &k8s::EXTENDED_RESOURCE) {
+        return;
+    }
+    let domain = name.value.split('/').next().unwrap_or_default();
+    if domain == "kubernetes.io" || domain.ends_with(".kubernetes.io") {
+        cx.report(
+            Diagnostic::error(
+                Code::InvalidResource,
+                format!(
+                    "`{}` is in the `kubernetes.io` domain, which is reserved",
+                    name.value
+                ),
+            )
+            .label(name.span, "not a standard resource")
+            .help("use the name the device plugin advertises, e.g. `nvidia.com/gpu`"),
+        );
+        return;
+    }
+    if let Ok(parsed) = Quantity::parse(&quantity.value)
+        && !parsed.is_whole()
+    {
+        cx.report(
+            Diagnostic::error(
+                Code::InvalidResource,
+                format!(
+                    "`{}` must be a whole number, not `{}`",
+                    name.value, quantity.value
+                ),
+            )
+            .label(quantity.span, "not a whole number")
+            .help("extended resources are devices: request whole ones, e.g. 1"),
+        );
+    }
+}
+
+/// `hugepages-<size>`: a valid page size, and a quantity of whole pages.
+fn huge_pages(cx: &mut Cx<'_>, name: &Spanned<String>, size: &str, quantity: &Spanned<String>) {
+    let Ok(page) = Quantity::parse(size)
+        .map_err(|_| ())
+        .and_then(|p| if p.is_zero() { Err(()) } else { Ok(p) })
+    else {
+        cx.report(
+            Diagnostic::error(
+                Code::InvalidResource,
+                format!("`{}` does not name a page size", name.value),
+            )
+            .label(name.span, "not `hugepages-<size>`")
+            .help("write the page size as a quantity, e.g. `hugepages-2Mi` or `hugepages-1Gi`"),
+        );
+        return;
+    };
+    if let Ok(amount) = Quantity::parse(&quantity.value)
+        && !amount.is_multiple_of(page)
+    {
+        cx.report(
+            Diagnostic::error(
+                Code::InvalidResource,
+                format!("`{}` is not a whole number of {size} pages", quantity.value),
+            )
+            .label(quantity.span, "not whole pages")
+            .help(format!("use a multiple of {size}")),
+        );
     }
 }
 

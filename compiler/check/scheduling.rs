@@ -8,8 +8,8 @@ use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lower::labels;
 use crate::model::{
-    KeyValue, Placement, PodAffinityTerm, Requirement, Selector, Spanned, TolerationOperator,
-    UnsatisfiableAction,
+    Choice, KeyValue, Placement, PodAffinityTerm, Requirement, Selector, Spanned,
+    TolerationOperator, UnsatisfiableAction,
 };
 use crate::read::closest;
 
@@ -38,6 +38,20 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     }
     for term in &pod.pod_anti_affinity {
         own_pods(cx, term);
+    }
+    let mut seen = Vec::new();
+    for word in &pod.spread {
+        if seen.contains(&word.value) {
+            cx.report(
+                Diagnostic::error(
+                    Code::DuplicateName,
+                    format!("`spread` lists `{}` twice", word.value.as_str()),
+                )
+                .label(word.span, "again here")
+                .help("list each topology once"),
+            );
+        }
+        seen.push(word.value);
     }
     tolerations(cx);
     topology_spread(cx);

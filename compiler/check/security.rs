@@ -106,22 +106,26 @@ fn ids(cx: &mut Cx<'_>, identity: &Identity) {
 }
 
 /// Running as user 0 where non-root is required fails: the kubelet refuses the container.
-/// Non-root is kstep's default. The pod's user is reported once, at the pod.
+/// Non-root is kstep's default. A user 0 set on the pod is reported once, at the pod, with
+/// the first place that requires non-root for a container that inherits it.
 fn root(cx: &mut Cx<'_>) {
     let pod = &cx.step.pod.security.identity;
     let step = cx.step;
-    let inherits_root = pod.run_as_user.as_ref().is_some_and(|u| u.value == 0)
-        && step.containers.iter().any(|c| {
-            let own = &c.security.identity;
-            own.run_as_user.is_none()
-                && own
-                    .run_as_non_root
-                    .as_ref()
-                    .or(pod.run_as_non_root.as_ref())
-                    .is_none_or(|n| n.value)
-        });
-    if let Some(user) = pod.run_as_user.as_ref().filter(|_| inherits_root) {
-        report_root(cx, "the pod", user, pod.run_as_non_root.as_ref());
+    if let Some(user) = pod.run_as_user.as_ref().filter(|u| u.value == 0) {
+        let required = step
+            .containers
+            .iter()
+            .filter(|c| c.security.identity.run_as_user.is_none())
+            .find_map(|c| {
+                let own = c.security.identity.run_as_non_root.as_ref();
+                match own.or(pod.run_as_non_root.as_ref()) {
+                    Some(flag) if !flag.value => None,
+                    flag => Some(flag),
+                }
+            });
+        if let Some(requirement) = required {
+            report_root(cx, "the pod", user, requirement);
+        }
     }
     for container in &step.containers {
         let own = &container.security.identity;
@@ -138,20 +142,27 @@ fn root(cx: &mut Cx<'_>) {
     }
 }
 
-fn report_root(cx: &mut Cx<'_>, who: &str, user: &Spanned<i64>, non_root: Option<&Spanned<bool>>) {
-    let mut diagnostic = Diagnostic::error(
+/// `requirement` is the `run_as_non_root = true` that applies, or `None` for the default.
+fn report_root(
+    cx: &mut Cx<'_>,
+    who: &str,
+    user: &Spanned<i64>,
+    requirement: Option<&Spanned<bool>>,
+) {
+    let diagnostic = Diagnostic::error(
         Code::RunsAsRoot,
         format!("{who} runs as root (user 0), but must run as non-root"),
     )
     .label(user.span, "user 0 is root");
-    diagnostic = match non_root {
-        Some(required) => diagnostic.label(required.span, "non-root required here"),
-        None => diagnostic.note("kstep runs every pod as non-root unless the step opts out"),
+    let diagnostic = match requirement {
+        Some(required) => diagnostic
+            .label(required.span, "non-root required here")
+            .help("run as another user (e.g. `run_as_user = 1000`), or, if the image needs root, remove this `run_as_non_root = true`"),
+        None => diagnostic
+            .note("kstep runs every pod as non-root unless the step opts out")
+            .help("run as another user (e.g. `run_as_user = 1000`), or, if the image needs root, opt out with `run_as_non_root = false` in the same `security` table"),
     };
-    cx.report(diagnostic.help(
-        "run as another user (e.g. `run_as_user = 1000`), or, if the image needs root, opt out \
-         with `run_as_non_root = false` in the same `security` table",
-    ));
+    cx.report(diagnostic);
 }
 
 fn capabilities(cx: &mut Cx<'_>, container: &Container) {
@@ -219,11 +230,20 @@ fn escalation(cx: &mut Cx<'_>, container: &Container) {
 }
 
 fn seccomp(cx: &mut Cx<'_>, identity: &Identity) {
-    if let Some(Spanned {
+    let Some(Spanned {
         value: Seccomp::Localhost(path),
         ..
     }) = &identity.seccomp
-    {
+    else {
+        return;
+    };
+    if path.value.is_empty() {
+        cx.report(
+            Diagnostic::error(Code::EmptyValue, "the seccomp profile file is empty")
+                .label(path.span, "no file")
+                .help("name the profile file, relative to the kubelet's seccomp directory, e.g. `profiles/web.json`"),
+        );
+    } else {
         cx.syntax(path, "seccomp profile path", &k8s::SECCOMP_PATH);
     }
 }
@@ -258,7 +278,18 @@ fn sysctls(cx: &mut Cx<'_>) {
             );
             continue;
         }
-        if pod.host_network() && canonical.starts_with("net.") {
+        let ipc = is_ipc_sysctl(&canonical);
+        let host_ipc = pod.host_ipc.as_ref().is_some_and(|h| h.value);
+        if !canonical.starts_with("net.") && !ipc {
+            cx.report(
+                Diagnostic::error(
+                    Code::InvalidSysctl,
+                    format!("`{canonical}` is not a namespaced sysctl: a pod cannot set it"),
+                )
+                .label(name.span, "applies to the whole node")
+                .help("only `net.*` and the IPC sysctls (`kernel.shm*`, `kernel.msg*`, `kernel.sem`, `fs.mqueue.*`) belong to a pod; set node-wide ones on the node"),
+            );
+        } else if pod.host_network() && canonical.starts_with("net.") {
             cx.report(
                 Diagnostic::error(
                     Code::InvalidSysctl,
@@ -266,6 +297,15 @@ fn sysctls(cx: &mut Cx<'_>) {
                 )
                 .label(name.span, "would change the node's network stack")
                 .help("remove the sysctl, or `host_network`"),
+            );
+        } else if host_ipc && ipc {
+            cx.report(
+                Diagnostic::error(
+                    Code::InvalidSysctl,
+                    format!("IPC sysctl `{canonical}` with the host's IPC namespace"),
+                )
+                .label(name.span, "would change the node's IPC settings")
+                .help("remove the sysctl, or `host_ipc`"),
             );
         } else if !SAFE_SYSCTLS.contains(&canonical.as_str()) {
             cx.report(
@@ -278,6 +318,14 @@ fn sysctls(cx: &mut Cx<'_>) {
             );
         }
     }
+}
+
+/// Sysctls of the IPC namespace, which a pod has of its own.
+fn is_ipc_sysctl(name: &str) -> bool {
+    name.starts_with("kernel.shm")
+        || name.starts_with("kernel.msg")
+        || name == "kernel.sem"
+        || name.starts_with("fs.mqueue.")
 }
 
 /// The API's sysctl name format: dot- or slash-separated segments of lower-case letters,

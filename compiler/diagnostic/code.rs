@@ -89,7 +89,7 @@ codes! {
     // Security.
     InvalidCapability => "invalid-capability", "a Linux capability name that does not exist";
     RunsAsRoot => "runs-as-root", "a container that runs as root (user 0) but must run as non-root";
-    InvalidSysctl => "invalid-sysctl", "a sysctl the API rejects: a bad name, set twice, or a network sysctl with the host network";
+    InvalidSysctl => "invalid-sysctl", "a sysctl a pod cannot set: a bad name, set twice, not namespaced, or in a namespace it shares with the node";
     UnsafeSysctl => "unsafe-sysctl", "a sysctl that only kubelets configured to allow it will run";
     // Scheduling and the pod.
     InvalidSelector => "invalid-selector", "a label selector requirement with a wrong operator or values";
@@ -124,11 +124,11 @@ codes! {
     UnusedIgnore => "unused-ignore", "a `kstep-ignore` comment that suppresses nothing";
     SchemaViolation => "schema-violation", "a step file value that the step file JSON Schema rejects";
     // Cross-references.
-    DuplicateName => "duplicate-name", "two containers or two volumes with the same name";
+    DuplicateName => "duplicate-name", "a name (of a container, volume, spread topology, ...) given twice";
     DuplicateEnv => "duplicate-env", "an environment variable defined twice in one container";
     DuplicateMountPath => "duplicate-mount-path", "two volumes mounted at the same path in one container";
     UnknownVolume => "unknown-volume", "a volume mount that names no declared volume";
-    UnknownPortName => "unknown-port-name", "a probe port name that the container does not declare";
+    UnknownPortName => "unknown-port-name", "a probe or lifecycle hook port name that the container does not declare";
     UnusedVolume => "unused-volume", "a declared volume that no container mounts";
     DuplicateStepId => "duplicate-step-id", "two step files with the same step id";
     NoAppContainer => "no-app-container", "a step without any app container";

@@ -5,7 +5,9 @@
 use k8s_openapi::api::core::v1 as core;
 
 use super::non_empty;
-use crate::model::{ContainerSecurity, Identity, KeyValue, PodSecurity, SeLinux, Seccomp, Spanned};
+use crate::model::{
+    ContainerSecurity, Identity, KeyValue, PodSecurity, SeLinux, Seccomp, Spanned, capability_name,
+};
 
 /// The pod's security context.
 pub(super) fn pod(security: &PodSecurity) -> core::PodSecurityContext {
@@ -39,18 +41,24 @@ pub(super) fn pod(security: &PodSecurity) -> core::PodSecurityContext {
 pub(super) fn container(security: &ContainerSecurity) -> core::SecurityContext {
     let escalation = flag(&security.allow_privilege_escalation)
         .or((!security.is_privileged() && !security.adds_sys_admin()).then_some(false));
+    // Capabilities by their canonical names (`NET_ADMIN`, not `cap_net_admin`): what Pod
+    // Security admission and the runtimes compare. A privileged container has them all, so
+    // dropping some by default would only be noise.
     let caps = security.capabilities.as_ref();
-    let drop = caps
-        .and_then(|c| c.drop.as_ref())
-        .map_or_else(|| vec!["ALL".to_owned()], |d| strings(&d.value));
-    let add = caps.map(|c| strings(&c.add)).unwrap_or_default();
+    let drop = match caps.and_then(|c| c.drop.as_ref()) {
+        Some(drop) => names(&drop.value),
+        None if security.is_privileged() => Vec::new(),
+        None => vec!["ALL".to_owned()],
+    };
+    let add = caps.map(|c| names(&c.add)).unwrap_or_default();
+    let capabilities = core::Capabilities {
+        add: non_empty(add),
+        drop: non_empty(drop),
+    };
     let identity: &Identity = &security.identity;
     core::SecurityContext {
         allow_privilege_escalation: escalation,
-        capabilities: Some(core::Capabilities {
-            add: non_empty(add),
-            drop: non_empty(drop),
-        }),
+        capabilities: (capabilities != core::Capabilities::default()).then_some(capabilities),
         privileged: flag(&security.privileged),
         read_only_root_filesystem: flag(&security.read_only_root_filesystem),
         run_as_user: int(&identity.run_as_user),
@@ -70,8 +78,10 @@ fn flag(value: &Option<Spanned<bool>>) -> Option<bool> {
     value.as_ref().map(|v| v.value)
 }
 
-fn strings(items: &[Spanned<String>]) -> Vec<String> {
-    items.iter().map(|s| s.value.clone()).collect()
+fn names(items: &[Spanned<String>]) -> Vec<String> {
+    let mut names: Vec<String> = items.iter().map(|s| capability_name(&s.value)).collect();
+    names.dedup();
+    names
 }
 
 fn profile(seccomp: &Seccomp) -> core::SeccompProfile {
