@@ -6,7 +6,8 @@
 //! `kstep::`: the files are written to a temporary directory, compiled together, and kstep's
 //! rendered diagnostics must be exactly the block. A text block may name command-line
 //! options, comma-separated (```` ```text args=--env=prod,--vars-file=prod.yaml ````); files
-//! those options name are not compiled as steps. Other code blocks are illustrations and
+//! those options name are not compiled as steps. `args=lint,...` runs `kstep lint` instead of
+//! `kstep compile --stdout` (for the pages of lint rules). Other code blocks are illustrations and
 //! are not run. Every page whose problem can be reproduced from text has at least one checked
 //! example. Run with `KSTEP_UPDATE_DOCS=1` to rewrite the blocks from kstep's output.
 
@@ -177,11 +178,16 @@ fn render(example: &Example) -> String {
         .filter(|n| !example.args.iter().any(|a| a.ends_with(&format!("={n}"))))
         .map(Path::new)
         .collect();
+    // `args=lint,...` runs `kstep lint` instead of `kstep compile --stdout`.
+    let (command, args): (&[&str], &[String]) = match example.args.split_first() {
+        Some((first, rest)) if first == "lint" => (&["lint"], rest),
+        _ => (&["compile", "--stdout"], &example.args),
+    };
     let output = run(kstep()
         .current_dir(dir.path())
-        .args(["compile", "--stdout"])
+        .args(command)
         .args(names)
-        .args(&example.args));
+        .args(args));
     String::from_utf8_lossy(&output.stderr)
         .lines()
         .filter(|l| !l.starts_with("kstep: "))

@@ -8,7 +8,8 @@
 //! on a line of their own, on the next line with content); the harness checks that exactly
 //! those are reported (`# error(+N): [code]` for N lines further down, where a comment
 //! cannot go). A fixture that needs command-line options names them in a
-//! `# args: --env production --var tag=1.2` comment.
+//! `# args: --env production --var tag=1.2` comment. Fixtures below `fixtures/lint/` are run
+//! with `kstep lint` instead, and snapshot what it reports (`# note: [code]` for notes).
 
 mod support;
 
@@ -16,10 +17,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use kstep::diagnostic::Severity;
-use kstep::driver::{self, CompileOptions, OutputMode};
+use kstep::driver::{self, CompileOptions, LintOptions, OutputMode};
 use kstep::emit::Format;
 use kstep::template::VarOptions;
-use support::{fixture_args, is_error_fixture, kstep, render_tree, root, run, stderr};
+use support::{
+    fixture_args, is_error_fixture, is_lint_fixture, kstep, render_tree, root, run, stderr,
+};
 
 #[test]
 fn fixtures() {
@@ -43,7 +46,9 @@ fn fixtures() {
     let mut outputs: BTreeMap<String, (String, String)> = BTreeMap::new();
     for path in &fixtures {
         let relative = path.strip_prefix(root()).expect("inside the repo");
-        let snapshot = if is_error_fixture(path) {
+        let snapshot = if is_lint_fixture(path) {
+            lint_snapshot(relative)
+        } else if is_error_fixture(path) {
             error_snapshot(relative)
         } else {
             let output = valid_output(relative);
@@ -113,6 +118,16 @@ fn valid_output(fixture: &Path) -> String {
     text
 }
 
+/// Exit code and rendered diagnostics of `kstep lint` on a fixture.
+fn lint_snapshot(fixture: &Path) -> String {
+    let output = run(kstep().arg("lint").arg(fixture).args(error_args(fixture)));
+    format!(
+        "exit code: {}\n{}",
+        output.status.code().unwrap_or(-1),
+        stderr(&output)
+    )
+}
+
 /// Exit code and rendered diagnostics of an `err_*` fixture; it must write nothing.
 fn error_snapshot(fixture: &Path) -> String {
     let out = tempfile::tempdir().expect("temp dir");
@@ -141,7 +156,18 @@ fn check_expectations(fixture: &Path) -> Result<(), String> {
     let expected = expectations(&String::from_utf8_lossy(&text));
     let mut outcome = None;
     for args in fixture_args(&String::from_utf8_lossy(&text)) {
-        let run = driver::compile(&options(fixture, &args));
+        let run = if is_lint_fixture(fixture) {
+            let options = options(fixture, &args);
+            driver::lint(&LintOptions {
+                inputs: options.inputs,
+                strategy: options.strategy,
+                deployment_id: options.deployment_id,
+                vars: options.vars,
+                deny_warnings: false,
+            })
+        } else {
+            driver::compile(&options(fixture, &args))
+        };
         if !is_error_fixture(fixture) && !run.diagnostics.is_empty() {
             // Every command line of a valid fixture must give the same diagnostics.
             if let Some(first) = &outcome {
@@ -173,7 +199,7 @@ fn check_expectations(fixture: &Path) -> Result<(), String> {
         })
         .collect();
     actual.sort();
-    if is_error_fixture(fixture) && expected.is_empty() {
+    if is_error_fixture(fixture) && !is_lint_fixture(fixture) && expected.is_empty() {
         return Err("an err_ fixture needs at least one `# error: [code]` comment".into());
     }
     if actual != expected {
@@ -244,7 +270,11 @@ fn expectations(text: &str) -> Vec<(usize, &'static str, String)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        for (marker, severity) in [("# error", "error"), ("# warning", "warning")] {
+        for (marker, severity) in [
+            ("# error", "error"),
+            ("# warning", "warning"),
+            ("# note", "note"),
+        ] {
             let Some(at) = line.find(marker) else {
                 continue;
             };

@@ -94,7 +94,8 @@ pub(crate) fn fixtures() -> Vec<PathBuf> {
             } else if matches!(
                 path.extension().and_then(|e| e.to_str()),
                 Some("toml" | "yaml" | "yml")
-            ) {
+            ) && path.file_name().is_some_and(|n| n != "kstep.toml")
+            {
                 out.push(path);
             }
         }
@@ -103,6 +104,12 @@ pub(crate) fn fixtures() -> Vec<PathBuf> {
     walk(&root().join("fixtures"), &mut out);
     out.sort();
     out
+}
+
+/// Fixtures below `fixtures/lint/` are run with `kstep lint`.
+pub(crate) fn is_lint_fixture(path: &Path) -> bool {
+    let parts: Vec<_> = path.components().map(|c| c.as_os_str()).collect();
+    parts.windows(2).any(|w| w[0] == "fixtures" && w[1] == "lint")
 }
 
 pub(crate) fn is_error_fixture(path: &Path) -> bool {
