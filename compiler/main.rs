@@ -110,7 +110,7 @@ struct CompileArgs {
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     format: Format,
     /// How to write diagnostics (machine formats go to standard output, or to standard
-    /// error with --stdout).
+    /// error with --stdout or --check).
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
     /// Deployment strategy, overriding the step's.
@@ -202,7 +202,7 @@ fn compile(args: CompileArgs, renderer: &Renderer) -> ExitCode {
         vars: args.vars.options(),
     });
     // Manifests on standard output push machine-readable diagnostics to standard error.
-    let on_stderr = args.stdout;
+    let on_stderr = args.stdout || args.check;
     report(
         &outcome,
         renderer,
@@ -231,14 +231,20 @@ fn compile(args: CompileArgs, renderer: &Renderer) -> ExitCode {
 
 fn lint(args: LintArgs, renderer: &Renderer) -> ExitCode {
     let steps = args.steps.len();
-    let outcome = driver::lint(&LintOptions {
+    let linted = driver::lint(&LintOptions {
         inputs: args.steps,
         strategy: args.strategy,
         deployment_id: args.deployment_id,
         vars: args.vars.options(),
         deny_warnings: args.deny.is_some(),
     });
-    report(&outcome, renderer, args.format, false, "");
+    let outcome = &linted.outcome;
+    let consequence = if linted.rules_ran {
+        ""
+    } else {
+        "; the lint rules run once the errors are fixed"
+    };
+    report(outcome, renderer, args.format, false, consequence);
     if args.format == MessageFormat::Human && outcome.diagnostics.is_empty() {
         let files = if steps == 1 {
             "step file"
@@ -250,7 +256,7 @@ fn lint(args: LintArgs, renderer: &Renderer) -> ExitCode {
             "kstep: {steps} {files} linted: no problems"
         );
     }
-    finish(&outcome)
+    finish(outcome)
 }
 
 /// Writes the diagnostics: for people on standard error with a summary line when there are

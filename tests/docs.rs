@@ -7,7 +7,8 @@
 //! rendered diagnostics must be exactly the block. A text block may name command-line
 //! options, comma-separated (```` ```text args=--env=prod,--vars-file=prod.yaml ````); files
 //! those options name are not compiled as steps. `args=lint,...` runs `kstep lint` instead of
-//! `kstep compile --stdout` (for the pages of lint rules). Other code blocks are illustrations and
+//! `kstep compile --stdout` (for the pages of lint rules); a `kstep.toml` file is the project's
+//! lint configuration, never a step. Other code blocks are illustrations and
 //! are not run. Every page whose problem can be reproduced from text has at least one checked
 //! example. Run with `KSTEP_UPDATE_DOCS=1` to rewrite the blocks from kstep's output.
 
@@ -175,6 +176,7 @@ fn render(example: &Example) -> String {
         .files
         .iter()
         .map(|(n, _)| n)
+        .filter(|n| *n != "kstep.toml")
         .filter(|n| !example.args.iter().any(|a| a.ends_with(&format!("={n}"))))
         .map(Path::new)
         .collect();
@@ -195,4 +197,71 @@ fn render(example: &Example) -> String {
         .join("\n")
         .trim_end()
         .to_owned()
+}
+
+/// Every `kstep::<code>` the documentation mentions is a real code.
+#[test]
+fn codes_named_in_the_docs_exist() {
+    fn markdown(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                markdown(&path, out);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = vec![root().join("README.md")];
+    markdown(&root().join("docs"), &mut files);
+    let mut unknown = Vec::new();
+    for file in files {
+        let text = fs::read_to_string(&file).unwrap();
+        for (at, _) in text.match_indices("kstep::") {
+            let name: String = text[at + "kstep::".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                .collect();
+            let name = name.trim_end_matches('-');
+            if !name.is_empty() && Code::from_name(name).is_none() {
+                unknown.push(format!("{}: kstep::{name}", file.display()));
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "unknown codes in the docs: {unknown:#?}"
+    );
+}
+
+/// Every code is reported somewhere in the compiler: a code nothing reports is a page that
+/// promises a check kstep does not make.
+#[test]
+fn every_code_is_reported_by_the_compiler() {
+    fn sources(dir: &Path, out: &mut String) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path.ends_with("diagnostic/code.rs")
+            {
+                out.push_str(&fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let mut text = String::new();
+    sources(&root().join("compiler"), &mut text);
+    let unused: Vec<String> = Code::ALL
+        .iter()
+        .map(|code| format!("{code:?}"))
+        .filter(|variant| {
+            // As a whole identifier: `Code::InvalidLabel`, or `InvalidLabel` in a rule table.
+            !text.match_indices(variant.as_str()).any(|(at, _)| {
+                let word = |c: char| c.is_alphanumeric() || c == '_';
+                !text[..at].ends_with(word) && !text[at + variant.len()..].starts_with(word)
+            })
+        })
+        .collect();
+    assert!(unused.is_empty(), "codes nothing reports: {unused:?}");
 }

@@ -165,6 +165,7 @@ fn check_expectations(fixture: &Path) -> Result<(), String> {
                 vars: options.vars,
                 deny_warnings: false,
             })
+            .outcome
         } else {
             driver::compile(&options(fixture, &args))
         };

@@ -19,13 +19,22 @@ pub struct LintOptions {
     pub deny_warnings: bool,
 }
 
-pub fn lint(options: &LintOptions) -> Outcome {
+/// What `kstep lint` found.
+pub struct Linted {
+    pub outcome: Outcome,
+    /// False when errors in the step files (or on the command line) stopped kstep before the
+    /// lint rules: they need checked steps.
+    pub rules_ran: bool,
+}
+
+pub fn lint(options: &LintOptions) -> Linted {
     let inputs = Inputs {
         steps: &options.inputs,
         strategy: options.strategy.as_deref(),
         deployment_id: options.deployment_id.as_deref(),
         vars: &options.vars,
     };
+    let mut rules_ran = false;
     let mut outcome = match prepare(&inputs) {
         Ok(Prepared {
             mut outcome,
@@ -43,9 +52,13 @@ pub fn lint(options: &LintOptions) -> Outcome {
                     Ok(levels) => levels,
                     Err(diagnostic) => {
                         diags.push(diagnostic);
-                        return failed(outcome.sources, diags);
+                        return Linted {
+                            outcome: failed(outcome.sources, diags),
+                            rules_ran: false,
+                        };
                     }
                 };
+                rules_ran = true;
                 let mut config = LintConfig::default();
                 config.extend(project);
                 config.extend(step.loaded.lint.iter().cloned());
@@ -80,5 +93,5 @@ pub fn lint(options: &LintOptions) -> Outcome {
     {
         outcome.status = Status::InputErrors;
     }
-    outcome
+    Linted { outcome, rules_ran }
 }

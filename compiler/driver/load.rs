@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -235,20 +235,20 @@ pub(super) fn io_error(what: &str, error: &std::io::Error) -> Diagnostic {
 pub(super) fn project_lint(
     step: &Path,
     sources: &mut SourceMap,
-    cache: &mut std::collections::BTreeMap<std::path::PathBuf, LintLevels>,
+    cache: &mut std::collections::BTreeMap<PathBuf, LintLevels>,
     diags: &mut Diagnostics,
 ) -> Result<LintLevels, Diagnostic> {
-    let start = match step.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let Some(config) = start
-        .ancestors()
-        .map(|d| d.join("kstep.toml"))
+    let Some(config) = upward(step.parent().unwrap_or(Path::new("")))
+        .into_iter()
+        .map(|dir| dir.join("kstep.toml"))
         .find(|p| p.is_file())
     else {
         return Ok(LintLevels::new());
     };
+    let config = config
+        .strip_prefix(".")
+        .map(Path::to_owned)
+        .unwrap_or(config);
     if let Some(levels) = cache.get(&config) {
         return Ok(levels.clone());
     }
@@ -263,4 +263,35 @@ pub(super) fn project_lint(
     };
     cache.insert(config, levels.clone());
     Ok(levels)
+}
+
+/// `dir` and every directory above it up to the root, named as the user named `dir`: a
+/// relative directory gives relative names (`steps`, `.`, `..`, `../..`), so diagnostics
+/// about a `kstep.toml` found there show a path the user recognises.
+fn upward(dir: &Path) -> Vec<PathBuf> {
+    let depth = fs::canonicalize(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    })
+    .map_or(1, |d| d.ancestors().count());
+    let mut named = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir.to_owned()
+    };
+    let mut out = Vec::with_capacity(depth);
+    for _ in 0..depth {
+        let parent = match named.components().next_back() {
+            Some(Component::Normal(_)) => match named.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+                _ => PathBuf::from("."),
+            },
+            Some(Component::CurDir) => PathBuf::from(".."),
+            Some(Component::ParentDir) => named.join(".."),
+            Some(Component::RootDir | Component::Prefix(_)) | None => named.clone(),
+        };
+        out.push(std::mem::replace(&mut named, parent));
+    }
+    out
 }

@@ -8,7 +8,7 @@ mod lint;
 mod load;
 mod vars;
 
-pub use lint::{LintOptions, lint};
+pub use lint::{LintOptions, Linted, lint};
 pub use vars::vars;
 
 use std::collections::BTreeMap;

@@ -57,13 +57,13 @@ fn probes(rules: &mut Rules<'_>, container: &Container) {
                 Code::NoReadinessProbe,
                 format!("{} has no readiness probe, which blue/green relies on", container.describe()),
             )
-            .help("blue/green switches traffic once the new pods are ready (phase 3): without a readiness probe a pod is ready as soon as it starts. Add `readiness`, e.g. { http = { path = \"/ready\", port = \"http\" } }")
+            .help("blue/green switches traffic once the new pods are ready (phase 3): without a readiness probe a pod is ready as soon as it starts. Add one, e.g. `readiness = { http = { path = \"/ready\", port = \"http\" } }`")
         } else {
             Diagnostic::warning(
                 Code::NoReadinessProbe,
                 format!("{} has no readiness probe", container.describe()),
             )
-            .help("add `readiness`, e.g. { http = { path = \"/ready\", port = \"http\" } }: without one, traffic reaches a pod as soon as its process starts")
+            .help("add one, e.g. `readiness = { http = { path = \"/ready\", port = \"http\" } }`: without one, traffic reaches a pod as soon as its process starts")
         };
         rules.report(diagnostic.label(name.span, "no `readiness`"));
     }
@@ -74,7 +74,7 @@ fn probes(rules: &mut Rules<'_>, container: &Container) {
                 format!("{} has no liveness probe", container.describe()),
             )
             .label(name.span, "no `liveness`")
-            .help("add `liveness`, e.g. { tcp = { port = \"http\" } }: without one, a hung process is never restarted"),
+            .help("add one, e.g. `liveness = { tcp = { port = \"http\" } }`: without one, a hung process is never restarted"),
         );
     }
 }
@@ -94,7 +94,7 @@ fn resources(rules: &mut Rules<'_>, container: &Container) {
                 format!("{} requests no {}", container.describe(), missing.join(" or ")),
             )
             .label(name.span, "no requests")
-            .help("set `resources.requests` (e.g. { cpu = \"100m\", memory = \"128Mi\" }): the scheduler places pods by their requests, and pods without them are evicted first"),
+            .help("set `resources.requests`, e.g. `requests = { cpu = \"100m\", memory = \"128Mi\" }`: the scheduler places pods by their requests, and pods without them are evicted first"),
         );
     }
     if container.resources.limits.memory.is_none() {

@@ -109,7 +109,9 @@ pub(crate) fn fixtures() -> Vec<PathBuf> {
 /// Fixtures below `fixtures/lint/` are run with `kstep lint`.
 pub(crate) fn is_lint_fixture(path: &Path) -> bool {
     let parts: Vec<_> = path.components().map(|c| c.as_os_str()).collect();
-    parts.windows(2).any(|w| w[0] == "fixtures" && w[1] == "lint")
+    parts
+        .windows(2)
+        .any(|w| w[0] == "fixtures" && w[1] == "lint")
 }
 
 pub(crate) fn is_error_fixture(path: &Path) -> bool {

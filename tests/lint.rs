@@ -1,0 +1,296 @@
+//! `kstep lint` and the machine-readable message formats as a user runs them: exit codes,
+//! `--deny warnings`, where each format goes, SARIF that code scanning accepts, and that lint
+//! never writes anything. What each rule reports is in the fixtures (`fixtures/lint/`).
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+use support::{kstep, root, run, stderr};
+
+/// A step with a warning from compile's checks (`unused-volume`), warnings from lint rules
+/// (`latest-image-tag`, `no-liveness-probe`), a note (`secure-default-opt-out`) and a
+/// character before the spans that is wider than one byte.
+const STEP: &str = r#"# Zürich
+[step]
+namespace = "shop"
+
+[deployment]
+name = "web"
+replicas = 2
+
+[pod]
+spread = "nodes"
+
+[[volumes]]
+name = "cache"
+empty_dir = {}
+
+[[containers]]
+name = "web"
+image = "ghcr.io/acme/web:latest"
+ports = [{ name = "http", port = 8080 }]
+resources = { requests = { cpu = "100m", memory = "128Mi" }, limits = { memory = "256Mi" } }
+security = { run_as_user = 10001, read_only_root_filesystem = true, capabilities = { add = ["NET_BIND_SERVICE"] } }
+readiness = { http = { path = "/ready", port = "http" } }
+"#;
+
+/// A step with an error: lint reports it like compile does.
+const BROKEN: &str = "[deployment]\nname = \"Web\"\n\n[[containers]]\nname = \"web\"\nimage = \"ghcr.io/acme/web:1.4.2\"\n";
+
+fn lint_in(dir: &Path, files: &[(&str, &str)], args: &[&str]) -> Output {
+    for (name, text) in files {
+        fs::write(dir.join(name), text).expect("write step file");
+    }
+    let names = files
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| *name != "kstep.toml");
+    run(kstep().current_dir(dir).arg("lint").args(names).args(args))
+}
+
+fn lint(files: &[(&str, &str)], args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    lint_in(dir.path(), files, args)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("utf-8 on standard output")
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({ snapshot_path => root().join("snapshots"), prepend_module_to_snapshot => true }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[test]
+fn warnings_and_notes_pass_and_deny_warnings_fails() {
+    let output = lint(&[("web.toml", STEP)], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(
+        text.ends_with("kstep: 0 errors, 3 warnings, 1 note\n"),
+        "{text}"
+    );
+    assert!(output.stdout.is_empty());
+
+    let output = lint(&[("web.toml", STEP)], &["--deny", "warnings"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stderr(&output);
+    // Warnings become errors; notes stay notes.
+    assert!(
+        text.ends_with("kstep: 3 errors, 0 warnings, 1 note\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  × container `web` has no liveness probe"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_clean_step_says_so() {
+    let step = fs::read_to_string(root().join("fixtures/lint/clean.toml")).unwrap();
+    let output = lint(
+        &[
+            ("clean.toml", &step),
+            ("again.toml", &step.replace("lint-clean", "lint-again")),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "kstep: 2 step files linted: no problems\n");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn errors_fail_the_lint_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = lint_in(dir.path(), &[("web.toml", BROKEN)], &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(text.contains("kstep::invalid-name"), "{text}");
+    assert!(
+        text.ends_with(
+            "kstep: 1 error, 0 warnings; the lint rules run once the errors are fixed\n"
+        ),
+        "{text}"
+    );
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["web.toml"], "lint writes nothing");
+
+    let output = lint_in(dir.path(), &[("web.toml", STEP)], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!dir.path().join("dist").exists(), "lint writes nothing");
+}
+
+#[test]
+fn lint_levels_from_kstep_toml_apply_to_steps_below_it() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("steps")).unwrap();
+    fs::write(
+        dir.path().join("kstep.toml"),
+        "[lint]\nlatest-image-tag = \"deny\"\nno-liveness-probe = \"allow\"\n",
+    )
+    .unwrap();
+    let output = lint_in(&dir.path().join("steps"), &[("web.toml", STEP)], &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(
+        text.contains("  × the image of container `web` is tagged `latest`"),
+        "{text}"
+    );
+    assert!(!text.contains("no-liveness-probe"), "{text}");
+    assert!(
+        text.ends_with("kstep: 1 error, 1 warning, 1 note\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_lines_one_object_per_diagnostic_on_stdout() {
+    let output = lint(&[("web.toml", STEP)], &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "", "machine formats print no summary");
+    let text = stdout(&output);
+    let objects: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is one JSON object"))
+        .collect();
+    assert_eq!(objects.len(), 4, "{text}");
+    // Columns count characters; byte offsets count bytes (`ü` is two).
+    let tag = &objects
+        .iter()
+        .find(|o| o["code"] == "latest-image-tag")
+        .expect("latest-image-tag reported");
+    assert_eq!(tag["file"], "web.toml");
+    assert_eq!(tag["start"]["line"], 18);
+    assert_eq!(tag["start"]["column"], 9);
+    let start = STEP.find("\"ghcr.io/acme/web:latest\"").unwrap();
+    assert_eq!(tag["range"]["start"], start);
+    snapshot("json", &text);
+}
+
+#[test]
+fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
+    let levels = |files: &[(&str, &str)], args: &[&str]| {
+        let output = lint(files, &[&["--format", "sarif"], args].concat());
+        let text = stdout(&output);
+        let log = valid_sarif(&text);
+        let levels: Vec<String> = log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["level"].as_str().unwrap().to_owned())
+            .collect();
+        (output.status.code(), levels, text)
+    };
+
+    let (code, found, text) = levels(&[("web.toml", STEP)], &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(found, ["warning", "warning", "warning", "note"], "{text}");
+    snapshot("sarif", &text);
+
+    let (code, found, text) = levels(&[("web.toml", STEP)], &["--deny", "warnings"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(found, ["error", "error", "error", "note"], "{text}");
+
+    // Errors stop the lint rules, as in `kstep lint` for people.
+    let (code, found, text) = levels(&[("web.toml", STEP), ("broken.toml", BROKEN)], &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(found, ["warning", "error"], "{text}");
+}
+
+/// Checks `text` against the SARIF 2.1.0 schema and serde-sarif's types, and returns it.
+fn valid_sarif(text: &str) -> Value {
+    let log: Value = serde_json::from_str(text).expect("one JSON document");
+    let schema: Value = serde_json::from_str(&fs::read_to_string(sarif_schema()).unwrap()).unwrap();
+    let validator = jsonschema::draft7::new(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{text}");
+    let typed: serde_sarif::sarif::Sarif = serde_json::from_value(log.clone()).unwrap();
+    assert_eq!(typed.runs.len(), 1);
+    log
+}
+
+/// The OASIS SARIF 2.1.0 schema, as shipped in the `serde-sarif` crate's `src/schema.json`.
+fn sarif_schema() -> std::path::PathBuf {
+    root().join("tests/data/sarif-schema-2.1.0.json")
+}
+
+#[test]
+fn github_format_writes_workflow_commands() {
+    let output = lint(
+        &[("web.toml", STEP), ("broken.toml", BROKEN)],
+        &["--format", "github"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    for line in text.lines() {
+        assert!(
+            ["::error ", "::warning ", "::notice "]
+                .iter()
+                .any(|p| line.starts_with(p)),
+            "{line}"
+        );
+    }
+    snapshot("github", &text);
+}
+
+#[test]
+fn message_format_alias_and_human_output_snapshot() {
+    let output = lint(&[("web.toml", STEP)], &["--message-format", "human"]);
+    assert_eq!(output.status.code(), Some(0));
+    snapshot("human", &stderr(&output));
+}
+
+#[test]
+fn compile_machine_formats_go_to_stdout_unless_manifests_do() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("web.toml"), STEP).unwrap();
+    let compile = |args: &[&str]| {
+        run(kstep()
+            .current_dir(dir.path())
+            .args(["compile", "web.toml", "--message-format", "json"])
+            .args(args))
+    };
+
+    // Writing files: the diagnostics are the only standard output. Compile does not run lint
+    // rules: only the unused volume is reported.
+    let output = compile(&[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let codes: Vec<&str> = lines.iter().map(|l| l["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["unused-volume"]);
+    assert_eq!(stderr(&output), "kstep: wrote dist/web\n");
+
+    // Manifests on standard output: diagnostics move to standard error.
+    let output = compile(&["--stdout"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("\nkind: Deployment\n"),
+        "{}",
+        stdout(&output)
+    );
+    let line: Value = serde_json::from_str(stderr(&output).trim_end()).unwrap();
+    assert_eq!(line["code"], "unused-volume");
+
+    // Differences on standard output: likewise.
+    let output = compile(&["--check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    assert!(stderr(&output).contains("\"unused-volume\""));
+}
