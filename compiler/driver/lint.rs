@@ -33,6 +33,7 @@ pub fn lint(options: &LintOptions) -> Linted {
         strategy: options.strategy.as_deref(),
         deployment_id: options.deployment_id.as_deref(),
         vars: &options.vars,
+        schema: true,
     };
     let mut rules_ran = false;
     let mut outcome = match prepare(&inputs) {

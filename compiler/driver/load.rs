@@ -35,7 +35,8 @@ pub(super) struct Again {
     vars: Vars,
 }
 
-/// Reads, parses, renders, reads and checks one step file. `Err` for problems with the file
+/// Reads, parses, renders, reads and checks one step file, and with `validate_schema` validates it
+/// against the step file JSON Schema. `Err` for problems with the file
 /// itself (missing, unreadable, not a step file type); everything else is a diagnostic.
 pub(super) fn load(
     path: &Path,
@@ -43,6 +44,7 @@ pub(super) fn load(
     externals: &Externals,
     options: &VarOptions,
     deployment_id: Option<&str>,
+    validate_schema: bool,
     diags: &mut Diagnostics,
 ) -> Result<Option<Loaded>, Diagnostic> {
     let Some((file, format)) = step_source(path, sources, diags)? else {
@@ -51,7 +53,12 @@ pub(super) fn load(
     let text = sources.get(file).text();
     let before = diags.len();
     let loaded = syntax::parse(file, text, format, diags).and_then(|root| {
-        let schema_errors = schema::validate(&root);
+        // Building the validator costs milliseconds: only `kstep lint` asks for it.
+        let schema_errors = if validate_schema {
+            schema::validate(&root)
+        } else {
+            Vec::new()
+        };
         let loaded = load_tree(file, text, root, externals, options, deployment_id, diags);
         // The schema's second opinion, where reading said nothing.
         let reported: Vec<Span> = diags

@@ -78,6 +78,7 @@ pub fn compile(options: &CompileOptions) -> Outcome {
         strategy: options.strategy.as_deref(),
         deployment_id: options.deployment_id.as_deref(),
         vars: &options.vars,
+        schema: false,
     };
     let Prepared {
         mut outcome,
@@ -105,6 +106,8 @@ struct Inputs<'a> {
     strategy: Option<&'a str>,
     deployment_id: Option<&'a str>,
     vars: &'a VarOptions,
+    /// Also validate each file against the step file JSON Schema (`kstep lint`).
+    schema: bool,
 }
 
 /// Every step loaded, checked and planned, without errors so far.
@@ -138,7 +141,16 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
     let mut steps = Vec::new();
     for path in inputs.steps {
         let id = inputs.deployment_id;
-        match load::load(path, &mut sources, &externals, inputs.vars, id, &mut diags) {
+        let schema = inputs.schema;
+        match load::load(
+            path,
+            &mut sources,
+            &externals,
+            inputs.vars,
+            id,
+            schema,
+            &mut diags,
+        ) {
             Ok(Some(loaded)) => steps.push((path.as_path(), loaded)),
             Ok(None) => {}
             Err(diagnostic) => {

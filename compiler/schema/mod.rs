@@ -105,7 +105,7 @@ pub(crate) fn validate(root: &Node) -> Vec<SchemaError> {
                 ),
             };
             Some(SchemaError {
-                diagnostic: Diagnostic::error(Code::SchemaViolation, message)
+                diagnostic: Diagnostic::warning(Code::SchemaViolation, message)
                     .label(span, "here")
                     .help("see docs/step-file.md for what this place takes; `kstep schema` prints the schema"),
                 region,
