@@ -78,9 +78,15 @@ fn flag(value: &Option<Spanned<bool>>) -> Option<bool> {
     value.as_ref().map(|v| v.value)
 }
 
+/// Canonical capability names, each once, in the order first given (`net_raw` and
+/// `CAP_NET_RAW` are the same capability).
 fn names(items: &[Spanned<String>]) -> Vec<String> {
-    let mut names: Vec<String> = items.iter().map(|s| capability_name(&s.value)).collect();
-    names.dedup();
+    let mut names: Vec<String> = Vec::with_capacity(items.len());
+    for name in items.iter().map(|s| capability_name(&s.value)) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
     names
 }
 
@@ -126,5 +132,14 @@ mod tests {
             container.capabilities.unwrap().drop,
             Some(vec!["ALL".to_owned()])
         );
+    }
+
+    #[test]
+    fn a_capability_given_twice_in_any_spelling_is_written_once() {
+        let file = crate::source::SourceMap::default().add("web.toml".into(), "".into());
+        let span = crate::source::Span::new(file, 0, 0);
+        let given = ["NET_RAW", "chown", "cap_net_raw", "CAP_CHOWN"]
+            .map(|name| Spanned::new(name.to_owned(), span));
+        assert_eq!(names(&given), ["NET_RAW", "CHOWN"]);
     }
 }

@@ -87,7 +87,8 @@ struct Environment {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct Deployment {
-    /// The Deployment's name (a DNS-1123 label).
+    /// The Deployment's name: a DNS-1123 subdomain of at most 63 characters (it is also a
+    /// label value).
     #[schemars(example = &"web")]
     name: String,
     /// How many pods; default 1.
