@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kstep::diagnostic::{Renderer, Severity, Style, formats};
+use kstep::diagnostic::{Code, Renderer, Severity, Style, formats};
 use kstep::driver::{self, CompileOptions, LintOptions, Outcome, OutputMode, Status};
 use kstep::emit::Format;
 use kstep::template::VarOptions;
@@ -56,6 +56,13 @@ enum Command {
     Vars(VarsArgs),
     /// Print the JSON Schema of step files (for editors: see docs/editors.md).
     Schema,
+    /// Explain a diagnostic code: what it means, why it matters and how to fix it.
+    Explain {
+        /// The code, as shown on a diagnostic's first line (`kstep::unknown-field` or
+        /// `unknown-field`).
+        #[arg(value_name = "CODE")]
+        code: String,
+    },
 }
 
 /// Where templates get their variables; later options win over earlier ones.
@@ -168,7 +175,31 @@ fn main() -> ExitCode {
             finish(&outcome)
         }
         Command::Schema => print(&kstep::schema::text()),
+        Command::Explain { code } => explain(&code),
     }
+}
+
+/// Prints a code's page, or says which codes are close to an unknown one (exit code 2, as
+/// for other command-line mistakes).
+fn explain(name: &str) -> ExitCode {
+    if let Some(code) = Code::from_name(name) {
+        return print(code.explanation());
+    }
+    let wanted = name.strip_prefix("kstep::").unwrap_or(name);
+    let mut message = format!("kstep: no diagnostic code `{wanted}`");
+    let close: Vec<String> = Code::suggest(wanted)
+        .iter()
+        .map(|c| format!("`{}`", c.name()))
+        .collect();
+    match close.as_slice() {
+        [] => message.push_str("; docs/diagnostics/README.md lists them all"),
+        [one] => message.push_str(&format!("; did you mean {one}?")),
+        [init @ .., last] => {
+            message.push_str(&format!("; did you mean {} or {last}?", init.join(", ")));
+        }
+    }
+    let _ = writeln!(std::io::stderr(), "{message}");
+    ExitCode::from(2)
 }
 
 fn print(text: &str) -> ExitCode {

@@ -265,3 +265,40 @@ fn every_code_is_reported_by_the_compiler() {
         .collect();
     assert!(unused.is_empty(), "codes nothing reports: {unused:?}");
 }
+
+/// `kstep explain` prints each code's page as it is in the repository, with or without the
+/// `kstep::` prefix.
+#[test]
+fn explain_prints_the_page_of_every_code() {
+    for code in Code::ALL {
+        let page = fs::read_to_string(
+            root()
+                .join("docs/diagnostics")
+                .join(format!("{}.md", code.name())),
+        )
+        .unwrap();
+        let output = run(kstep().args(["explain", &code.to_string()]));
+        assert_eq!(output.status.code(), Some(0), "{code}");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), page, "{code}");
+    }
+    let output = run(kstep().args(["explain", "unused-volume"]));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.starts_with(b"# `kstep::unused-volume`\n"));
+}
+
+#[test]
+fn explain_an_unknown_code_suggests_close_ones() {
+    let output = run(kstep().args(["explain", "kstep::unknown-feild"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "kstep: no diagnostic code `unknown-feild`; did you mean `unknown-field`?\n"
+    );
+    let output = run(kstep().args(["explain", "no-such-thing"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "kstep: no diagnostic code `no-such-thing`; docs/diagnostics/README.md lists them all\n"
+    );
+}

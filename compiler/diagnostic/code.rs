@@ -1,8 +1,8 @@
 //! The catalog of diagnostic codes.
 //!
 //! Codes are stable, kebab-case and shown as `kstep::<code>`. Each has a one-line summary here
-//! and a page in `docs/diagnostics/<code>.md` (a test keeps the two in step), so a code seen in
-//! CI can always be looked up.
+//! and a page in `docs/diagnostics/<code>.md`, built into the binary, so a code seen in CI can
+//! always be looked up: `kstep explain <code>` prints it.
 
 macro_rules! codes {
     ($($variant:ident => $name:literal, $summary:literal;)*) => {
@@ -27,6 +27,16 @@ macro_rules! codes {
             pub fn summary(self) -> &'static str {
                 match self {
                     $(Code::$variant => $summary,)*
+                }
+            }
+
+            /// The code's page (`docs/diagnostics/<code>.md`), built into the binary for
+            /// `kstep explain`: a missing page does not compile.
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$variant => include_str!(concat!(
+                        env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics/", $name, ".md"
+                    )),)*
                 }
             }
         }
@@ -161,6 +171,25 @@ impl Code {
         let name = name.strip_prefix("kstep::").unwrap_or(name);
         Code::ALL.iter().copied().find(|c| c.name() == name)
     }
+
+    /// Codes a mistyped or partial name may mean: the closest by spelling, or else up to three
+    /// that contain it (`privileged` → `privileged-container`).
+    pub fn suggest(name: &str) -> Vec<Code> {
+        let name = name.strip_prefix("kstep::").unwrap_or(name);
+        let names: Vec<&str> = Code::ALL.iter().map(|c| c.name()).collect();
+        if let Some(close) = crate::read::suggest::closest(name, &names) {
+            return Code::from_name(close).into_iter().collect();
+        }
+        if name.len() < 3 {
+            return Vec::new();
+        }
+        Code::ALL
+            .iter()
+            .copied()
+            .filter(|c| c.name().contains(name))
+            .take(3)
+            .collect()
+    }
 }
 
 impl std::fmt::Display for Code {
@@ -172,6 +201,27 @@ impl std::fmt::Display for Code {
 #[cfg(test)]
 mod tests {
     use super::Code;
+
+    #[test]
+    fn suggestions_for_mistyped_and_partial_codes() {
+        let names = |word| {
+            Code::suggest(word)
+                .iter()
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names("kstep::unknown-feild"), ["unknown-field"]);
+        assert_eq!(names("privileged"), ["privileged-container"]);
+        assert_eq!(
+            names("probe"),
+            [
+                "probe-success-threshold",
+                "probe-on-init-container",
+                "no-readiness-probe"
+            ]
+        );
+        assert!(names("zz").is_empty());
+    }
 
     #[test]
     fn names_are_unique_kebab_case() {

@@ -22,7 +22,7 @@ mod scheduling;
 mod security;
 mod service;
 mod step;
-mod suggest;
+pub(crate) mod suggest;
 mod table;
 mod vars;
 mod volume;
