@@ -294,3 +294,38 @@ fn compile_machine_formats_go_to_stdout_unless_manifests_do() {
     assert_eq!(stdout(&output), "");
     assert!(stderr(&output).contains("\"unused-volume\""));
 }
+
+#[test]
+fn a_kstep_toml_among_the_inputs_is_skipped_and_alone_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("web.toml", STEP),
+        ("kstep.toml", "[lint]\nno-liveness-probe = \"allow\"\n"),
+    ];
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).unwrap();
+    }
+    for command in ["lint", "compile"] {
+        let output = run(kstep()
+            .current_dir(dir.path())
+            .args([command, "kstep.toml", "web.toml"]));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{command}: {}",
+            stderr(&output)
+        );
+        assert!(
+            !stderr(&output).contains("missing-field"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let output = run(kstep().current_dir(dir.path()).args(["lint", "kstep.toml"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`kstep.toml` is kstep's lint configuration, not a step file"),
+        "{}",
+        stderr(&output)
+    );
+}

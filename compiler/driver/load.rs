@@ -14,6 +14,9 @@ use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Node, input};
 use crate::template::{self, Externals, VarOptions, Vars};
 
+/// The lint configuration of the step files in its directory and below.
+pub(super) const PROJECT_FILE: &str = "kstep.toml";
+
 /// The id templates see while the default deployment id (a hash of the output) is computed.
 pub(super) const PLACEHOLDER_ID: &str = crate::plan::PLACEHOLDER_ID;
 
@@ -247,7 +250,7 @@ pub(super) fn project_lint(
 ) -> Result<LintLevels, Diagnostic> {
     let Some(config) = upward(step.parent().unwrap_or(Path::new("")))
         .into_iter()
-        .map(|dir| dir.join("kstep.toml"))
+        .map(|dir| dir.join(PROJECT_FILE))
         .find(|p| p.is_file())
     else {
         return Ok(LintLevels::new());

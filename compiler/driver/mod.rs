@@ -139,7 +139,26 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
     };
     let mut failure = false;
     let mut steps = Vec::new();
-    for path in inputs.steps {
+    // A glob such as `deploy/*.toml` also names the lint configuration: it is not a step.
+    let step_files: Vec<&PathBuf> = inputs
+        .steps
+        .iter()
+        .filter(|p| p.file_name().is_none_or(|n| n != load::PROJECT_FILE))
+        .collect();
+    if step_files.is_empty() && !inputs.steps.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                Code::UnsupportedFileType,
+                format!(
+                    "`{}` is kstep's lint configuration, not a step file",
+                    load::PROJECT_FILE
+                ),
+            )
+            .help("name the step files; kstep reads the `kstep.toml` above them by itself"),
+        );
+        return Err(failed(sources, diags));
+    }
+    for path in step_files {
         let id = inputs.deployment_id;
         let schema = inputs.schema;
         match load::load(

@@ -5,8 +5,35 @@ use super::Rules;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Container, EnvSource, Spanned, Strategy};
 
-/// Name fragments that mark an environment variable as a secret.
-const SECRET_WORDS: &[&str] = &["PASSWORD", "PASSWD", "TOKEN", "SECRET", "KEY"];
+/// Words that mark an environment variable as a secret: a word of its name (`DB_PASSWORD`,
+/// `apiToken`) that is one of these or ends with one (`DBPASSWORD`). Whole words only, so
+/// that `MAX_TOKENS` and `KEYCLOAK_URL` are not secrets.
+const SECRET_WORDS: &[&str] = &[
+    "PASSWORD", "PASSWD", "PWD", "TOKEN", "SECRET", "KEY", "APIKEY",
+];
+
+/// Whether an environment variable's name says it holds a secret.
+fn secret_name(name: &str) -> bool {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        // Words split at `_`, `-`, `.` and where camelCase starts a capital.
+        if !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && previous_lower) {
+            words.push(std::mem::take(&mut word));
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_uppercase());
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    words.push(word);
+    words.iter().any(|word| {
+        SECRET_WORDS
+            .iter()
+            .any(|secret| word == secret || (secret.len() > 3 && word.ends_with(secret)))
+    })
+}
 
 pub(super) fn check(rules: &mut Rules<'_>) {
     let step = rules.step;
@@ -81,12 +108,19 @@ fn probes(rules: &mut Rules<'_>, container: &Container) {
 
 fn resources(rules: &mut Rules<'_>, container: &Container) {
     let Some(name) = &container.name else { return };
-    let requests = &container.resources.requests;
-    let missing: Vec<&str> = [("cpu", &requests.cpu), ("memory", &requests.memory)]
-        .into_iter()
-        .filter(|(_, q)| q.is_none())
-        .map(|(n, _)| n)
-        .collect();
+    // A limit without a request is also the request: the API server fills it in.
+    let (requests, limits) = (&container.resources.requests, &container.resources.limits);
+    let missing: Vec<&str> = [
+        ("cpu", requests.cpu.is_some() || limits.cpu.is_some()),
+        (
+            "memory",
+            requests.memory.is_some() || limits.memory.is_some(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, given)| !given)
+    .map(|(n, _)| n)
+    .collect();
     if !missing.is_empty() {
         rules.report(
             Diagnostic::warning(
@@ -141,9 +175,7 @@ fn secret_env(rules: &mut Rules<'_>, container: &Container) {
         let EnvSource::Value(value) = &env.source else {
             continue;
         };
-        let name = env.name.value.to_ascii_uppercase();
-        let secret = SECRET_WORDS.iter().any(|w| name.contains(w));
-        if !secret || value.value.is_empty() {
+        if !secret_name(&env.name.value) || value.value.is_empty() {
             continue;
         }
         rules.report(
@@ -160,6 +192,32 @@ fn secret_env(rules: &mut Rules<'_>, container: &Container) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_names_are_whole_words() {
+        for name in [
+            "DB_PASSWORD",
+            "api_token",
+            "apiToken",
+            "SIGNING_KEY",
+            "DBPASSWORD",
+            "client-secret",
+            "MYSQL_PWD",
+            "STRIPE_APIKEY",
+        ] {
+            assert!(secret_name(name), "{name}");
+        }
+        for name in [
+            "MAX_TOKENS",
+            "KEYCLOAK_URL",
+            "MONKEY",
+            "PASSWORDLESS",
+            "TOKENIZER_PATH",
+            "LOG_LEVEL",
+        ] {
+            assert!(!secret_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn tags() {

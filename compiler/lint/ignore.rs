@@ -8,8 +8,23 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::lint;
 use crate::read::closest;
 use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::{Node, NodeKind};
 
 const MARKER: &str = "kstep-ignore";
+
+/// The spans of every key and scalar value in the tree.
+fn literal_spans(node: &Node, out: &mut Vec<Span>) {
+    match &node.kind {
+        NodeKind::Seq(items) => items.iter().for_each(|item| literal_spans(item, out)),
+        NodeKind::Map(entries) => {
+            for entry in entries {
+                out.push(entry.key_span);
+                literal_spans(&entry.value, out);
+            }
+        }
+        _ => out.push(node.span),
+    }
+}
 
 /// The ignore comments of one file.
 #[derive(Debug, Default)]
@@ -27,8 +42,17 @@ struct Ignore {
 }
 
 impl Ignores {
-    /// Finds the comments in `text`; malformed ones are reported.
-    pub(crate) fn scan(file: FileId, text: &str, diags: &mut Diagnostics) -> Ignores {
+    /// Finds the comments in `text`, whose parsed tree is `root`; malformed ones are
+    /// reported. A `#` inside a key or value of the tree (`"a # b"`, a block scalar) starts
+    /// no comment.
+    pub(crate) fn scan(file: FileId, text: &str, root: &Node, diags: &mut Diagnostics) -> Ignores {
+        let mut literals = Vec::new();
+        literal_spans(root, &mut literals);
+        let in_literal = |at: usize| {
+            literals
+                .iter()
+                .any(|s| (s.start as usize) <= at && at < s.end as usize)
+        };
         let lines: Vec<(usize, &str)> = text
             .split_inclusive('\n')
             .scan(0, |offset, line| {
@@ -39,7 +63,13 @@ impl Ignores {
             .collect();
         let mut items = Vec::new();
         for (index, (start, line)) in lines.iter().enumerate() {
-            let Some(hash) = line.find('#') else { continue };
+            let Some(hash) = line
+                .match_indices('#')
+                .map(|(i, _)| i)
+                .find(|&i| !in_literal(start + i))
+            else {
+                continue;
+            };
             let comment = line[hash + 1..].trim_start();
             let Some(rest) = comment.strip_prefix(MARKER) else {
                 continue;

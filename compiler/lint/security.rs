@@ -36,6 +36,7 @@ const SENSITIVE_PATHS: &[&str] = &[
     "/home",
     "/proc",
     "/root",
+    "/run",
     "/run/containerd",
     "/run/crio",
     "/run/docker.sock",
@@ -43,10 +44,32 @@ const SENSITIVE_PATHS: &[&str] = &[
     "/var/lib/docker",
     "/var/lib/kubelet",
     "/var/run",
-    "/var/run/containerd",
-    "/var/run/crio",
-    "/var/run/docker.sock",
 ];
+
+/// Directories whose contents are sensitive too (the kubelet's pods and credentials, the
+/// runtime sockets `/run/containerd/containerd.sock` and `/run/crio/crio.sock`); the others
+/// are matched exactly: `/etc/ssl/certs` is a common, harmless read-only mount, `/etc` is not.
+const SENSITIVE_TREES: &[&str] = &[
+    "/boot",
+    "/etc/kubernetes",
+    "/proc",
+    "/root",
+    "/run/containerd",
+    "/run/crio",
+    "/var/lib/docker",
+    "/var/lib/etcd",
+    "/var/lib/kubelet",
+    "/var/run",
+];
+
+/// Whether a host path is a sensitive one, or inside a sensitive tree.
+fn sensitive(path: &str) -> bool {
+    SENSITIVE_PATHS.contains(&path)
+        || SENSITIVE_TREES.iter().any(|tree| {
+            path.strip_prefix(tree)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+}
 
 pub(super) fn check(rules: &mut Rules<'_>) {
     let step = rules.step;
@@ -87,7 +110,7 @@ pub(super) fn check(rules: &mut Rules<'_>) {
             } else {
                 normalized
             };
-            if SENSITIVE_PATHS.contains(&normalized) {
+            if sensitive(normalized) {
                 rules.report(
                     Diagnostic::warning(
                         Code::SensitiveHostPath,

@@ -156,7 +156,8 @@ fn locate<'n>(
     Some((node, key))
 }
 
-/// A tree as the JSON the schema describes (spans stay in the tree).
+/// A tree as the JSON the schema describes (spans stay in the tree). A key with an empty
+/// value (YAML `tcp:`) is left out: the reader treats it as absent.
 fn json(node: &Node) -> Value {
     match &node.kind {
         NodeKind::Null | NodeKind::Invalid => Value::Null,
@@ -169,6 +170,7 @@ fn json(node: &Node) -> Value {
         NodeKind::Map(entries) => Value::Object(
             entries
                 .iter()
+                .filter(|e| e.value.kind != NodeKind::Null)
                 .map(|e| (e.key.clone(), json(&e.value)))
                 .collect(),
         ),
