@@ -67,7 +67,8 @@ pub(super) fn lower(cx: &Lowering<'_>, volume: &Volume) -> core::Volume {
 }
 
 /// Under blue/green the step's own ConfigMaps and Secrets are versioned; a raw volume source
-/// that names one (directly or in a projected volume) must follow.
+/// that names one (directly, in a projected volume, or as a volume plugin's credentials)
+/// must follow.
 fn rename_owned(cx: &Lowering<'_>, volume: &mut core::Volume) {
     if let Some(config_map) = &mut volume.config_map {
         config_map.name = cx.config_map_name(&config_map.name);
@@ -88,5 +89,22 @@ fn rename_owned(cx: &Lowering<'_>, volume: &mut core::Volume) {
         if let Some(secret) = &mut source.secret {
             secret.name = cx.secret_name(&secret.name);
         }
+    }
+    // Volume plugins that read their credentials from a Secret.
+    let references = [
+        volume.csi.as_mut().and_then(|v| v.node_publish_secret_ref.as_mut()),
+        volume.cephfs.as_mut().and_then(|v| v.secret_ref.as_mut()),
+        volume.cinder.as_mut().and_then(|v| v.secret_ref.as_mut()),
+        volume.flex_volume.as_mut().and_then(|v| v.secret_ref.as_mut()),
+        volume.iscsi.as_mut().and_then(|v| v.secret_ref.as_mut()),
+        volume.rbd.as_mut().and_then(|v| v.secret_ref.as_mut()),
+        volume.storageos.as_mut().and_then(|v| v.secret_ref.as_mut()),
+        volume.scale_io.as_mut().map(|v| &mut v.secret_ref),
+    ];
+    for reference in references.into_iter().flatten() {
+        reference.name = cx.secret_name(&reference.name);
+    }
+    if let Some(azure_file) = &mut volume.azure_file {
+        azure_file.secret_name = cx.secret_name(&azure_file.secret_name);
     }
 }
