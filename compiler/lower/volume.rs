@@ -92,13 +92,22 @@ fn rename_owned(cx: &Lowering<'_>, volume: &mut core::Volume) {
     }
     // Volume plugins that read their credentials from a Secret.
     let references = [
-        volume.csi.as_mut().and_then(|v| v.node_publish_secret_ref.as_mut()),
+        volume
+            .csi
+            .as_mut()
+            .and_then(|v| v.node_publish_secret_ref.as_mut()),
         volume.cephfs.as_mut().and_then(|v| v.secret_ref.as_mut()),
         volume.cinder.as_mut().and_then(|v| v.secret_ref.as_mut()),
-        volume.flex_volume.as_mut().and_then(|v| v.secret_ref.as_mut()),
+        volume
+            .flex_volume
+            .as_mut()
+            .and_then(|v| v.secret_ref.as_mut()),
         volume.iscsi.as_mut().and_then(|v| v.secret_ref.as_mut()),
         volume.rbd.as_mut().and_then(|v| v.secret_ref.as_mut()),
-        volume.storageos.as_mut().and_then(|v| v.secret_ref.as_mut()),
+        volume
+            .storageos
+            .as_mut()
+            .and_then(|v| v.secret_ref.as_mut()),
         volume.scale_io.as_mut().map(|v| &mut v.secret_ref),
     ];
     for reference in references.into_iter().flatten() {
