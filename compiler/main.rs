@@ -202,6 +202,7 @@ fn explain(name: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Writes `text` to standard output: exit code 0, or 2 if it cannot be written (a closed pipe).
 fn print(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -356,15 +357,10 @@ fn report(
 
 /// Prints the command's standard output and maps the status to the exit code.
 fn finish(outcome: &Outcome) -> ExitCode {
-    if let Some(text) = &outcome.stdout {
-        let mut stdout = std::io::stdout().lock();
-        if stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-            .is_err()
-        {
-            return ExitCode::from(2);
-        }
+    if let Some(text) = &outcome.stdout
+        && print(text) != ExitCode::SUCCESS
+    {
+        return ExitCode::from(2);
     }
     match outcome.status {
         Status::Success => ExitCode::SUCCESS,

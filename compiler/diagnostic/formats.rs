@@ -18,6 +18,26 @@ struct Place {
     bytes: (u32, u32),
 }
 
+impl Place {
+    /// `file`, byte `range`, `start` and `end` as the JSON format writes them.
+    fn json(&self) -> Value {
+        json!({
+            "file": self.file,
+            "range": { "start": self.bytes.0, "end": self.bytes.1 },
+            "start": { "line": self.start.0, "column": self.start.1 },
+            "end": { "line": self.end.0, "column": self.end.1 },
+        })
+    }
+}
+
+/// The message, with the help on a line of its own: for formats that have one text field.
+fn message_with_help(diagnostic: &Diagnostic) -> String {
+    match &diagnostic.help {
+        Some(help) => format!("{}\nhelp: {help}", diagnostic.message),
+        None => diagnostic.message.clone(),
+    }
+}
+
 fn place(span: Span, sources: &SourceMap) -> Place {
     let file = sources.get(span.file);
     Place {
@@ -37,12 +57,11 @@ pub fn json_lines(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             "severity": diagnostic.severity.word(),
             "message": diagnostic.message,
         });
-        if let Some(span) = diagnostic.primary_span() {
-            let at = place(span, sources);
-            object["file"] = json!(at.file);
-            object["range"] = json!({ "start": at.bytes.0, "end": at.bytes.1 });
-            object["start"] = json!({ "line": at.start.0, "column": at.start.1 });
-            object["end"] = json!({ "line": at.end.0, "column": at.end.1 });
+        if let Some(span) = diagnostic.primary_span()
+            && let (Value::Object(object), Value::Object(at)) =
+                (&mut object, place(span, sources).json())
+        {
+            object.extend(at);
         }
         if let Some(help) = &diagnostic.help {
             object["help"] = json!(help);
@@ -55,14 +74,9 @@ pub fn json_lines(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 .labels
                 .iter()
                 .map(|label| {
-                    let at = place(label.span, sources);
-                    json!({
-                        "file": at.file,
-                        "message": label.message,
-                        "range": { "start": at.bytes.0, "end": at.bytes.1 },
-                        "start": { "line": at.start.0, "column": at.start.1 },
-                        "end": { "line": at.end.0, "column": at.end.1 },
-                    })
+                    let mut at = place(label.span, sources).json();
+                    at["message"] = json!(label.message);
+                    at
                 })
                 .collect(),
         );
@@ -70,14 +84,6 @@ pub fn json_lines(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         out.push('\n');
     }
     out
-}
-
-fn sarif_level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
-    }
 }
 
 /// A SARIF 2.1.0 log with one run; its rules are the codes reported.
@@ -94,7 +100,7 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 "help": { "text": format!("kstep explain {}", code.name()) },
             });
             if let Some(severity) = lint::default_severity(*code) {
-                rule["defaultConfiguration"] = json!({ "level": sarif_level(severity) });
+                rule["defaultConfiguration"] = json!({ "level": severity.word() });
             }
             rule
         })
@@ -103,15 +109,12 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         .iter()
         .map(|diagnostic| {
             let index = codes.binary_search(&diagnostic.code).unwrap_or_default();
-            let mut text = diagnostic.message.clone();
-            if let Some(help) = &diagnostic.help {
-                text.push_str(&format!("\nhelp: {help}"));
-            }
+            // SARIF's levels are kstep's severity words.
             let mut result = json!({
                 "ruleId": diagnostic.code.name(),
                 "ruleIndex": index,
-                "level": sarif_level(diagnostic.severity),
-                "message": { "text": text },
+                "level": diagnostic.severity.word(),
+                "message": { "text": message_with_help(diagnostic) },
             });
             if let Some(span) = diagnostic.primary_span() {
                 let at = place(span, sources);
@@ -175,26 +178,23 @@ pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let mut properties = vec![format!("title={}", property(&diagnostic.code.to_string()))];
+        let mut properties = Vec::new();
         if let Some(span) = diagnostic.primary_span() {
             let at = place(span, sources);
-            properties.insert(0, format!("file={}", property(&at.file)));
-            properties.insert(1, format!("line={}", at.start.0));
-            properties.insert(2, format!("endLine={}", at.end.0));
+            properties.push(format!("file={}", property(&at.file)));
+            properties.push(format!("line={}", at.start.0));
+            properties.push(format!("endLine={}", at.end.0));
             // Columns only make sense on one line.
             if at.start.0 == at.end.0 {
-                properties.insert(3, format!("col={}", at.start.1));
-                properties.insert(4, format!("endColumn={}", at.end.1));
+                properties.push(format!("col={}", at.start.1));
+                properties.push(format!("endColumn={}", at.end.1));
             }
         }
-        let mut message = diagnostic.message.clone();
-        if let Some(help) = &diagnostic.help {
-            message.push_str(&format!("\nhelp: {help}"));
-        }
+        properties.push(format!("title={}", property(&diagnostic.code.to_string())));
         out.push_str(&format!(
             "::{kind} {}::{}\n",
             properties.join(","),
-            data(&message)
+            data(&message_with_help(diagnostic))
         ));
     }
     out

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use super::{Inputs, Outcome, Prepared, Status, failed, load, prepare};
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::lint::{self, Ignores, LintConfig};
-use crate::syntax;
 use crate::template::VarOptions;
 
 pub struct LintOptions {
@@ -34,7 +33,7 @@ pub fn lint(options: &LintOptions) -> Linted {
         strategy: options.strategy.as_deref(),
         deployment_id: options.deployment_id.as_deref(),
         vars: &options.vars,
-        schema: true,
+        for_lint: true,
     };
     let mut rules_ran = false;
     let mut outcome = match prepare(&inputs) {
@@ -67,14 +66,8 @@ pub fn lint(options: &LintOptions) -> Linted {
                 let mut found = Diagnostics::default();
                 lint::lint(&step.loaded.step, &step.plan, &config, &mut found);
                 let text = outcome.sources.get(step.loaded.file).text();
-                // The raw tree tells comments from `#` in strings; it parsed before.
-                let format = syntax::Format::from_path(step.path).unwrap_or(syntax::Format::Toml);
-                let root =
-                    syntax::parse(step.loaded.file, text, format, &mut Diagnostics::default());
-                let mut ignores = match &root {
-                    Some(root) => Ignores::scan(step.loaded.file, text, root, &mut diags),
-                    None => Ignores::default(),
-                };
+                let mut ignores =
+                    Ignores::scan(step.loaded.file, text, &step.loaded.literals, &mut diags);
                 let mut found = found.into_sorted();
                 ignores.apply(&mut found, &outcome.sources);
                 found.extend(ignores.unused());

@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::lint;
 use crate::model::{LintLevels, Step};
 use crate::read;
 use crate::schema;
@@ -29,6 +30,9 @@ pub(super) struct Loaded {
     /// Set when the step's templates read the deployment id and none was given: the step is
     /// rendered again once the default id is known.
     pub(super) again: Option<Again>,
+    /// For `kstep lint`: the spans of the file's keys and values, where a `#` starts no
+    /// comment. Empty for `compile`.
+    pub(super) literals: Vec<Span>,
 }
 
 /// What rendering a step again needs.
@@ -38,16 +42,17 @@ pub(super) struct Again {
     vars: Vars,
 }
 
-/// Reads, parses, renders, reads and checks one step file, and with `validate_schema` validates it
-/// against the step file JSON Schema. `Err` for problems with the file
-/// itself (missing, unreadable, not a step file type); everything else is a diagnostic.
+/// Reads, parses, renders, reads and checks one step file. `for_lint` adds what only
+/// `kstep lint` needs: validation against the step file JSON Schema, and the spans of the
+/// file's literals. `Err` for problems with the file itself (missing, unreadable, not a step
+/// file type); everything else is a diagnostic.
 pub(super) fn load(
     path: &Path,
     sources: &mut SourceMap,
     externals: &Externals,
     options: &VarOptions,
     deployment_id: Option<&str>,
-    validate_schema: bool,
+    for_lint: bool,
     diags: &mut Diagnostics,
 ) -> Result<Option<Loaded>, Diagnostic> {
     let Some((file, format)) = step_source(path, sources, diags)? else {
@@ -57,12 +62,13 @@ pub(super) fn load(
     let before = diags.len();
     let loaded = syntax::parse(file, text, format, diags).and_then(|root| {
         // Building the validator costs milliseconds: only `kstep lint` asks for it.
-        let schema_errors = if validate_schema {
-            schema::validate(&root)
+        let (schema_errors, literals) = if for_lint {
+            (schema::validate(&root), lint::literal_spans(&root))
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
-        let loaded = load_tree(file, text, root, externals, options, deployment_id, diags);
+        let loaded = load_tree(file, text, root, externals, options, deployment_id, diags)
+            .map(|loaded| Loaded { literals, ..loaded });
         // The schema's second opinion, where reading said nothing.
         let reported: Vec<Span> = diags
             .since(before)
@@ -108,6 +114,7 @@ fn load_tree(
         step,
         lint,
         again,
+        literals: Vec::new(),
     })
 }
 

@@ -78,7 +78,7 @@ pub fn compile(options: &CompileOptions) -> Outcome {
         strategy: options.strategy.as_deref(),
         deployment_id: options.deployment_id.as_deref(),
         vars: &options.vars,
-        schema: false,
+        for_lint: false,
     };
     let Prepared {
         mut outcome,
@@ -106,8 +106,8 @@ struct Inputs<'a> {
     strategy: Option<&'a str>,
     deployment_id: Option<&'a str>,
     vars: &'a VarOptions,
-    /// Also validate each file against the step file JSON Schema (`kstep lint`).
-    schema: bool,
+    /// Load what only `kstep lint` needs (see `load::load`).
+    for_lint: bool,
 }
 
 /// Every step loaded, checked and planned, without errors so far.
@@ -160,14 +160,14 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
     }
     for path in step_files {
         let id = inputs.deployment_id;
-        let schema = inputs.schema;
+        let for_lint = inputs.for_lint;
         match load::load(
             path,
             &mut sources,
             &externals,
             inputs.vars,
             id,
-            schema,
+            for_lint,
             &mut diags,
         ) {
             Ok(Some(loaded)) => steps.push((path.as_path(), loaded)),

@@ -12,18 +12,24 @@ use crate::syntax::{Node, NodeKind};
 
 const MARKER: &str = "kstep-ignore";
 
-/// The spans of every key and scalar value in the tree.
-fn literal_spans(node: &Node, out: &mut Vec<Span>) {
-    match &node.kind {
-        NodeKind::Seq(items) => items.iter().for_each(|item| literal_spans(item, out)),
-        NodeKind::Map(entries) => {
-            for entry in entries {
-                out.push(entry.key_span);
-                literal_spans(&entry.value, out);
+/// The spans of every key and scalar value in a parsed file: a `#` inside one starts no
+/// comment.
+pub(crate) fn literal_spans(root: &Node) -> Vec<Span> {
+    fn walk(node: &Node, out: &mut Vec<Span>) {
+        match &node.kind {
+            NodeKind::Seq(items) => items.iter().for_each(|item| walk(item, out)),
+            NodeKind::Map(entries) => {
+                for entry in entries {
+                    out.push(entry.key_span);
+                    walk(&entry.value, out);
+                }
             }
+            _ => out.push(node.span),
         }
-        _ => out.push(node.span),
     }
+    let mut out = Vec::new();
+    walk(root, &mut out);
+    out
 }
 
 /// The ignore comments of one file.
@@ -42,12 +48,14 @@ struct Ignore {
 }
 
 impl Ignores {
-    /// Finds the comments in `text`, whose parsed tree is `root`; malformed ones are
-    /// reported. A `#` inside a key or value of the tree (`"a # b"`, a block scalar) starts
-    /// no comment.
-    pub(crate) fn scan(file: FileId, text: &str, root: &Node, diags: &mut Diagnostics) -> Ignores {
-        let mut literals = Vec::new();
-        literal_spans(root, &mut literals);
+    /// Finds the comments in `text`; malformed ones are reported. A `#` inside one of the
+    /// file's `literals` (`"a # b"`, a block scalar; see [`literal_spans`]) starts no comment.
+    pub(crate) fn scan(
+        file: FileId,
+        text: &str,
+        literals: &[Span],
+        diags: &mut Diagnostics,
+    ) -> Ignores {
         let in_literal = |at: usize| {
             literals
                 .iter()

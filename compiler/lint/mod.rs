@@ -14,7 +14,7 @@ mod ignore;
 mod security;
 
 pub(crate) use config::LintConfig;
-pub(crate) use ignore::Ignores;
+pub(crate) use ignore::{Ignores, literal_spans};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 use crate::model::Step;
