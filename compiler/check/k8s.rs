@@ -49,6 +49,10 @@ syntax! {
     /// Names of ConfigMaps, Secrets and claims a step refers to.
     OBJECT_NAME = InvalidName, "DNS-1123 subdomain", dns1123_subdomain, Subdomain,
         "lower case letters, digits, '-' and '.', starting and ending with a letter or digit";
+    /// A DNS name that may be fully qualified (`example.com.`): search domains, external
+    /// names. The API removes one trailing dot before checking.
+    DNS_NAME = InvalidName, "DNS-1123 subdomain", fqdn, Subdomain,
+        "lower case letters, digits, '-' and '.', starting and ending with a letter or digit, and at most one final '.'";
     LABEL_KEY = InvalidLabel, "label key", qualified_name, None,
         "an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.', e.g. `example.com/team`";
     LABEL_VALUE = InvalidLabel, "label value", label_value, Name,
@@ -180,6 +184,11 @@ pub(crate) fn dns1123_label(value: &str) -> Verdict {
 }
 
 /// RFC 1123 subdomain: names of most objects (Deployment, ConfigMap, Secret, ...).
+/// A DNS-1123 subdomain, with at most one trailing dot (the API's `TrimSuffix`).
+fn fqdn(value: &str) -> Verdict {
+    dns1123_subdomain(value.strip_suffix('.').unwrap_or(value))
+}
+
 pub(crate) fn dns1123_subdomain(value: &str) -> Verdict {
     let mut reasons: Vec<String> = too_long(value, 253).into_iter().collect();
     if value.is_empty() || !value.split('.').all(dns_label_shape) {
@@ -370,6 +379,14 @@ pub(crate) fn absolute_path(value: &str) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dns_name_may_end_with_one_dot() {
+        assert!(fqdn("db.example.com").is_ok());
+        assert!(fqdn("db.example.com.").is_ok());
+        assert!(fqdn("db.example.com..").is_err());
+        assert!(fqdn(".").is_err());
+    }
 
     #[test]
     fn dns_names() {

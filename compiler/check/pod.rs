@@ -119,9 +119,7 @@ fn dns(cx: &mut Cx<'_>) {
         );
     }
     for search in &config.searches {
-        let trimmed = search.value.trim_end_matches('.');
-        let name = crate::model::Spanned::new(trimmed.to_owned(), search.span);
-        cx.syntax(&name, "search domain", &k8s::OBJECT_NAME);
+        cx.syntax(search, "search domain", &k8s::DNS_NAME);
     }
     for option in &config.options {
         if option.name.value.is_empty() {

@@ -165,9 +165,7 @@ fn external_name(cx: &mut Cx<'_>, service: &Service, type_span: Span) {
     let kind = ServiceType::ExternalName;
     match &service.external_name {
         Some(name) => {
-            // A fully qualified name may end with a dot; the API strips it before checking.
-            let trimmed = Spanned::new(name.value.trim_end_matches('.').to_owned(), name.span);
-            cx.syntax(&trimmed, "external name", &k8s::OBJECT_NAME);
+            cx.syntax(name, "external name", &k8s::DNS_NAME);
         }
         None => cx.report(
             Diagnostic::error(

@@ -48,7 +48,7 @@ pub(crate) const RULES: &[(Code, Severity)] = &[
 
 /// Whether a code is a lint rule (which configuration and ignore comments may change).
 pub(crate) fn is_rule(code: Code) -> bool {
-    RULES.iter().any(|(c, _)| *c == code)
+    default_severity(code).is_some()
 }
 
 /// The rule's default severity.
