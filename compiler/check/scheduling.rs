@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Cx, k8s};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::labels;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
     Choice, KeyValue, Placement, PodAffinityTerm, Requirement, Selector, Spanned,
     TolerationOperator, UnsatisfiableAction,
@@ -35,9 +34,6 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     }
     for term in pod.pod_affinity.iter().chain(&pod.pod_anti_affinity) {
         pod_term(cx, term);
-    }
-    for term in &pod.pod_anti_affinity {
-        own_pods(cx, term);
     }
     let mut seen = Vec::new();
     for word in &pod.spread {
@@ -141,9 +137,14 @@ fn requirement(cx: &mut Cx<'_>, requirement: &Requirement, operators: &[&str]) {
     }
 }
 
-/// An anti-affinity selector that uses only labels the step's pods carry, but with other
-/// values, was meant to keep the step's replicas apart and keeps nothing apart.
-fn own_pods(cx: &mut Cx<'_>, term: &PodAffinityTerm) {
+/// An anti-affinity selector that uses only labels the step's pods carry (`own`, from
+/// `lower::labels::pod_labels`), but with other values, was meant to keep the step's replicas
+/// apart and keeps nothing apart.
+pub(super) fn own_pods(
+    term: &PodAffinityTerm,
+    own: &BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) {
     let Selector {
         labels: wanted,
         requirements,
@@ -151,25 +152,15 @@ fn own_pods(cx: &mut Cx<'_>, term: &PodAffinityTerm) {
     if wanted.is_empty() || !requirements.is_empty() {
         return;
     }
-    let step = cx.step;
-    let mut own: BTreeMap<&str, &str> = BTreeMap::from([
-        (labels::NAME_LABEL, step.deployment.name()),
-        (labels::INSTANCE_LABEL, step.id()),
-        (labels::MANAGED_BY_LABEL, "kstep"),
-        (labels::STEP_LABEL, step.id()),
-    ]);
-    for label in &step.deployment.labels {
-        own.insert(&label.key.value, &label.value.value);
-    }
     let all_own_keys = wanted.iter().all(|w| own.contains_key(w.key.as_str()));
     let mismatch = wanted
         .iter()
-        .find(|w| own.get(w.key.as_str()) != Some(&w.value.as_str()));
+        .find(|w| own.get(w.key.as_str()) != Some(&w.value.value));
     let (true, Some(mismatch)) = (all_own_keys, mismatch) else {
         return;
     };
-    let expected = own[mismatch.key.as_str()];
-    cx.report(
+    let expected = &own[mismatch.key.as_str()];
+    diags.push(
         Diagnostic::warning(
             Code::AffinityMissesOwnPods,
             format!(
