@@ -45,6 +45,15 @@ macro_rules! choice {
 }
 
 choice!(
+    /// What a lint rule's findings become (`[lint]`).
+    Level, "rule level" {
+        Allow => "allow",
+        Warn => "warn",
+        Deny => "deny",
+    }
+);
+
+choice!(
     /// A network protocol of a container or Service port.
     Protocol, "protocol" {
         Tcp => "TCP",

@@ -5,7 +5,7 @@ use super::reader::Reader;
 use super::suggest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lint;
-use crate::model::{Level, LintLevels, Spanned};
+use crate::model::{Level, LintLevels};
 use crate::syntax::{Node, NodeKind};
 
 pub(super) fn read(r: &mut Reader<'_>, node: &Node) -> LintLevels {
@@ -31,25 +31,8 @@ pub(super) fn read(r: &mut Reader<'_>, node: &Node) -> LintLevels {
             r.report(diagnostic);
             continue;
         };
-        let Some(word) = r.string(&entry.value) else {
-            continue;
-        };
-        match Level::from_word(&word.value) {
-            Some(level) => out.push((code, Spanned::new(level, word.span))),
-            None => {
-                let help = match suggest::closest(&word.value, Level::WORDS) {
-                    Some(hit) => format!("did you mean `{hit}`?"),
-                    None => format!("use {}", suggest::one_of(Level::WORDS)),
-                };
-                r.report(
-                    Diagnostic::error(
-                        Code::InvalidChoice,
-                        format!("`{}` is not a rule level", word.value),
-                    )
-                    .label(word.span, "expected `allow`, `warn` or `deny`")
-                    .help(help),
-                );
-            }
+        if let Some(level) = r.choice::<Level>(&entry.value) {
+            out.push((code, level));
         }
     }
     out

@@ -27,7 +27,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lint;
-use crate::model::Level;
+use crate::model::{Choice, Level};
 use crate::source::Span;
 use crate::syntax::{Node, NodeKind};
 
