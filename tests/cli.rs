@@ -95,6 +95,8 @@ fn same_input_gives_the_same_bytes() {
         .args(["compile", "--stdout"])
         .arg(fixture("web.toml"))
         .arg(fixture("volumes.yaml")));
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(first.stdout.len() > 1000, "two steps' manifests");
     for _ in 0..3 {
         let again = run(kstep()
             .args(["compile", "--stdout"])

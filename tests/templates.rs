@@ -302,19 +302,30 @@ fn a_sensitive_value_reaches_only_the_secret_manifest() {
         }
     }
 
-    // --stdout, --format json, --check with a difference, kstep vars.
-    for args in [
-        vec!["--stdout"],
-        vec!["--stdout", "--format", "json"],
-        vec!["--check", "--deployment-id", "other"],
+    // --stdout, --format json, --check with a difference, kstep vars. Each must really run:
+    // a usage error would print nothing and pass.
+    let out_dir = out.to_str().expect("a UTF-8 temp path");
+    for (args, code) in [
+        (vec!["--stdout"], 0),
+        (vec!["--stdout", "--format", "json"], 0),
+        (
+            vec!["-o", out_dir, "--check", "--deployment-id", "other"],
+            1,
+        ),
     ] {
-        let output = run(kstep_with_secret()
-            .arg("compile")
-            .arg(&step)
-            .arg("-o")
-            .arg(&out)
-            .args(&args));
-        assert_clean(&format!("{args:?} stdout"), &stdout(&output));
+        let output = run(kstep_with_secret().arg("compile").arg(&step).args(&args));
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        let shown = stdout(&output);
+        assert!(
+            shown.contains("<redacted>") || (code == 1 && shown.contains("differs")),
+            "{args:?} printed no masked Secret: {shown}"
+        );
+        assert_clean(&format!("{args:?} stdout"), &shown);
         assert_clean(&format!("{args:?} stderr"), &stderr(&output));
     }
     let vars = run(kstep_with_secret().arg("vars").arg(&step));

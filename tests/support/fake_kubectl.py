@@ -17,6 +17,7 @@ Environment:
 Every invocation's arguments are appended to the state's "log", so tests can check what
 reached a command line.
 """
+import fcntl
 import hashlib
 import json
 import os
@@ -52,8 +53,9 @@ def load_state(path):
 
 
 def save_state(path, state):
-    with open(path, "w", encoding="utf-8") as f:
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
         json.dump(state, f, indent=1, sort_keys=True)
+    os.replace(path + ".tmp", path)
 
 
 def parse_selector(text):
@@ -252,6 +254,11 @@ def get_pods(state, selector, namespace, output):
 
 def main(argv):
     state_path = os.environ["FAKE_KUBECTL_STATE"]
+    # One kubectl at a time: deploy.sh pipes `get pods` into `describe pod`, and two
+    # processes that load and save the state at once would lose one's changes. The lock is
+    # held until the process exits.
+    lock = open(state_path + ".lock", "w")  # noqa: SIM115 (held for the process's life)
+    fcntl.flock(lock, fcntl.LOCK_EX)
     state = load_state(state_path)
     state["log"].append(argv)
     save_state(state_path, state)  # logged even if the command fails
