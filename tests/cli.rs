@@ -4,18 +4,12 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use support::{kstep, read_tree, root, run, stderr};
+use support::{kstep, read_tree, root, run, stderr, write};
 
 fn fixture(name: &str) -> PathBuf {
     root().join("fixtures/core").join(name)
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    fs::write(&path, text).expect("write step file");
-    path
 }
 
 const STEP: &str =

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Output;
 
 use serde_json::Value;
-use support::{kstep, root, run, stderr};
+use support::{kstep, root, run, stderr, stdout};
 
 /// A step with a warning from compile's checks (`unused-volume`), warnings from lint rules
 /// (`latest-image-tag`, `no-liveness-probe`), a note (`secure-default-opt-out`) and a
@@ -55,10 +55,6 @@ fn lint_in(dir: &Path, files: &[(&str, &str)], args: &[&str]) -> Output {
 fn lint(files: &[(&str, &str)], args: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap();
     lint_in(dir.path(), files, args)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("utf-8 on standard output")
 }
 
 fn snapshot(name: &str, text: &str) {
@@ -327,5 +323,47 @@ fn a_kstep_toml_among_the_inputs_is_skipped_and_alone_is_an_error() {
         stderr(&output).contains("`kstep.toml` is kstep's lint configuration, not a step file"),
         "{}",
         stderr(&output)
+    );
+}
+
+#[test]
+fn compile_speaks_sarif_and_github_too() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("web.toml"), STEP).unwrap();
+    fs::write(dir.path().join("broken.toml"), BROKEN).unwrap();
+    let compile = |format: &str| {
+        run(kstep().current_dir(dir.path()).args([
+            "compile",
+            "web.toml",
+            "broken.toml",
+            "--message-format",
+            format,
+        ]))
+    };
+    let output = compile("sarif");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let log = valid_sarif(&stdout(&output));
+    let rules: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["unused-volume", "invalid-name"]);
+
+    let output = compile("github");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("::warning file=web.toml,line=13,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n::error file=broken.toml,line=2,"),
+        "{text}"
+    );
+    assert!(
+        !dir.path().join("dist").exists(),
+        "nothing written on error"
     );
 }

@@ -4,20 +4,9 @@
 
 mod support;
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use support::{kstep, read_tree, root, run, stderr};
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    fs::write(&path, text).expect("write file");
-    path
-}
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
-}
+use support::{kstep, read_tree, root, run, stderr, stdout, write};
 
 /// The manifests of a `--stdout` compile; fails the test when the compile fails.
 fn compile_stdout(step: &Path, args: &[&str]) -> String {

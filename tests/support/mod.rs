@@ -35,6 +35,18 @@ pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Standard output, which must be UTF-8.
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("utf-8 on standard output")
+}
+
+/// Writes `text` to `dir/name` and returns the path.
+pub(crate) fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a test file");
+    path
+}
+
 /// The Python with the validator packages: `KSTEP_PYTHON`, or `.venv` (made by scripts/test).
 /// Missing tools fail the test: CI must never skip validation silently.
 pub(crate) fn python() -> PathBuf {
