@@ -5,7 +5,6 @@
 //! from a shared counter. Results come back in the order of the input, so output never
 //! depends on scheduling.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `f` applied to every item (with its index), in parallel, results in input order.
@@ -21,26 +20,30 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sy
             .collect();
     }
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let result = f(i, item);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(result);
+    // Each worker returns what it computed, with the indices; a worker that panics makes
+    // `scope` panic, so every index comes back exactly once.
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(i, item)));
                     }
-                }
-            });
-        }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     });
-    // Every slot is filled: a worker that panicked has already made `scope` panic.
-    slots
-        .into_iter()
-        .filter_map(|slot| slot.into_inner().ok().flatten())
-        .collect()
+    done.sort_unstable_by_key(|(i, _)| *i);
+    debug_assert!(done.iter().enumerate().all(|(n, (i, _))| n == *i));
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

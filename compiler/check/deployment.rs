@@ -3,7 +3,6 @@
 
 use super::Cx;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::Deployment;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let deployment = &cx.step.deployment;
@@ -23,8 +22,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     if !cx.range(min_ready, "`min_ready`", 0, max) {
         return;
     }
-    let deadline = deployment.progress_deadline.as_ref();
-    let seconds = deadline.map_or(Deployment::DEFAULT_PROGRESS_DEADLINE, |d| d.value);
+    let seconds = deployment.progress_deadline();
     if seconds > min_ready.value {
         return;
     }
@@ -36,7 +34,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         ),
     )
     .label(min_ready.span, "minimum ready time");
-    diagnostic = match deadline {
+    diagnostic = match &deployment.progress_deadline {
         Some(deadline) => diagnostic.label(deadline.span, "progress deadline"),
         None => diagnostic.note("the progress deadline is 600 seconds by default"),
     };

@@ -12,10 +12,7 @@ const MAX_POD_NAME: usize = 63;
 const POD_NAME_SUFFIX: usize = 1 + 10 + 1 + 5;
 
 pub(crate) fn plan(step: &Step, plan: &Plan, diags: &mut Diagnostics) {
-    // The labels the step's pods carry; a deployment id a template reads may still be a
-    // placeholder here, so selectors on it are not compared.
-    let mut own = crate::lower::labels::pod_labels(step, plan);
-    own.remove(crate::lower::labels::DEPLOYMENT_ID_LABEL);
+    let own = crate::lower::labels::pod_labels(step, plan);
     for term in &step.pod.pod_anti_affinity {
         super::scheduling::own_pods(term, &own, diags);
     }

@@ -203,11 +203,16 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
     let planned = parallel::map(&steps, |_, (_, loaded)| {
         let plan = Plan::new(&loaded.step, strategy, inputs.deployment_id);
         let mut found = Diagnostics::default();
-        check::plan(&loaded.step, &plan, &mut found);
         let again = loaded
             .again
             .as_ref()
             .map(|again| load::again(again, sources, &plan.deployment_id, &mut found));
+        // The plan's rules see the step as it is emitted, rendered with the final id.
+        let step = match &again {
+            Some(Some(step)) => step,
+            _ => &loaded.step,
+        };
+        check::plan(step, &plan, &mut found);
         (plan, found, again)
     });
     let mut planned_steps = Vec::with_capacity(planned.len());

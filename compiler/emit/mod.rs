@@ -142,14 +142,7 @@ pub(crate) fn render(
         },
         blue_green: plan.is_blue_green(),
         deployment_name: plan.versioned(step.deployment.name()),
-        timeout: step
-            .deployment
-            .progress_deadline
-            .as_ref()
-            .map_or(crate::model::Deployment::DEFAULT_PROGRESS_DEADLINE, |d| {
-                d.value
-            })
-            .to_string(),
+        timeout: step.deployment.progress_deadline().to_string(),
         pod_selector: selector(&labels::selector(step, plan)),
         step_selector: format!("{}={}", labels::STEP_LABEL, step.id()),
         cleanup_kinds: script::CLEANUP_KINDS,

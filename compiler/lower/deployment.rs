@@ -37,12 +37,7 @@ pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
                     .as_ref()
                     .map_or(DeploymentModel::DEFAULT_REPLICAS, |r| r.value),
             )),
-            progress_deadline_seconds: Some(int32(
-                model
-                    .progress_deadline
-                    .as_ref()
-                    .map_or(DeploymentModel::DEFAULT_PROGRESS_DEADLINE, |d| d.value),
-            )),
+            progress_deadline_seconds: Some(int32(model.progress_deadline())),
             strategy: strategy(cx),
             selector: LabelSelector {
                 match_labels: Some(labels::selector(step, plan)),

@@ -135,6 +135,13 @@ impl Deployment {
         self.name.as_ref().map_or("", |name| name.as_str())
     }
 
+    /// Seconds a rollout may go without progress, given or the default.
+    pub(crate) fn progress_deadline(&self) -> i64 {
+        self.progress_deadline
+            .as_ref()
+            .map_or(Self::DEFAULT_PROGRESS_DEADLINE, |d| d.value)
+    }
+
     pub(crate) const DEFAULT_REPLICAS: i64 = 1;
     pub(crate) const DEFAULT_PROGRESS_DEADLINE: i64 = 600;
 }
