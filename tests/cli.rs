@@ -427,3 +427,60 @@ fn the_default_deployment_id_follows_the_output() {
         "changed input, new id"
     );
 }
+
+#[test]
+fn a_kstep_toml_chooses_the_security_profile_of_the_steps_below_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "kstep.toml",
+        "[pod]\nsecurity_profile = \"restricted\"\n",
+    );
+    fs::create_dir(dir.path().join("steps")).unwrap();
+    write(&dir.path().join("steps"), "web.toml", STEP);
+    let own = STEP
+        .replace(
+            "[[containers]]",
+            "[pod]\nsecurity_profile = \"baseline\"\n\n[[containers]]",
+        )
+        .replace("name = \"web\"\n\n[pod]", "name = \"own\"\n\n[pod]");
+    write(&dir.path().join("steps"), "own.toml", &own);
+    let compiled = |name: &str| {
+        let output = run(kstep()
+            .current_dir(dir.path().join("steps"))
+            .args(["compile", "--stdout", name]));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let restricted = compiled("web.toml");
+    assert!(restricted.contains("runAsNonRoot: true"), "{restricted}");
+    assert!(restricted.contains("- ALL"), "{restricted}");
+    // The step's own choice wins over its kstep.toml's.
+    let baseline = compiled("own.toml");
+    assert!(!baseline.contains("runAsNonRoot"), "{baseline}");
+    assert!(!baseline.contains("capabilities"), "{baseline}");
+    assert!(
+        baseline.contains("allowPrivilegeEscalation: false"),
+        "{baseline}"
+    );
+}
+
+#[test]
+fn a_bad_kstep_toml_stops_compile_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "kstep.toml",
+        "[pod]\nsecurity_profile = \"strict\"\n",
+    );
+    let step = write(dir.path(), "web.toml", STEP);
+    let output = run(kstep()
+        .current_dir(dir.path())
+        .args(["compile", "-o", "out"])
+        .arg(&step));
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("kstep::invalid-choice"), "{err}");
+    assert!(err.contains("kstep.toml:2:20"), "{err}");
+    assert!(!dir.path().join("out").exists());
+}

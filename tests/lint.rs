@@ -320,7 +320,7 @@ fn a_kstep_toml_among_the_inputs_is_skipped_and_alone_is_an_error() {
     let output = run(kstep().current_dir(dir.path()).args(["lint", "kstep.toml"]));
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("`kstep.toml` is kstep's lint configuration, not a step file"),
+        stderr(&output).contains("`kstep.toml` is kstep's project configuration, not a step file"),
         "{}",
         stderr(&output)
     );

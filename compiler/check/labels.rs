@@ -10,8 +10,34 @@ use crate::model::KeyValue;
 const MAX_ANNOTATION_BYTES: usize = 256 * 1024;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
-    let deployment = &cx.step.deployment;
-    for label in &deployment.labels {
+    let step = cx.step;
+    labels(cx, &step.deployment.labels);
+    annotations(cx, &step.deployment.annotations);
+    labels(cx, &step.pod.labels);
+    annotations(cx, &step.pod.annotations);
+    // The pod template carries kstep's config hash.
+    for annotation in &step.pod.annotations {
+        if is_reserved(annotation.key.as_str()) {
+            cx.report(
+                Diagnostic::error(
+                    Code::ReservedLabel,
+                    format!(
+                        "annotation key `{}` is reserved for kstep",
+                        annotation.key.value
+                    ),
+                )
+                .label(annotation.key.span, "reserved annotation key")
+                .help(
+                    "remove it, or use a key of your own domain; every `kstep.dev/` key is kstep's",
+                ),
+            );
+        }
+    }
+}
+
+/// Label keys and values, and no key that kstep sets itself.
+pub(super) fn labels(cx: &mut Cx<'_>, labels: &[KeyValue]) {
+    for label in labels {
         let key_ok = cx.syntax(&label.key, "label key", &k8s::LABEL_KEY);
         if key_ok && is_reserved(label.key.as_str()) {
             cx.report(
@@ -33,7 +59,6 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         }
         cx.syntax(&label.value, "label value", &k8s::LABEL_VALUE);
     }
-    annotations(cx, &deployment.annotations);
 }
 
 /// Annotation keys, and the total size of one object's annotations.

@@ -1,13 +1,14 @@
 //! Security contexts: user and group ids in range, no root where non-root is required (by
-//! default, everywhere), Linux capability names, privilege escalation the API cannot turn
+//! `run_as_non_root` or the `restricted` profile), Linux capability names, privilege escalation the API cannot turn
 //! off, seccomp profile paths, and sysctls.
 
 use std::collections::BTreeMap;
 
 use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Container, Identity, Seccomp, Spanned, capability_name};
+use crate::model::{Container, Identity, Pod, Seccomp, SecurityProfile, Spanned, capability_name};
 use crate::read::closest;
+use crate::source::Span;
 
 /// Linux capabilities (capabilities(7)), without the `CAP_` prefix.
 const CAPABILITIES: &[&str] = &[
@@ -105,26 +106,59 @@ fn ids(cx: &mut Cx<'_>, identity: &Identity) {
     }
 }
 
+/// What requires a container to run as non-root: a `run_as_non_root = true` (the
+/// container's own, else the pod's), or, where neither says, the `restricted` profile.
+enum NonRoot<'a> {
+    Flag(&'a Spanned<bool>),
+    Profile(&'a Spanned<SecurityProfile>),
+}
+
+impl NonRoot<'_> {
+    fn span(&self) -> Span {
+        match self {
+            NonRoot::Flag(flag) => flag.span,
+            NonRoot::Profile(profile) => profile.span,
+        }
+    }
+}
+
+/// What requires `container` to run as non-root, if anything.
+fn non_root_required<'a>(pod: &'a Pod, container: &'a Container) -> Option<NonRoot<'a>> {
+    let flag = container.security.identity.run_as_non_root.as_ref().or(pod
+        .security
+        .identity
+        .run_as_non_root
+        .as_ref());
+    match flag {
+        Some(flag) => flag.value.then_some(NonRoot::Flag(flag)),
+        None => pod
+            .security_profile
+            .as_ref()
+            .filter(|p| p.value == SecurityProfile::Restricted)
+            .map(NonRoot::Profile),
+    }
+}
+
 /// Running as user 0 where non-root is required fails: the kubelet refuses the container.
-/// Non-root is kstep's default. A user 0 set on the pod is reported once, at the pod, with
-/// the first place that requires non-root for a container that inherits it.
+/// A user 0 set on the pod is reported once, at the pod, with the first place that requires
+/// non-root for a container that inherits it.
 fn root(cx: &mut Cx<'_>) {
-    let pod = &cx.step.pod.security.identity;
     let step = cx.step;
-    if let Some(user) = pod.run_as_user.as_ref().filter(|u| u.value == 0) {
+    let pod = &step.pod;
+    if let Some(user) = pod
+        .security
+        .identity
+        .run_as_user
+        .as_ref()
+        .filter(|u| u.value == 0)
+    {
         let required = step
             .containers
             .iter()
             .filter(|c| c.security.identity.run_as_user.is_none())
-            .find_map(|c| {
-                let own = c.security.identity.run_as_non_root.as_ref();
-                match own.or(pod.run_as_non_root.as_ref()) {
-                    Some(flag) if !flag.value => None,
-                    flag => Some(flag),
-                }
-            });
+            .find_map(|c| non_root_required(pod, c));
         if let Some(requirement) = required {
-            report_root(cx, "the pod", user, requirement);
+            report_root(cx, "the pod", user, &requirement);
         }
     }
     for container in &step.containers {
@@ -132,34 +166,24 @@ fn root(cx: &mut Cx<'_>) {
         let Some(user) = own.run_as_user.as_ref().filter(|u| u.value == 0) else {
             continue;
         };
-        let non_root = own
-            .run_as_non_root
-            .as_ref()
-            .or(pod.run_as_non_root.as_ref());
-        if non_root.is_none_or(|n| n.value) {
-            report_root(cx, &container.describe(), user, non_root);
+        if let Some(requirement) = non_root_required(pod, container) {
+            report_root(cx, &container.describe(), user, &requirement);
         }
     }
 }
 
-/// `requirement` is the `run_as_non_root = true` that applies, or `None` for the default.
-fn report_root(
-    cx: &mut Cx<'_>,
-    who: &str,
-    user: &Spanned<i64>,
-    requirement: Option<&Spanned<bool>>,
-) {
+fn report_root(cx: &mut Cx<'_>, who: &str, user: &Spanned<i64>, requirement: &NonRoot<'_>) {
     let diagnostic = Diagnostic::error(
         Code::RunsAsRoot,
         format!("{who} runs as root (user 0), but must run as non-root"),
     )
     .label(user.span, "user 0 is root");
     let diagnostic = match requirement {
-        Some(required) => diagnostic
-            .label(required.span, "non-root required here")
+        NonRoot::Flag(_) => diagnostic
+            .label(requirement.span(), "non-root required here")
             .help("run as another user (e.g. `run_as_user = 1000`), or, if the image needs root, remove this `run_as_non_root = true`"),
-        None => diagnostic
-            .note("kstep runs every pod as non-root unless the step opts out")
+        NonRoot::Profile(_) => diagnostic
+            .label(requirement.span(), "the `restricted` profile requires non-root")
             .help("run as another user (e.g. `run_as_user = 1000`), or, if the image needs root, opt out with `run_as_non_root = false` in the same `security` table"),
     };
     cx.report(diagnostic);

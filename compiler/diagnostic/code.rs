@@ -116,9 +116,9 @@ codes! {
     MemoryInMillibytes => "memory-in-millibytes", "a memory or storage quantity in `m`, thousandths of a byte";
     PrivilegedContainer => "privileged-container", "a privileged container";
     PrivilegeEscalation => "privilege-escalation", "a container that may gain more privileges than its process has";
-    MayRunAsRoot => "may-run-as-root", "a container that is allowed to run as root";
+    MayRunAsRoot => "may-run-as-root", "a container that nothing in the step keeps from running as root";
     WritableRootFilesystem => "writable-root-filesystem", "a container whose root filesystem is writable";
-    CapabilitiesNotDropped => "capabilities-not-dropped", "a container that keeps Linux capabilities it was not given explicitly";
+    CapabilitiesNotDropped => "capabilities-not-dropped", "a container of a `restricted` step that keeps Linux capabilities it was not given explicitly";
     DangerousCapability => "dangerous-capability", "a container that adds a powerful Linux capability";
     HostNamespace => "host-namespace", "a pod that shares the node's network, process or IPC namespace";
     HostPort => "host-port", "a container port bound on the node";

@@ -1,10 +1,9 @@
 //! `kstep lint`: everything `compile` checks, then the best-practice rules, with each step's
 //! rule levels (`kstep.toml`, then its `[lint]`) and ignore comments. Writes nothing.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::{Inputs, Outcome, Prepared, Status, failed, load, prepare};
+use super::{Inputs, Outcome, Prepared, Status, prepare};
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::lint::{self, Ignores, LintConfig};
 use crate::template::VarOptions;
@@ -42,26 +41,10 @@ pub fn lint(options: &LintOptions) -> Linted {
             mut diags,
             steps,
         }) => {
-            let mut projects = BTreeMap::new();
             for step in &steps {
-                let project = match load::project_lint(
-                    step.path,
-                    &mut outcome.sources,
-                    &mut projects,
-                    &mut diags,
-                ) {
-                    Ok(levels) => levels,
-                    Err(diagnostic) => {
-                        diags.push(diagnostic);
-                        return Linted {
-                            outcome: failed(outcome.sources, diags),
-                            rules_ran: false,
-                        };
-                    }
-                };
                 rules_ran = true;
                 let mut config = LintConfig::default();
-                config.extend(project);
+                config.extend(step.loaded.project_lint.iter().cloned());
                 config.extend(step.loaded.lint.iter().cloned());
                 let mut found = Diagnostics::default();
                 lint::lint(&step.loaded.step, &step.plan, &config, &mut found);

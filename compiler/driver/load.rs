@@ -1,6 +1,7 @@
 //! Loading files: step files through syntax → vars → templates → read → check, and the vars
 //! files given on the command line.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -8,14 +9,14 @@ use std::path::{Component, Path, PathBuf};
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::lint;
-use crate::model::{LintLevels, Step};
+use crate::model::{LintLevels, Project, SecurityProfile, Spanned, Step};
 use crate::read;
 use crate::schema;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Node, input};
 use crate::template::{self, Externals, VarOptions, Vars};
 
-/// The lint configuration of the step files in its directory and below.
+/// The settings of the step files in its directory and below.
 pub(super) const PROJECT_FILE: &str = "kstep.toml";
 
 /// The id templates see while the default deployment id (a hash of the output) is computed.
@@ -27,6 +28,8 @@ pub(super) struct Loaded {
     pub(super) step: Step,
     /// The step's `[lint]` levels.
     pub(super) lint: LintLevels,
+    /// The `[lint]` levels of the step's `kstep.toml`, which the step's own override.
+    pub(super) project_lint: LintLevels,
     /// Set when the step's templates read the deployment id and none was given: the step is
     /// rendered again once the default id is known.
     pub(super) again: Option<Again>,
@@ -40,34 +43,49 @@ pub(super) struct Again {
     file: FileId,
     root: Node,
     vars: Vars,
+    profile: Option<Spanned<SecurityProfile>>,
 }
 
-/// Reads, parses, renders, reads and checks one step file. `for_lint` adds what only
+/// What every step of one run is loaded with.
+pub(super) struct Run<'a> {
+    /// Vars files, `--var` and `KSTEP_VAR_*`, read once.
+    pub(super) externals: &'a Externals,
+    pub(super) vars: &'a VarOptions,
+    /// `--deployment-id`.
+    pub(super) deployment_id: Option<&'a str>,
+    /// Load what only `kstep lint` needs.
+    pub(super) for_lint: bool,
+}
+
+/// The `kstep.toml` files read so far, by path.
+pub(super) type Projects = BTreeMap<PathBuf, Project>;
+
+/// Reads, parses, renders, reads and checks one step file, with the settings of the
+/// `kstep.toml` above it. `for_lint` adds what only
 /// `kstep lint` needs: validation against the step file JSON Schema, and the spans of the
 /// file's literals. `Err` for problems with the file itself (missing, unreadable, not a step
 /// file type); everything else is a diagnostic.
 pub(super) fn load(
     path: &Path,
+    run: &Run<'_>,
     sources: &mut SourceMap,
-    externals: &Externals,
-    options: &VarOptions,
-    deployment_id: Option<&str>,
-    for_lint: bool,
+    projects: &mut Projects,
     diags: &mut Diagnostics,
 ) -> Result<Option<Loaded>, Diagnostic> {
     let Some((file, format)) = step_source(path, sources, diags)? else {
         return Ok(None);
     };
+    let project = project(path, sources, projects, diags)?;
     let text = sources.get(file).text();
     let before = diags.len();
     let loaded = syntax::parse(file, text, format, diags).and_then(|root| {
         // Building the validator costs milliseconds: only `kstep lint` asks for it.
-        let (schema_errors, literals) = if for_lint {
+        let (schema_errors, literals) = if run.for_lint {
             (schema::validate(&root), lint::literal_spans(&root))
         } else {
             (Vec::new(), Vec::new())
         };
-        let loaded = load_tree(file, text, root, externals, options, deployment_id, diags)
+        let loaded = load_tree(file, text, root, &project, run, diags)
             .map(|loaded| Loaded { literals, ..loaded });
         // The schema's second opinion, where reading said nothing.
         let reported: Vec<Span> = diags
@@ -92,30 +110,48 @@ fn load_tree(
     file: FileId,
     text: &str,
     root: Node,
-    externals: &Externals,
-    options: &VarOptions,
-    deployment_id: Option<&str>,
+    project: &Project,
+    run: &Run<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Loaded> {
+    let deployment_id = run.deployment_id;
     let lint = root
         .get("lint")
         .map(|node| read::read_lint(file, text, node, diags))
         .unwrap_or_default();
     let declared = read::read_vars(file, text, &root, diags);
-    let vars = template::resolve(&declared, externals, options.environment.as_deref(), diags);
+    let vars = template::resolve(
+        &declared,
+        run.externals,
+        run.vars.environment.as_deref(),
+        diags,
+    );
     let id = deployment_id.unwrap_or(PLACEHOLDER_ID);
     let (rendered, usage) = template::render(text, &root, &vars, id, diags);
-    let step = read::read_step(file, text, &rendered, diags)?;
+    let mut step = read::read_step(file, text, &rendered, diags)?;
+    with_project(&mut step, &project.security_profile);
     check::check(&step, diags);
-    let again =
-        (usage.deployment_id && deployment_id.is_none()).then_some(Again { file, root, vars });
+    let again = (usage.deployment_id && deployment_id.is_none()).then(|| Again {
+        file,
+        root,
+        vars,
+        profile: project.security_profile.clone(),
+    });
     Some(Loaded {
         file,
         step,
         lint,
+        project_lint: project.lint.clone(),
         again,
         literals: Vec::new(),
     })
+}
+
+/// Fills in what the step leaves to its `kstep.toml`.
+fn with_project(step: &mut Step, profile: &Option<Spanned<SecurityProfile>>) {
+    if step.pod.security_profile.is_none() {
+        step.pod.security_profile.clone_from(profile);
+    }
 }
 
 /// Reads a step file into the source map, with its format.
@@ -146,8 +182,9 @@ pub(super) fn again(
     let text = sources.get(again.file).text();
     let mut found = Diagnostics::default();
     let (rendered, _) = template::render(text, &again.root, &again.vars, deployment_id, &mut found);
-    let step = read::read_step(again.file, text, &rendered, &mut found);
-    if let Some(step) = &step {
+    let mut step = read::read_step(again.file, text, &rendered, &mut found);
+    if let Some(step) = &mut step {
+        with_project(step, &again.profile);
         check::check(step, &mut found);
     }
     if found.has_errors() {
@@ -247,39 +284,39 @@ pub(super) fn io_error(what: &str, error: &std::io::Error) -> Diagnostic {
         .help("check the path and its permissions")
 }
 
-/// The `[lint]` levels of the `kstep.toml` nearest above `step` (walking up from its
-/// directory), read once per directory.
-pub(super) fn project_lint(
+/// The settings of the `kstep.toml` nearest above `step` (walking up from its directory),
+/// each file read once.
+fn project(
     step: &Path,
     sources: &mut SourceMap,
-    cache: &mut std::collections::BTreeMap<PathBuf, LintLevels>,
+    cache: &mut Projects,
     diags: &mut Diagnostics,
-) -> Result<LintLevels, Diagnostic> {
+) -> Result<Project, Diagnostic> {
     let Some(config) = upward(step.parent().unwrap_or(Path::new("")))
         .into_iter()
         .map(|dir| dir.join(PROJECT_FILE))
         .find(|p| p.is_file())
     else {
-        return Ok(LintLevels::new());
+        return Ok(Project::default());
     };
     let config = config
         .strip_prefix(".")
         .map(Path::to_owned)
         .unwrap_or(config);
-    if let Some(levels) = cache.get(&config) {
-        return Ok(levels.clone());
+    if let Some(project) = cache.get(&config) {
+        return Ok(project.clone());
     }
-    let levels = match read_source(&config, sources, diags)? {
+    let project = match read_source(&config, sources, diags)? {
         Some(file) => {
             let text = sources.get(file).text();
             syntax::parse(file, text, syntax::Format::Toml, diags)
                 .map(|root| read::read_project(file, text, &root, diags))
                 .unwrap_or_default()
         }
-        None => LintLevels::new(),
+        None => Project::default(),
     };
-    cache.insert(config, levels.clone());
-    Ok(levels)
+    cache.insert(config, project.clone());
+    Ok(project)
 }
 
 /// `dir` and every directory above it up to the root, named as the user named `dir`: a

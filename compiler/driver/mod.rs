@@ -139,7 +139,14 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
     };
     let mut failure = false;
     let mut steps = Vec::new();
-    // A glob such as `deploy/*.toml` also names the lint configuration: it is not a step.
+    let mut projects = load::Projects::new();
+    let run = load::Run {
+        externals: &externals,
+        vars: inputs.vars,
+        deployment_id: inputs.deployment_id,
+        for_lint: inputs.for_lint,
+    };
+    // A glob such as `deploy/*.toml` also names the project configuration: it is not a step.
     let step_files: Vec<&PathBuf> = inputs
         .steps
         .iter()
@@ -150,7 +157,7 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
             Diagnostic::error(
                 Code::UnsupportedFileType,
                 format!(
-                    "`{}` is kstep's lint configuration, not a step file",
+                    "`{}` is kstep's project configuration, not a step file",
                     load::PROJECT_FILE
                 ),
             )
@@ -159,17 +166,7 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
         return Err(failed(sources, diags));
     }
     for path in step_files {
-        let id = inputs.deployment_id;
-        let for_lint = inputs.for_lint;
-        match load::load(
-            path,
-            &mut sources,
-            &externals,
-            inputs.vars,
-            id,
-            for_lint,
-            &mut diags,
-        ) {
+        match load::load(path, &run, &mut sources, &mut projects, &mut diags) {
             Ok(Some(loaded)) => steps.push((path.as_path(), loaded)),
             Ok(None) => {}
             Err(diagnostic) => {

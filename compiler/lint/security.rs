@@ -129,7 +129,9 @@ pub(super) fn check(rules: &mut Rules<'_>) {
 
 fn identity(rules: &mut Rules<'_>, identity: &Identity, who: &str) {
     if let Some(non_root) = identity.run_as_non_root.as_ref().filter(|n| !n.value) {
-        rules.opt_out(non_root.span, "allows running as root");
+        if rules.step.pod.is_restricted() {
+            rules.opt_out(non_root.span, "allows running as root");
+        }
         rules.report(
             Diagnostic::warning(Code::MayRunAsRoot, format!("{who} may run as root"))
                 .label(non_root.span, "`run_as_non_root = false`")
@@ -145,9 +147,50 @@ fn identity(rules: &mut Rules<'_>, identity: &Identity, who: &str) {
     }
 }
 
+/// A container that nothing keeps from running as root: no user id above 0 and no
+/// `run_as_non_root = true` of its own or its pod's, and not the `restricted` profile. Its
+/// image decides, and most public images run as root. (An explicit `run_as_non_root =
+/// false` is reported where it is written, by `identity`.)
+fn unguarded_root(rules: &mut Rules<'_>, container: &Container) {
+    let pod = &rules.step.pod.security.identity;
+    let own = &container.security.identity;
+    let user = own.run_as_user.as_ref().or(pod.run_as_user.as_ref());
+    let flag = own
+        .run_as_non_root
+        .as_ref()
+        .or(pod.run_as_non_root.as_ref());
+    let guarded = user.is_some_and(|u| u.value > 0)
+        || match flag {
+            Some(flag) => flag.value,
+            None => rules.step.pod.is_restricted(),
+        };
+    if guarded || flag.is_some_and(|f| !f.value) {
+        return;
+    }
+    let Some(name) = &container.name else {
+        return;
+    };
+    let diagnostic = match user {
+        Some(user) => Diagnostic::warning(
+            Code::MayRunAsRoot,
+            format!("{} runs as root", container.describe()),
+        )
+        .label(user.span, "user 0 is root")
+        .help("run it as a non-root user if the image allows (`run_as_user = 10001`); root in a container is one kernel bug away from root on the node"),
+        None => Diagnostic::warning(
+            Code::MayRunAsRoot,
+            format!("nothing says {} runs as non-root", container.describe()),
+        )
+        .label(name.span, "runs as the image's user, often root")
+        .help("give the image's numeric non-root user, `security = { run_as_user = 10001 }`, or choose `security_profile = \"restricted\"` in `[pod]` (or in a `kstep.toml`) so that the kubelet refuses to start it as root; root in a container is one kernel bug away from root on the node"),
+    };
+    rules.report(diagnostic);
+}
+
 fn container(rules: &mut Rules<'_>, container: &Container) {
     let security = &container.security;
     identity(rules, &security.identity, &container.describe());
+    unguarded_root(rules, container);
     if let Some(privileged) = security.privileged.as_ref().filter(|p| p.value) {
         rules.opt_out(privileged.span, "runs privileged");
         rules.report(
@@ -173,6 +216,7 @@ fn container(rules: &mut Rules<'_>, container: &Container) {
     }
     if let Some(caps) = &security.capabilities {
         if let Some(drop) = &caps.drop
+            && rules.step.pod.is_restricted()
             && !drop
                 .value
                 .iter()
@@ -188,7 +232,7 @@ fn container(rules: &mut Rules<'_>, container: &Container) {
                     ),
                 )
                 .label(drop.span, "`drop` without `ALL`")
-                .help("remove `drop` (kstep then drops `ALL`) and `add` the few the process needs"),
+                .help("remove `drop` (the `restricted` profile then drops `ALL`) and `add` the few the process needs"),
             );
         }
         for cap in &caps.add {

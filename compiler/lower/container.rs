@@ -58,7 +58,10 @@ pub(super) fn lower(cx: &Lowering<'_>, container: &Container) -> core::Container
         image_pull_policy: word(&container.pull_policy),
         working_dir: container.working_dir.as_ref().map(|w| w.value.clone()),
         termination_message_policy: word(&container.termination_message_policy),
-        security_context: Some(security::container(&container.security)),
+        security_context: Some(security::container(
+            &container.security,
+            cx.step.pod.security_profile(),
+        )),
         lifecycle: lifecycle(container),
         ..core::Container::default()
     }

@@ -17,7 +17,12 @@ pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
     let model = &step.deployment;
     let (init, app): (Vec<_>, Vec<_>) = step.containers.iter().partition(|c| c.init);
     // Under blue/green the names change with every deployment id, but an id can be reused.
-    let mut pod_annotations = BTreeMap::new();
+    let mut pod_annotations: BTreeMap<String, String> = step
+        .pod
+        .annotations
+        .iter()
+        .map(|a| (a.key.value.clone(), a.value.value.clone()))
+        .collect();
     if let Some(hash) = owned::config_hash(step) {
         pod_annotations.insert(labels::CONFIG_HASH_ANNOTATION.to_owned(), hash);
     }

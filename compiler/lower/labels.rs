@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Step;
+use crate::model::{KeyValue, Step};
 use crate::plan::Plan;
 
 pub(crate) const STEP_LABEL: &str = "kstep.dev/step";
@@ -40,16 +40,23 @@ pub(crate) fn is_reserved(key: &str) -> bool {
 
 /// Labels for every object of the step. The step's labels may override `app.kubernetes.io/name`.
 pub(crate) fn object_labels(step: &Step, plan: &Plan) -> BTreeMap<String, String> {
-    let mut labels = pod_labels(step, plan);
+    let mut labels = common_labels(step, plan, &[]);
     labels.insert(DEPLOYMENT_ID_LABEL.into(), plan.deployment_id.clone());
     labels
 }
 
-/// Labels of the step's pods. Under rolling update and recreate they leave out the
-/// deployment id: a new id alone (a new CI build) must not restart unchanged pods.
+/// Labels of the step's pods: those of every object, and the pod template's own
+/// (`[pod] labels`). Under rolling update and recreate they leave out the deployment id: a
+/// new id alone (a new CI build) must not restart unchanged pods.
 pub(crate) fn pod_labels(step: &Step, plan: &Plan) -> BTreeMap<String, String> {
+    common_labels(step, plan, &step.pod.labels)
+}
+
+/// The name label, the step's labels and `extra` (checking keeps kstep's own keys out of
+/// both), then kstep's labels and the selector.
+fn common_labels(step: &Step, plan: &Plan, extra: &[KeyValue]) -> BTreeMap<String, String> {
     let mut labels = BTreeMap::from([(NAME_LABEL.to_owned(), step.deployment.name().to_owned())]);
-    for label in &step.deployment.labels {
+    for label in step.deployment.labels.iter().chain(extra) {
         labels.insert(label.key.value.clone(), label.value.value.clone());
     }
     labels.insert(INSTANCE_LABEL.into(), step.id().to_owned());

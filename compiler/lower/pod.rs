@@ -20,7 +20,7 @@ pub(super) fn lower(cx: &Lowering<'_>, spec: &mut core::PodSpec) {
     // The API token is mounted only when the step asks for it.
     spec.automount_service_account_token =
         Some(flag(&pod.automount_service_account_token).unwrap_or(false));
-    spec.security_context = Some(security::pod(&pod.security));
+    spec.security_context = Some(security::pod(&pod.security, pod.security_profile()));
     spec.host_network = flag(&pod.host_network);
     spec.host_pid = flag(&pod.host_pid);
     spec.host_ipc = flag(&pod.host_ipc);

@@ -1,27 +1,31 @@
-//! Security contexts, with kstep's secure defaults filled in where the step says nothing:
-//! the pod runs as non-root with seccomp `RuntimeDefault`; every container drops all
-//! capabilities and may not escalate privileges. A step weakens one only by saying so.
+//! Security contexts, with kstep's secure defaults filled in where the step says nothing.
+//!
+//! Every profile writes the defaults that never keep an ordinary image from starting: the
+//! pod runs with seccomp `RuntimeDefault`, and no container may escalate privileges. The
+//! `restricted` profile adds what the Pod Security Standard of that name requires and what
+//! breaks images that run as root: the pod runs as non-root, and every container drops all
+//! capabilities. What the step writes itself always wins.
 
 use k8s_openapi::api::core::v1 as core;
 
 use super::non_empty;
 use crate::model::{
-    ContainerSecurity, Identity, KeyValue, PodSecurity, SeLinux, Seccomp, Spanned, capability_name,
+    ContainerSecurity, Identity, KeyValue, PodSecurity, SeLinux, Seccomp, SecurityProfile, Spanned,
+    capability_name,
 };
 
 /// The pod's security context.
-pub(super) fn pod(security: &PodSecurity) -> core::PodSecurityContext {
+pub(super) fn pod(security: &PodSecurity, profile: SecurityProfile) -> core::PodSecurityContext {
     let identity = &security.identity;
+    let restricted = profile == SecurityProfile::Restricted;
     core::PodSecurityContext {
         run_as_user: int(&identity.run_as_user),
         run_as_group: int(&identity.run_as_group),
-        run_as_non_root: Some(flag(&identity.run_as_non_root).unwrap_or(true)),
-        seccomp_profile: Some(
-            identity
-                .seccomp
-                .as_ref()
-                .map_or_else(|| profile(&Seccomp::RuntimeDefault), |s| profile(&s.value)),
-        ),
+        run_as_non_root: flag(&identity.run_as_non_root).or(restricted.then_some(true)),
+        seccomp_profile: Some(identity.seccomp.as_ref().map_or_else(
+            || seccomp_profile(&Seccomp::RuntimeDefault),
+            |s| seccomp_profile(&s.value),
+        )),
         se_linux_options: identity.se_linux.as_ref().map(se_linux),
         fs_group: int(&security.fs_group),
         supplemental_groups: non_empty(
@@ -38,7 +42,10 @@ pub(super) fn pod(security: &PodSecurity) -> core::PodSecurityContext {
 
 /// A container's security context. Privilege escalation stays off unless the container is
 /// privileged or adds `SYS_ADMIN`, where the API forbids turning it off.
-pub(super) fn container(security: &ContainerSecurity) -> core::SecurityContext {
+pub(super) fn container(
+    security: &ContainerSecurity,
+    profile: SecurityProfile,
+) -> core::SecurityContext {
     let escalation = flag(&security.allow_privilege_escalation)
         .or((!security.is_privileged() && !security.adds_sys_admin()).then_some(false));
     // Capabilities by their canonical names (`NET_ADMIN`, not `cap_net_admin`): what Pod
@@ -47,7 +54,7 @@ pub(super) fn container(security: &ContainerSecurity) -> core::SecurityContext {
     let caps = security.capabilities.as_ref();
     let drop = match caps.and_then(|c| c.drop.as_ref()) {
         Some(drop) => names(&drop.value),
-        None if security.is_privileged() => Vec::new(),
+        None if security.is_privileged() || profile != SecurityProfile::Restricted => Vec::new(),
         None => vec!["ALL".to_owned()],
     };
     let add = caps.map(|c| names(&c.add)).unwrap_or_default();
@@ -64,7 +71,7 @@ pub(super) fn container(security: &ContainerSecurity) -> core::SecurityContext {
         run_as_user: int(&identity.run_as_user),
         run_as_group: int(&identity.run_as_group),
         run_as_non_root: flag(&identity.run_as_non_root),
-        seccomp_profile: identity.seccomp.as_ref().map(|s| profile(&s.value)),
+        seccomp_profile: identity.seccomp.as_ref().map(|s| seccomp_profile(&s.value)),
         se_linux_options: identity.se_linux.as_ref().map(se_linux),
         ..core::SecurityContext::default()
     }
@@ -90,7 +97,7 @@ fn names(items: &[Spanned<String>]) -> Vec<String> {
     names
 }
 
-fn profile(seccomp: &Seccomp) -> core::SeccompProfile {
+fn seccomp_profile(seccomp: &Seccomp) -> core::SeccompProfile {
     core::SeccompProfile {
         type_: seccomp.type_word().to_owned(),
         localhost_profile: match seccomp {
@@ -122,11 +129,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_defaults_are_the_safe_settings() {
-        let pod = pod(&PodSecurity::default());
+    fn the_baseline_defaults_start_images_that_run_as_root() {
+        let pod = pod(&PodSecurity::default(), SecurityProfile::Baseline);
+        assert_eq!(pod.run_as_non_root, None);
+        assert_eq!(pod.seccomp_profile.unwrap().type_, "RuntimeDefault");
+        let container = container(&ContainerSecurity::default(), SecurityProfile::Baseline);
+        assert_eq!(container.allow_privilege_escalation, Some(false));
+        assert_eq!(container.capabilities, None);
+    }
+
+    #[test]
+    fn the_restricted_defaults_are_the_pod_security_standards() {
+        let pod = pod(&PodSecurity::default(), SecurityProfile::Restricted);
         assert_eq!(pod.run_as_non_root, Some(true));
         assert_eq!(pod.seccomp_profile.unwrap().type_, "RuntimeDefault");
-        let container = container(&ContainerSecurity::default());
+        let container = container(&ContainerSecurity::default(), SecurityProfile::Restricted);
         assert_eq!(container.allow_privilege_escalation, Some(false));
         assert_eq!(
             container.capabilities.unwrap().drop,

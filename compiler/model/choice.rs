@@ -189,6 +189,16 @@ choice!(
 );
 
 choice!(
+    /// Which secure defaults kstep writes into the pods. `baseline` keeps what never stops an
+    /// ordinary image from starting; `restricted` adds what the Pod Security Standard of that
+    /// name requires (non-root, every capability dropped).
+    SecurityProfile, "security profile" {
+        Baseline => "baseline",
+        Restricted => "restricted",
+    }
+);
+
+choice!(
     /// How a pod's DNS is configured.
     DnsPolicy, "DNS policy" {
         ClusterFirst => "ClusterFirst",

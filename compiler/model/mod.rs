@@ -11,6 +11,7 @@ mod lint;
 mod owned;
 mod pod;
 mod probe;
+mod project;
 mod security;
 mod service;
 mod vars;
@@ -18,9 +19,9 @@ mod volume;
 
 pub(crate) use choice::{
     Choice, DnsPolicy, HostPathType, IpFamily, IpFamilyPolicy, PathType, Protocol, PullPolicy,
-    Scheme, SeccompType, ServiceType, SessionAffinity, Spread, StorageMedium, Strategy,
-    TaintEffect, TerminationMessagePolicy, TolerationOperator, TrafficDistribution, TrafficPolicy,
-    UnsatisfiableAction,
+    Scheme, SeccompType, SecurityProfile, ServiceType, SessionAffinity, Spread, StorageMedium,
+    Strategy, TaintEffect, TerminationMessagePolicy, TolerationOperator, TrafficDistribution,
+    TrafficPolicy, UnsatisfiableAction,
 };
 pub(crate) use container::{
     Container, ContainerPort, EnvFrom, EnvSource, EnvVar, Hook, HookHandler, Lifecycle,
@@ -34,6 +35,7 @@ pub(crate) use pod::{
     Requirement, Selector, Toleration, TopologySpread,
 };
 pub(crate) use probe::{HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, TcpSocket};
+pub(crate) use project::Project;
 pub(crate) use security::{
     Capabilities, ContainerSecurity, Identity, PodSecurity, SeLinux, Seccomp, capability_name,
 };

@@ -1,13 +1,20 @@
 //! `[pod]`: how the step's pods run: identity, security, scheduling, DNS and shutdown.
 
 use super::{
-    DnsPolicy, KeyValue, PodSecurity, Spanned, Spread, TaintEffect, TolerationOperator,
-    UnsatisfiableAction,
+    DnsPolicy, KeyValue, PodSecurity, SecurityProfile, Spanned, Spread, TaintEffect,
+    TolerationOperator, UnsatisfiableAction,
 };
 use crate::source::Span;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Pod {
+    /// Labels of the pod template only (the Deployment's `labels` are on every object).
+    pub(crate) labels: Vec<KeyValue>,
+    /// Annotations of the pod template (`prometheus.io/scrape`, `sidecar.istio.io/inject`).
+    pub(crate) annotations: Vec<KeyValue>,
+    /// The secure defaults to write: the step's, else its `kstep.toml`'s (with that span),
+    /// else `None` for [`SecurityProfile::Baseline`].
+    pub(crate) security_profile: Option<Spanned<SecurityProfile>>,
     pub(crate) service_account: Option<Spanned<String>>,
     /// kstep's default is `false`: the API token is mounted only when the step asks.
     pub(crate) automount_service_account_token: Option<Spanned<bool>>,
@@ -37,6 +44,17 @@ pub(crate) struct Pod {
 impl Pod {
     /// The API's default grace period, in seconds.
     pub(crate) const DEFAULT_GRACE_PERIOD: i64 = 30;
+
+    pub(crate) fn security_profile(&self) -> SecurityProfile {
+        self.security_profile
+            .as_ref()
+            .map_or(SecurityProfile::Baseline, |p| p.value)
+    }
+
+    /// Whether the profile makes non-root and dropping every capability the default.
+    pub(crate) fn is_restricted(&self) -> bool {
+        self.security_profile() == SecurityProfile::Restricted
+    }
 
     pub(crate) fn host_network(&self) -> bool {
         self.host_network.as_ref().is_some_and(|h| h.value)

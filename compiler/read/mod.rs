@@ -82,22 +82,32 @@ pub(crate) fn read_lint(
     lint::read(&mut reader::Reader::new(file, text, diags), node)
 }
 
-/// Reads a `kstep.toml`: for now, its `[lint]` table.
+/// Reads a `kstep.toml`: its `[lint]` levels and `[pod] security_profile`.
 pub(crate) fn read_project(
     file: FileId,
     text: &str,
     root: &Node,
     diags: &mut Diagnostics,
-) -> crate::model::LintLevels {
+) -> crate::model::Project {
     let mut r = reader::Reader::new(file, text, diags);
     let Some(mut t) = r.table(
         root,
         "kstep.toml".into(),
         crate::source::Span::new(file, 0, 0),
     ) else {
-        return Vec::new();
+        return crate::model::Project::default();
     };
-    let levels = t.optional(&mut r, "lint", |r, node| Some(lint::read(r, node)));
+    let lint = t
+        .optional(&mut r, "lint", |r, node| Some(lint::read(r, node)))
+        .unwrap_or_default();
+    let security_profile = t.optional_table(&mut r, "pod").and_then(|mut pod| {
+        let profile = pod.optional(&mut r, "security_profile", reader::Reader::choice);
+        pod.finish(&mut r);
+        profile
+    });
     t.finish(&mut r);
-    levels.unwrap_or_default()
+    crate::model::Project {
+        lint,
+        security_profile,
+    }
 }

@@ -9,6 +9,13 @@ use crate::syntax::{Node, NodeKind};
 
 pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Pod {
     let pod = Pod {
+        labels: t
+            .optional(r, "labels", Reader::string_map)
+            .unwrap_or_default(),
+        annotations: t
+            .optional(r, "annotations", Reader::string_map)
+            .unwrap_or_default(),
+        security_profile: t.optional(r, "security_profile", Reader::choice),
         service_account: t.optional(r, "service_account", Reader::string),
         automount_service_account_token: t.optional(
             r,

@@ -7,19 +7,32 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::json;
 
 use super::values::{Templated, Word};
-use crate::model::{DnsPolicy, Spread, TaintEffect, TolerationOperator, UnsatisfiableAction};
+use crate::model::{
+    DnsPolicy, SecurityProfile, Spread, TaintEffect, TolerationOperator, UnsatisfiableAction,
+};
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub(super) struct Pod {
+    /// Labels of the pod template only; the deployment's `labels` are on every object.
+    #[schemars(example = json!({ "version": "v2" }))]
+    labels: Option<BTreeMap<String, String>>,
+    /// Annotations of the pod template, such as `prometheus.io/scrape`.
+    #[schemars(example = json!({ "prometheus.io/scrape": "true", "prometheus.io/port": "9090" }))]
+    annotations: Option<BTreeMap<String, String>>,
+    /// Which secure defaults kstep writes: `baseline` (default: seccomp `RuntimeDefault`, no
+    /// privilege escalation, no API token) or `restricted` (also non-root and every
+    /// capability dropped, as the Pod Security Standard of that name requires).
+    #[schemars(example = &"restricted")]
+    security_profile: Option<Word<SecurityProfile>>,
     /// The service account the pods run as.
     #[schemars(example = &"web")]
     service_account: Option<String>,
     /// Mount the service account's API token; kstep's default is `false`.
     #[schemars(example = true)]
     automount_service_account_token: Option<Templated<bool>>,
-    /// The pod's security context; kstep runs pods as non-root with seccomp
-    /// `RuntimeDefault` unless this says otherwise.
+    /// The pod's security context; kstep writes seccomp `RuntimeDefault` (and, under the
+    /// `restricted` profile, non-root) unless this says otherwise.
     #[schemars(example = json!({ "run_as_user": 1000, "fs_group": 2000 }))]
     security: Option<PodSecurity>,
     /// Use the node's network namespace.
