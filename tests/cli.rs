@@ -484,3 +484,25 @@ fn a_bad_kstep_toml_stops_compile_and_names_the_file() {
     assert!(err.contains("kstep.toml:2:20"), "{err}");
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn the_output_does_not_depend_on_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("deploy/web")).unwrap();
+    write(&dir.path().join("deploy/web"), "web.toml", STEP);
+    let compile = |cwd: PathBuf, step: &str, out: &str| {
+        let output = run(kstep().current_dir(cwd).args(["compile", step, "-o", out]));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    };
+    compile(dir.path().to_owned(), "deploy/web/web.toml", "a");
+    compile(dir.path().join("deploy/web"), "web.toml", "../../b");
+    compile(dir.path().join("deploy"), "./web/../web/web.toml", "../c");
+    let a = read_tree(&dir.path().join("a"));
+    assert_eq!(a, read_tree(&dir.path().join("b")));
+    assert_eq!(a, read_tree(&dir.path().join("c")));
+    // So `--check` from another directory finds nothing to change.
+    let check = run(kstep()
+        .current_dir(dir.path().join("deploy/web"))
+        .args(["compile", "--check", "web.toml", "-o", "../../a"]));
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}

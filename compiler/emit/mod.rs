@@ -126,7 +126,11 @@ pub(crate) fn render(
     });
     let [config_files, workload_files, network_files] = phases;
     let script = script::Script {
-        source: source.display().to_string(),
+        // The file name alone: the output must not depend on the directory kstep ran in.
+        source: source.file_name().map_or_else(
+            || source.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
         version: env!("CARGO_PKG_VERSION"),
         step_id: step.id().to_owned(),
         deployment_id: plan.deployment_id.clone(),
