@@ -8,7 +8,9 @@
 //! on a line of their own, on the next line with content); the harness checks that exactly
 //! those are reported (`# error(+N): [code]` for N lines further down, where a comment
 //! cannot go). A fixture that needs command-line options names them in a
-//! `# args: --env production --var tag=1.2` comment. Fixtures below `fixtures/lint/` are run
+//! `# args: --env production --var tag=1.2` comment; one that only some strategies can carry
+//! out names them in a `# strategies: recreate rolling-update` comment (the scripts tests
+//! compile every valid fixture with each strategy it allows). Fixtures below `fixtures/lint/` are run
 //! with `kstep lint` instead, and snapshot what it reports (`# note: [code]` for notes).
 
 mod support;

@@ -571,7 +571,8 @@ fn every_script_passes_shellcheck() {
     let out = tempfile::tempdir().unwrap();
     // Every valid TOML fixture, compiled with each of its command lines (lint fixtures are
     // linted, and may name a strategy of their own).
-    let mut runs: std::collections::BTreeMap<Vec<String>, Vec<PathBuf>> = Default::default();
+    let mut runs: std::collections::BTreeMap<(String, Vec<String>), Vec<PathBuf>> =
+        Default::default();
     let mut steps = 0;
     for fixture in support::fixtures()
         .into_iter()
@@ -579,14 +580,18 @@ fn every_script_passes_shellcheck() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
     {
         let text = fs::read_to_string(&fixture).unwrap();
-        for args in support::fixture_args(&text) {
-            runs.entry(args).or_default().push(fixture.clone());
-            steps += 1;
+        for strategy in support::fixture_strategies(&text) {
+            for args in support::fixture_args(&text) {
+                runs.entry((strategy.clone(), args))
+                    .or_default()
+                    .push(fixture.clone());
+                steps += 1;
+            }
         }
     }
     let mut scripts = Vec::new();
-    for strategy in STRATEGIES {
-        for (i, (args, fixtures)) in runs.iter().enumerate() {
+    {
+        for (i, ((strategy, args), fixtures)) in runs.iter().enumerate() {
             let dir = out.path().join(strategy).join(format!("run-{i}"));
             let output = run(kstep()
                 .arg("compile")
@@ -601,7 +606,7 @@ fn every_script_passes_shellcheck() {
             }
         }
     }
-    assert_eq!(scripts.len(), STRATEGIES.len() * steps);
+    assert_eq!(scripts.len(), steps);
     let check = Command::new("shellcheck")
         .arg("--severity=style")
         .args(&scripts)

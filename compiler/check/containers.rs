@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::ContainerKind;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let step = cx.step;
@@ -31,17 +32,17 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     }
     if step.containers_complete
         && !step.containers.is_empty()
-        && step.containers.iter().all(|c| c.init)
+        && step.containers.iter().all(|c| c.kind != ContainerKind::App)
     {
         let first = &step.containers[0];
         let Some(name) = &first.name else { return };
         cx.report(
-            Diagnostic::error(Code::NoAppContainer, "every container is an init container")
+            Diagnostic::error(Code::NoAppContainer, "every container is an init container or a sidecar")
                 .label(
                     name.span,
-                    "init containers run before the app; the pod needs an app container too",
+                    "init containers and sidecars run beside the app; the pod needs an app container too",
                 )
-                .help("add an app container: one without `init` set"),
+                .help("add an app container: one without `init` or `sidecar` set"),
         );
     }
 }

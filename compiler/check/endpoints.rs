@@ -4,12 +4,15 @@
 use super::service::invalid_address;
 use super::{Cx, address};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::Choice;
+use crate::model::{Choice, Service};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
-    let Some(service) = &cx.step.service else {
-        return;
-    };
+    for service in &cx.step.services {
+        check_one(cx, service);
+    }
+}
+
+fn check_one(cx: &mut Cx<'_>, service: &Service) {
     let Some(endpoints) = &service.endpoints else {
         return;
     };

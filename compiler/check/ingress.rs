@@ -7,11 +7,36 @@ use crate::model::{
     Choice, Ingress, IngressPath, PathType, PortRef, Service, ServiceType, Spanned,
 };
 use crate::read::{closest, one_of};
+use crate::source::Span;
+
+use std::collections::BTreeMap;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
-    let Some(ingress) = &cx.step.ingress else {
-        return;
-    };
+    for ingress in &cx.step.ingresses {
+        check_one(cx, ingress);
+    }
+    unique_names(cx);
+}
+
+/// Two Ingresses of a step may not share a name.
+fn unique_names(cx: &mut Cx<'_>) {
+    let step = cx.step;
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for ingress in &step.ingresses {
+        let name = step.ingress_name(ingress);
+        let span = ingress.name.as_ref().map_or(ingress.key_span, |n| n.span);
+        if let Some(first) = seen.insert(name, span) {
+            cx.report(
+                Diagnostic::error(Code::DuplicateName, format!("two Ingresses are named `{name}`"))
+                    .label(span, "second Ingress")
+                    .label(first, "first Ingress")
+                    .help("give each Ingress its own `name` (an Ingress without one is named after the deployment)"),
+            );
+        }
+    }
+}
+
+fn check_one(cx: &mut Cx<'_>, ingress: &Ingress) {
     if let Some(name) = &ingress.name {
         cx.syntax(name, "Ingress name", &k8s::OBJECT_NAME);
     }
@@ -19,6 +44,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         cx.syntax(class, "ingress class", &k8s::OBJECT_NAME);
     }
     super::labels::annotations(cx, &ingress.annotations);
+    super::labels::labels(cx, &ingress.labels);
     if ingress.rules.is_empty() && ingress.default_backend.is_none() {
         cx.report(
             Diagnostic::error(
@@ -133,17 +159,10 @@ fn covers(rule: &str, host: &str) -> bool {
     }
 }
 
-/// Every backend is a port of the step's Service.
+/// Every backend is a port of the Service the Ingress routes to: the one it names, or the
+/// step's only one.
 fn backends(cx: &mut Cx<'_>, ingress: &Ingress) {
-    let Some(service) = &cx.step.service else {
-        cx.report(
-            Diagnostic::error(
-                Code::IngressWithoutService,
-                "the Ingress has no Service to route to",
-            )
-            .label(ingress.key_span, "an Ingress routes to the step's Service")
-            .help("add a `service` with the ports the Ingress names"),
-        );
+    let Some(service) = routed_service(cx, ingress) else {
         return;
     };
     if !service.ports_complete {
@@ -158,6 +177,54 @@ fn backends(cx: &mut Cx<'_>, ingress: &Ingress) {
     for port in ports {
         backend(cx, service, port);
     }
+}
+
+/// The Service an Ingress routes to, or `None` (reported) when there is none to name or
+/// the name is unknown.
+fn routed_service<'a>(cx: &mut Cx<'a>, ingress: &Ingress) -> Option<&'a Service> {
+    let step = cx.step;
+    if let Some(service) = step.ingress_service(ingress) {
+        return Some(service);
+    }
+    let mut names: Vec<&str> = Vec::with_capacity(step.services.len());
+    for name in step.services.iter().map(|s| step.service_name(s)) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let diagnostic = match (&ingress.service, names.as_slice()) {
+        (_, []) => Diagnostic::error(
+            Code::IngressWithoutService,
+            "the Ingress has no Service to route to",
+        )
+        .label(
+            ingress.key_span,
+            "an Ingress routes to one of the step's Services",
+        )
+        .help("add a `service` with the ports the Ingress names"),
+        (None, _) => Diagnostic::error(
+            Code::IngressWithoutService,
+            "the Ingress does not say which Service it routes to",
+        )
+        .label(ingress.key_span, "the step has several Services")
+        .help(format!(
+            "add `service` naming one of them: {}",
+            one_of(&names)
+        )),
+        (Some(name), _) => {
+            let diagnostic = Diagnostic::error(
+                Code::IngressWithoutService,
+                format!("the step has no Service named `{}`", name.value),
+            )
+            .label(name.span, "unknown Service");
+            match closest(&name.value, &names) {
+                Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                None => diagnostic.help(format!("the step's Services are {}", one_of(&names))),
+            }
+        }
+    };
+    cx.report(diagnostic);
+    None
 }
 
 fn backend(cx: &mut Cx<'_>, service: &Service, port: &Spanned<PortRef>) {

@@ -10,7 +10,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     let grace = cx.step.pod.termination_grace_period.clone();
     for container in &cx.step.containers {
         for (key, hook) in container.lifecycle.hooks() {
-            if container.init {
+            if container.is_init() {
                 cx.report(
                     Diagnostic::error(
                         Code::ConflictingFields,

@@ -1,9 +1,13 @@
 //! Rules that depend on the plan: a deployment id given on the command line, names that
-//! blue/green makes longer, and rolling update settings under another strategy.
+//! blue/green makes longer, rolling update settings under another strategy, and Service
+//! selectors the step names (which blue/green cannot switch, and which must match the
+//! step's own pods).
 
 use super::k8s;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::{Step, Strategy};
+use std::collections::BTreeMap;
+
+use crate::model::{ServiceSelector, Spanned, Step, Strategy};
 use crate::plan::{Origin, Plan};
 
 /// The longest pod name Kubernetes keeps whole: the hostname is a DNS label.
@@ -15,6 +19,11 @@ pub(crate) fn plan(step: &Step, plan: &Plan, diags: &mut Diagnostics) {
     let own = crate::lower::labels::pod_labels(step, plan);
     for term in &step.pod.pod_anti_affinity {
         super::scheduling::own_pods(term, &own, diags);
+    }
+    for service in &step.services {
+        if let Some(selector) = service.shared_selector() {
+            shared_selector(step, plan, selector, &own, diags);
+        }
     }
     if plan.id_origin == Origin::CommandLine {
         deployment_id(plan, diags);
@@ -63,6 +72,55 @@ pub(crate) fn plan(step: &Step, plan: &Plan, diags: &mut Diagnostics) {
             diagnostic.help("remove `rolling`, or use the rolling-update strategy")
         };
         diags.push(diagnostic);
+    }
+}
+
+/// A Service that selects by labels the step names: blue/green cannot switch it (it selects
+/// every deployment's pods alike), and the step's own pods should be among those it selects.
+fn shared_selector(
+    step: &Step,
+    plan: &Plan,
+    selector: &Spanned<ServiceSelector>,
+    own: &BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) {
+    let ServiceSelector::Labels(labels) = &selector.value else {
+        return;
+    };
+    if plan.is_blue_green() {
+        let mut diagnostic = Diagnostic::error(
+            Code::UnsupportedByStrategy,
+            "blue/green cannot switch a Service that selects by labels of its own",
+        )
+        .label(selector.span, "selects the pods of every deployment alike");
+        if let Some(strategy) = step
+            .strategy
+            .as_ref()
+            .filter(|_| plan.strategy_origin == Origin::StepFile)
+        {
+            diagnostic = diagnostic.label(strategy.span, "the step's strategy");
+        }
+        diags.push(diagnostic.help("blue/green switches the step's Services to the new deployment's pods by its id: remove `selector` (the Service then selects this step's pods), or deploy this step with rolling-update or recreate"));
+        return;
+    }
+    for label in labels {
+        let problem = match own.get(&label.key.value) {
+            Some(value) if *value == label.value.value => continue,
+            Some(value) => format!("the step's pods have `{}: {value}`", label.key.value),
+            None => format!("the step's pods have no `{}` label", label.key.value),
+        };
+        diags.push(
+            Diagnostic::warning(
+                Code::SelectorMissesOwnPods,
+                "this Service selects none of the step's own pods",
+            )
+            .label(label.value.span, problem)
+            .help(format!(
+                "add `{} = \"{}\"` to `[pod] labels` (or the deployment's `labels`), so that the Service selects this step's pods too",
+                label.key.value, label.value.value
+            )),
+        );
+        return;
     }
 }
 

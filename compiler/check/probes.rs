@@ -11,14 +11,14 @@ use crate::read::closest;
 pub(super) fn check(cx: &mut Cx<'_>) {
     for container in &cx.step.containers {
         for probe in container.probes() {
-            if container.init {
+            if container.is_init() {
                 cx.report(
                     Diagnostic::error(
                         Code::ProbeOnInitContainer,
                         format!("init {} has a {} probe", container.describe(), probe.kind.key()),
                     )
                     .label(probe.key_span, "init containers are not probed")
-                    .help("init containers run to completion before the app starts; remove the probe, or remove `init` to make this an app container"),
+                    .help("init containers run to completion before the app starts; remove the probe, remove `init` to make this an app container, or make it a `sidecar` that keeps running"),
                 );
             }
             timings(cx, probe);

@@ -1,19 +1,27 @@
 //! The Service as a whole: its name, the fields each type allows (seed 004), addresses,
 //! traffic policies, session affinity and IP families.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Cx, address, k8s};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Choice, IpFamilyPolicy, Service, ServiceType, SessionAffinity, Spanned};
+use crate::model::{
+    Choice, IpFamilyPolicy, KeyValue, Service, ServiceSelector, ServiceType, SessionAffinity,
+    Spanned, TrafficPolicy,
+};
 use crate::source::Span;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
-    let Some(service) = &cx.step.service else {
-        return;
-    };
+    for service in &cx.step.services {
+        check_one(cx, service);
+    }
+    unique_names(cx);
+}
+
+fn check_one(cx: &mut Cx<'_>, service: &Service) {
     name(cx, service);
     type_fields(cx, service);
+    health_check_node_port(cx, service);
     addresses(cx, service);
     session_affinity(cx, service);
     ip_families(cx, service);
@@ -21,6 +29,47 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         cx.syntax(class, "load balancer class", &k8s::QUALIFIED_NAME);
     }
     super::labels::annotations(cx, &service.annotations);
+    super::labels::labels(cx, &service.labels);
+    if let Some(Spanned {
+        value: ServiceSelector::Labels(selector),
+        span,
+    }) = &service.selector
+    {
+        shared_selector(cx, selector, *span);
+    }
+}
+
+/// Two Services of a step may not share a name (their manifests would be one object).
+fn unique_names(cx: &mut Cx<'_>) {
+    let step = cx.step;
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for service in &step.services {
+        let name = step.service_name(service);
+        let span = service.name.as_ref().map_or(service.key_span, |n| n.span);
+        if let Some(first) = seen.insert(name, span) {
+            cx.report(
+                Diagnostic::error(Code::DuplicateName, format!("two Services are named `{name}`"))
+                    .label(span, "second Service")
+                    .label(first, "first Service")
+                    .help("give each Service its own `name` (a Service without one is named after the deployment)"),
+            );
+        }
+    }
+}
+
+/// Labels a shared Service selects by: at least one, each valid.
+fn shared_selector(cx: &mut Cx<'_>, selector: &[KeyValue], span: Span) {
+    if selector.is_empty() {
+        cx.report(
+            Diagnostic::error(Code::EmptyValue, "the Service selects by no labels")
+                .label(span, "empty selector")
+                .help("name the labels the pods share, e.g. `selector = { app = \"reviews\" }`; `selector = false` makes a Service without a selector"),
+        );
+    }
+    for label in selector {
+        cx.syntax(&label.key, "label key", &k8s::LABEL_KEY);
+        cx.syntax(&label.value, "label value", &k8s::LABEL_VALUE);
+    }
 }
 
 /// The Service name is an RFC 1035 label; by default it is the deployment name.
@@ -50,6 +99,43 @@ fn name(cx: &mut Cx<'_>, service: &Service) {
             .help("give the Service its own `name`, starting with a letter"),
         );
     }
+}
+
+/// `healthCheckNodePort` is for a LoadBalancer whose external traffic stays on the node
+/// (`Local`), where kube-proxy answers the load balancer's health checks on that port
+/// (`validateServiceExternalTrafficPolicy` in pkg/apis/core/validation).
+fn health_check_node_port(cx: &mut Cx<'_>, service: &Service) {
+    let Some(port) = &service.health_check_node_port else {
+        return;
+    };
+    let kind = service.kind();
+    if kind != ServiceType::LoadBalancer {
+        mismatch(
+            cx,
+            port.span,
+            "health_check_node_port",
+            kind,
+            "a LoadBalancer",
+        );
+        return;
+    }
+    let local = service
+        .external_traffic_policy
+        .as_ref()
+        .filter(|p| p.value == TrafficPolicy::Local);
+    if local.is_none() {
+        let mut diagnostic = Diagnostic::error(
+            Code::ConflictingFields,
+            "`health_check_node_port` needs `external_traffic_policy = \"Local\"`",
+        )
+        .label(port.span, "health checks of nodes without local pods");
+        if let Some(policy) = &service.external_traffic_policy {
+            diagnostic = diagnostic.label(policy.span, "traffic may go to any node");
+        }
+        cx.report(diagnostic.help("set `external_traffic_policy = \"Local\"`, or remove `health_check_node_port`: with `Cluster` every node serves, and there is nothing to check"));
+        return;
+    }
+    super::service_ports::node_port_range(cx, port);
 }
 
 /// Reports a field the Service's type does not allow.
@@ -145,7 +231,7 @@ fn type_fields(cx: &mut Cx<'_>, service: &Service) {
         mismatch(cx, name.span, "external_name", kind, "an ExternalName");
     }
     if let (Some(selector), Some(endpoints)) = (&service.selector, &service.endpoints)
-        && selector.value
+        && !matches!(selector.value, ServiceSelector::None)
     {
         cx.report(
             Diagnostic::error(
@@ -154,7 +240,7 @@ fn type_fields(cx: &mut Cx<'_>, service: &Service) {
             )
             .label(selector.span, "asks for a selector")
             .label(endpoints.key_span, "endpoints replace the selector")
-            .help("remove `selector = true`; `endpoints` makes a Service without a selector"),
+            .help("remove `selector`; `endpoints` makes a Service without a selector"),
         );
     }
 }
@@ -184,7 +270,7 @@ fn external_name(cx: &mut Cx<'_>, service: &Service, type_span: Span) {
             service
                 .selector
                 .as_ref()
-                .filter(|s| s.value)
+                .filter(|s| !matches!(s.value, ServiceSelector::None))
                 .map(|s| s.span),
         ),
         ("endpoints", service.endpoints.as_ref().map(|e| e.key_span)),

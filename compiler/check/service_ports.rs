@@ -13,9 +13,12 @@ use crate::model::{Choice, PortRef, Protocol, Service, ServicePort, ServiceType,
 use crate::read::{closest, one_of};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
-    let Some(service) = &cx.step.service else {
-        return;
-    };
+    for service in &cx.step.services {
+        check_one(cx, service);
+    }
+}
+
+fn check_one(cx: &mut Cx<'_>, service: &Service) {
     let kind = service.kind();
     if service.ports.is_empty()
         && service.ports_complete
@@ -138,15 +141,8 @@ fn node(
         );
         return;
     }
-    if !port_number(cx, node_port) {
+    if !node_port_range(cx, node_port) {
         return;
-    }
-    if !(30000..=32767).contains(&node_port.value) {
-        cx.report(
-            Diagnostic::warning(Code::NodePortRange, format!("node port {} is outside 30000-32767", node_port.value))
-                .label(node_port.span, "outside the default node port range")
-                .help("clusters allocate node ports from 30000-32767 unless --service-node-port-range says otherwise; the API server rejects this port if the cluster uses the default range"),
-        );
     }
     let key = format!("{}/{}", node_port.value, protocol.as_str());
     duplicate(
@@ -158,7 +154,23 @@ fn node(
     );
 }
 
-/// A target port names or numbers a port of the step's app containers.
+/// A port number, warned about outside the default node port range. Returns whether it is
+/// a port number at all.
+pub(super) fn node_port_range(cx: &mut Cx<'_>, node_port: &Spanned<i64>) -> bool {
+    if !port_number(cx, node_port) {
+        return false;
+    }
+    if !(30000..=32767).contains(&node_port.value) {
+        cx.report(
+            Diagnostic::warning(Code::NodePortRange, format!("node port {} is outside 30000-32767", node_port.value))
+                .label(node_port.span, "outside the default node port range")
+                .help("clusters allocate node ports from 30000-32767 unless --service-node-port-range says otherwise; the API server rejects this port if the cluster uses the default range"),
+        );
+    }
+    true
+}
+
+/// A target port names or numbers a port of the step's app containers and sidecars.
 fn target(cx: &mut Cx<'_>, service: &Service, port: &ServicePort) {
     let span = port.target_port.as_ref().map_or(port.port.span, |t| t.span);
     let target = port.target();
@@ -192,7 +204,7 @@ fn target(cx: &mut Cx<'_>, service: &Service, port: &ServicePort) {
     let declared: Vec<(&crate::model::Container, &crate::model::ContainerPort)> = step
         .containers
         .iter()
-        .filter(|c| !c.init)
+        .filter(|c| c.serves())
         .flat_map(|c| c.ports.iter().map(move |p| (c, p)))
         .collect();
     match target {
@@ -218,7 +230,7 @@ fn target(cx: &mut Cx<'_>, service: &Service, port: &ServicePort) {
                     .label(found_span, format!("{} port on {}", found.protocol().as_str(), container.describe()))
                     .help(format!("make the Service port {} or the container port {}; the protocols must match", found.protocol().as_str(), protocol.as_str()))
             } else if let Some(init) = step.containers.iter().find(|c| {
-                c.init
+                c.is_init()
                     && c.ports
                         .iter()
                         .any(|p| p.name.as_ref().is_some_and(|n| n.value == name))

@@ -156,11 +156,13 @@ codes! {
     InvalidHost => "invalid-host", "an Ingress host that is not a valid DNS name";
     UnknownServicePort => "unknown-service-port", "an Ingress backend port the step's Service does not have";
     TlsHostMismatch => "tls-host-mismatch", "an Ingress TLS host that no rule serves";
-    IngressWithoutService => "ingress-without-service", "an Ingress in a step that has no Service";
+    IngressWithoutService => "ingress-without-service", "an Ingress without a Service of the step to route to";
+    SelectorMissesOwnPods => "selector-misses-own-pods", "a Service selector that the step's own pods do not match";
     // Strategies and owned objects.
     InvalidRollingUpdate => "invalid-rolling-update", "rolling update settings the API rejects";
     InvalidDeploymentId => "invalid-deployment-id", "a deployment id that cannot be a label value or part of a name";
     PodNameTooLong => "pod-name-too-long", "a blue/green Deployment name that makes pod names longer than 63 characters";
+    UnsupportedByStrategy => "unsupported-by-strategy", "a setting the deployment strategy cannot carry out";
     UnknownConfigKey => "unknown-config-key", "a key of an owned ConfigMap or Secret that it does not have";
     InvalidSecret => "invalid-secret", "an owned Secret whose type and data do not fit together";
 }

@@ -3,7 +3,7 @@
 
 use super::Rules;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Container, EnvSource, Spanned, Strategy};
+use crate::model::{Container, ContainerKind, EnvSource, Spanned, Strategy};
 
 /// Words that mark an environment variable as a secret: a word of its name (`DB_PASSWORD`,
 /// `apiToken`) that is one of these or ends with one (`DBPASSWORD`). Whole words only, so
@@ -39,7 +39,7 @@ pub(super) fn check(rules: &mut Rules<'_>) {
     let step = rules.step;
     for container in &step.containers {
         image(rules, container);
-        if !container.init {
+        if container.kind == ContainerKind::App {
             probes(rules, container);
         }
         resources(rules, container);

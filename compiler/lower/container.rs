@@ -8,7 +8,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::{Lowering, int32, non_empty, probe, security, word};
 use crate::model::{
-    Choice, Container, EnvFrom, EnvSource, Hook, HookHandler, ResourceList, Spanned,
+    Choice, Container, ContainerKind, EnvFrom, EnvSource, Hook, HookHandler, ResourceList, Spanned,
 };
 
 pub(super) fn lower(cx: &Lowering<'_>, container: &Container) -> core::Container {
@@ -43,9 +43,19 @@ pub(super) fn lower(cx: &Lowering<'_>, container: &Container) -> core::Container
                 })
                 .collect(),
         ),
-        liveness_probe: container.liveness.as_ref().map(probe::lower),
-        readiness_probe: container.readiness.as_ref().map(probe::lower),
-        startup_probe: container.startup.as_ref().map(probe::lower),
+        liveness_probe: container
+            .liveness
+            .as_ref()
+            .map(|p| probe::lower(container, p)),
+        readiness_probe: container
+            .readiness
+            .as_ref()
+            .map(|p| probe::lower(container, p)),
+        startup_probe: container
+            .startup
+            .as_ref()
+            .map(|p| probe::lower(container, p)),
+        restart_policy: (container.kind == ContainerKind::Sidecar).then(|| "Always".to_owned()),
         command: container
             .command
             .as_deref()

@@ -10,12 +10,15 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Lowering, container, int32, labels, non_empty, owned, pod, volume};
-use crate::model::{Count, Deployment as DeploymentModel, Strategy};
+use crate::model::{ContainerKind, Count, Deployment as DeploymentModel, Strategy};
 
 pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
     let (step, plan) = (cx.step, cx.plan);
     let model = &step.deployment;
-    let (init, app): (Vec<_>, Vec<_>) = step.containers.iter().partition(|c| c.init);
+    let (init, app): (Vec<_>, Vec<_>) = step
+        .containers
+        .iter()
+        .partition(|c| c.kind != ContainerKind::App);
     // Under blue/green the names change with every deployment id, but an id can be reused.
     let mut pod_annotations: BTreeMap<String, String> = step
         .pod
@@ -34,7 +37,7 @@ pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
     };
     pod::lower(cx, &mut pod_spec);
     Deployment {
-        metadata: cx.metadata(plan.versioned(model.name()), &model.annotations),
+        metadata: cx.metadata(plan.versioned(model.name()), &[], &model.annotations),
         spec: Some(DeploymentSpec {
             replicas: Some(int32(
                 model

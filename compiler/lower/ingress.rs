@@ -2,7 +2,7 @@
 
 use k8s_openapi::api::networking::v1 as networking;
 
-use super::{Lowering, int32, non_empty, service};
+use super::{Lowering, int32, non_empty};
 use crate::model::{Choice, Ingress, PortRef, Service};
 
 pub(super) fn lower(
@@ -11,7 +11,7 @@ pub(super) fn lower(
     ingress: &Ingress,
 ) -> networking::Ingress {
     let step = cx.step;
-    let service_name = service::name(step, service);
+    let service_name = step.service_name(service).to_owned();
     let backend = |port: &PortRef| networking::IngressBackend {
         service: Some(networking::IngressServiceBackend {
             name: service_name.clone(),
@@ -28,12 +28,12 @@ pub(super) fn lower(
         }),
         resource: None,
     };
-    let name = ingress
-        .name
-        .as_ref()
-        .map_or_else(|| step.deployment.name().to_owned(), |n| n.value.clone());
     networking::Ingress {
-        metadata: cx.metadata(name, &ingress.annotations),
+        metadata: cx.metadata(
+            step.ingress_name(ingress).to_owned(),
+            &ingress.labels,
+            &ingress.annotations,
+        ),
         spec: Some(networking::IngressSpec {
             ingress_class_name: ingress.class.as_ref().map(|c| c.value.clone()),
             default_backend: ingress.default_backend.as_ref().map(|p| backend(&p.value)),

@@ -38,9 +38,14 @@ pub(crate) fn is_reserved(key: &str) -> bool {
     RESERVED_KEYS.contains(&key) || key.starts_with("kstep.dev/")
 }
 
-/// Labels for every object of the step. The step's labels may override `app.kubernetes.io/name`.
-pub(crate) fn object_labels(step: &Step, plan: &Plan) -> BTreeMap<String, String> {
-    let mut labels = common_labels(step, plan, &[]);
+/// Labels for every object of the step, with the object's own (`[service] labels`, ...).
+/// The step's labels may override `app.kubernetes.io/name`.
+pub(crate) fn object_labels(
+    step: &Step,
+    plan: &Plan,
+    own: &[KeyValue],
+) -> BTreeMap<String, String> {
+    let mut labels = common_labels(step, plan, own);
     labels.insert(DEPLOYMENT_ID_LABEL.into(), plan.deployment_id.clone());
     labels
 }

@@ -2,7 +2,7 @@
 //!
 //! Lowering only runs on steps that passed every check, so it cannot fail: it applies
 //! defaults, adds kstep's labels and builds objects. Nothing here validates. An Ingress is
-//! only lowered with the Service it routes to (checking rejects one without).
+//! lowered with the Service it routes to (checking rejects one without).
 
 mod container;
 mod deployment;
@@ -98,12 +98,15 @@ pub(crate) fn lower(step: &Step, plan: &Plan) -> StepObjects {
         objects.push(Object::Secret(Box::new(owned::secret(&cx, secret))));
     }
     objects.push(Object::Deployment(Box::new(deployment::lower(&cx))));
-    if let Some(service) = &step.service {
+    for service in &step.services {
         objects.push(Object::Service(Box::new(service::lower(&cx, service))));
         if let Some(slice) = service::endpoint_slice(&cx, service) {
             objects.push(Object::EndpointSlice(Box::new(slice)));
         }
-        if let Some(ingress) = &step.ingress {
+    }
+    for ingress in &step.ingresses {
+        // Checking made sure every Ingress has its Service.
+        if let Some(service) = step.ingress_service(ingress) {
             objects.push(Object::Ingress(Box::new(ingress::lower(
                 &cx, service, ingress,
             ))));
@@ -123,8 +126,14 @@ struct Lowering<'a> {
 }
 
 impl Lowering<'_> {
-    /// Metadata of an object of the step: name, namespace, labels, annotations.
-    fn metadata(&self, name: String, annotations: &[KeyValue]) -> ObjectMeta {
+    /// Metadata of an object of the step: name, namespace, labels (the step's, then the
+    /// object's own), annotations.
+    fn metadata(
+        &self,
+        name: String,
+        own_labels: &[KeyValue],
+        annotations: &[KeyValue],
+    ) -> ObjectMeta {
         let annotations: BTreeMap<String, String> = annotations
             .iter()
             .map(|a| (a.key.value.clone(), a.value.value.clone()))
@@ -132,7 +141,7 @@ impl Lowering<'_> {
         ObjectMeta {
             name: Some(name),
             namespace: self.step.namespace.as_ref().map(|n| n.value.clone()),
-            labels: Some(labels::object_labels(self.step, self.plan)),
+            labels: Some(labels::object_labels(self.step, self.plan, own_labels)),
             annotations: (!annotations.is_empty()).then_some(annotations),
             ..ObjectMeta::default()
         }

@@ -18,7 +18,7 @@ pub(super) fn config_map(cx: &Lowering<'_>, config_map: &ConfigMap) -> core::Con
         .map(|kv| (kv.key.value.clone(), kv.value.value.clone()))
         .collect();
     core::ConfigMap {
-        metadata: cx.metadata(cx.plan.versioned(&config_map.name.value), &[]),
+        metadata: cx.metadata(cx.plan.versioned(&config_map.name.value), &[], &[]),
         data: (!data.is_empty()).then_some(data),
         ..core::ConfigMap::default()
     }
@@ -26,7 +26,7 @@ pub(super) fn config_map(cx: &Lowering<'_>, config_map: &ConfigMap) -> core::Con
 
 pub(super) fn secret(cx: &Lowering<'_>, secret: &Secret) -> core::Secret {
     core::Secret {
-        metadata: cx.metadata(cx.plan.versioned(&secret.name.value), &[]),
+        metadata: cx.metadata(cx.plan.versioned(&secret.name.value), &[], &[]),
         type_: Some(secret.kind().to_owned()),
         data: Some(secret_data(secret)).filter(|d| !d.is_empty()),
         ..core::Secret::default()

@@ -6,9 +6,10 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::container::strings;
 use super::{int32, non_empty, word};
-use crate::model::{HttpGet, PortRef, Probe, ProbeHandler, Spanned};
+use crate::model::{Container, HttpGet, PortRef, Probe, ProbeHandler, Spanned};
 
-pub(super) fn lower(probe: &Probe) -> core::Probe {
+/// A probe of `container` (whose ports name the ports a gRPC probe gives by name).
+pub(super) fn lower(container: &Container, probe: &Probe) -> core::Probe {
     let seconds = |v: &Option<Spanned<i64>>| v.as_ref().map(|v| int32(v.value));
     let mut out = core::Probe {
         failure_threshold: seconds(&probe.failure_threshold),
@@ -29,6 +30,21 @@ pub(super) fn lower(probe: &Probe) -> core::Probe {
             out.tcp_socket = Some(core::TCPSocketAction {
                 host: tcp.host.as_ref().map(|h| h.value.clone()),
                 port: port(&tcp.port.value),
+            });
+        }
+        ProbeHandler::Grpc(grpc) => {
+            // Checking made sure a named port exists on the container.
+            let number = match &grpc.port.value {
+                PortRef::Number(n) => *n,
+                PortRef::Name(name) => container
+                    .ports
+                    .iter()
+                    .find(|p| p.name.as_ref().is_some_and(|n| n.value == *name))
+                    .map_or(0, |p| p.port.value),
+            };
+            out.grpc = Some(core::GRPCAction {
+                port: int32(number),
+                service: grpc.service.as_ref().map(|s| s.value.clone()),
             });
         }
     }

@@ -5,29 +5,32 @@ use k8s_openapi::api::discovery::v1 as discovery;
 
 use super::probe::port;
 use super::{Lowering, int32, labels, non_empty, word};
-use crate::model::{Choice, PortRef, Service, Spanned, Step};
-
-/// The Service's name: its own, or the deployment name.
-pub(super) fn name(step: &Step, service: &Service) -> String {
-    service
-        .name
-        .as_ref()
-        .map_or_else(|| step.deployment.name().to_owned(), |n| n.value.clone())
-}
+use crate::model::{Choice, PortRef, Service, ServiceSelector, Spanned};
 
 pub(super) fn lower(cx: &Lowering<'_>, service: &Service) -> core::Service {
     let step = cx.step;
     let strings =
         |values: &[Spanned<String>]| non_empty(values.iter().map(|v| v.value.clone()).collect());
     core::Service {
-        metadata: cx.metadata(name(step, service), &service.annotations),
+        metadata: cx.metadata(
+            step.service_name(service).to_owned(),
+            &service.labels,
+            &service.annotations,
+        ),
         spec: Some(core::ServiceSpec {
             type_: Some(service.kind().as_str().to_owned()),
             cluster_ip: service.cluster_ip.as_ref().map(|ip| ip.value.clone()),
             external_name: service.external_name.as_ref().map(|n| n.value.clone()),
-            selector: service
-                .has_selector()
-                .then(|| labels::selector(step, cx.plan)),
+            selector: service.has_selector().then(|| match &service.selector {
+                Some(Spanned {
+                    value: ServiceSelector::Labels(selector),
+                    ..
+                }) => selector
+                    .iter()
+                    .map(|l| (l.key.value.clone(), l.value.value.clone()))
+                    .collect(),
+                _ => labels::selector(step, cx.plan),
+            }),
             ports: non_empty(service.ports.iter().map(service_port).collect()),
             session_affinity: word(&service.session_affinity),
             session_affinity_config: service.session_affinity_timeout.as_ref().map(|t| {
@@ -59,6 +62,10 @@ pub(super) fn lower(cx: &Lowering<'_>, service: &Service) -> core::Service {
                 .as_ref()
                 .map(|a| a.value),
             load_balancer_ip: service.load_balancer_ip.as_ref().map(|ip| ip.value.clone()),
+            health_check_node_port: service
+                .health_check_node_port
+                .as_ref()
+                .map(|p| int32(p.value)),
             ..core::ServiceSpec::default()
         }),
         status: None,
@@ -83,12 +90,12 @@ pub(super) fn endpoint_slice(
 ) -> Option<discovery::EndpointSlice> {
     let step = cx.step;
     let endpoints = service.endpoints.as_ref()?;
-    let service_name = name(step, service);
+    let service_name = step.service_name(service).to_owned();
     let ipv6 = endpoints
         .addresses
         .first()
         .is_some_and(|a| a.value.contains(':'));
-    let mut metadata = cx.metadata(format!("{service_name}-1"), &[]);
+    let mut metadata = cx.metadata(format!("{service_name}-1"), &[], &[]);
     let slice_labels = metadata.labels.get_or_insert_default();
     slice_labels.insert("kubernetes.io/service-name".into(), service_name.clone());
     // Not "endpointslice-controller.k8s.io": the control plane must leave this slice alone.

@@ -14,8 +14,8 @@ pub(crate) struct Container {
     /// `None` when missing or broken (already reported); see [`crate::model::Deployment`].
     pub(crate) name: Option<Spanned<String>>,
     pub(crate) image: Option<Spanned<String>>,
-    /// An init container runs to completion before the app containers start.
-    pub(crate) init: bool,
+    /// An app container, an init container, or a native sidecar.
+    pub(crate) kind: ContainerKind,
     pub(crate) ports: Vec<ContainerPort>,
     /// False when a port could not be read and was dropped (see [`crate::model::Step`]).
     pub(crate) ports_complete: bool,
@@ -38,7 +38,29 @@ pub(crate) struct Container {
     pub(crate) env_from: Vec<EnvFrom>,
 }
 
+/// Where a container runs in the pod.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ContainerKind {
+    App,
+    /// Runs to completion before the app containers start (`init = true`).
+    Init,
+    /// A native sidecar (`sidecar = true`): an init container with `restartPolicy: Always`,
+    /// started before the app containers and kept running beside them. It may be probed, may
+    /// have lifecycle hooks, and its ports can be a Service's target.
+    Sidecar,
+}
+
 impl Container {
+    /// An init container that runs to completion (not a sidecar).
+    pub(crate) fn is_init(&self) -> bool {
+        self.kind == ContainerKind::Init
+    }
+
+    /// Whether it runs while the pod serves: an app container or a sidecar.
+    pub(crate) fn serves(&self) -> bool {
+        self.kind != ContainerKind::Init
+    }
+
     /// "container `web`", for messages.
     pub(crate) fn describe(&self) -> String {
         match &self.name {

@@ -1,4 +1,4 @@
-//! The step's Ingress (seed 000 "Ingress"): HTTP routes to ports of the step's Service.
+//! The step's Ingresses: HTTP routes to ports of one of the step's Services.
 
 use super::{KeyValue, PathType, PortRef, Spanned};
 use crate::source::Span;
@@ -12,6 +12,10 @@ pub(crate) struct Ingress {
     /// The IngressClass that serves it (`ingressClassName`).
     pub(crate) class: Option<Spanned<String>>,
     pub(crate) annotations: Vec<KeyValue>,
+    /// Labels of the Ingress's own, besides the step's.
+    pub(crate) labels: Vec<KeyValue>,
+    /// The step's Service it routes to, by name; needed only when the step has several.
+    pub(crate) service: Option<Spanned<String>>,
     /// A Service port (name or number) for requests no rule matches.
     pub(crate) default_backend: Option<Spanned<PortRef>>,
     pub(crate) rules: Vec<IngressRule>,

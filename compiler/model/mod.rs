@@ -24,8 +24,8 @@ pub(crate) use choice::{
     TrafficPolicy, UnsatisfiableAction,
 };
 pub(crate) use container::{
-    Container, ContainerPort, EnvFrom, EnvSource, EnvVar, Hook, HookHandler, Lifecycle,
-    ResourceList, Resources, VolumeMount, is_extended_resource,
+    Container, ContainerKind, ContainerPort, EnvFrom, EnvSource, EnvVar, Hook, HookHandler,
+    Lifecycle, ResourceList, Resources, VolumeMount, is_extended_resource,
 };
 pub(crate) use ingress::{Ingress, IngressPath, IngressRule, IngressTls};
 pub(crate) use lint::{Level, LintLevels};
@@ -34,12 +34,14 @@ pub(crate) use pod::{
     DnsConfig, DnsOption, HostAlias, NodeAffinityTerm, Placement, Pod, PodAffinityTerm,
     Requirement, Selector, Toleration, TopologySpread,
 };
-pub(crate) use probe::{HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, TcpSocket};
+pub(crate) use probe::{
+    GrpcCheck, HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, TcpSocket,
+};
 pub(crate) use project::Project;
 pub(crate) use security::{
     Capabilities, ContainerSecurity, Identity, PodSecurity, SeLinux, Seccomp, capability_name,
 };
-pub(crate) use service::{Endpoints, Service, ServicePort};
+pub(crate) use service::{Endpoints, Service, ServicePort, ServiceSelector};
 pub(crate) use vars::{Environment, StepVars, VarDecl};
 pub(crate) use volume::{KeyToPath, RawVolume, Volume, VolumeSource};
 
@@ -77,8 +79,10 @@ pub(crate) struct Step {
     pub(crate) pod: Pod,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) containers: Vec<Container>,
-    pub(crate) service: Option<Service>,
-    pub(crate) ingress: Option<Ingress>,
+    /// `[service]` or `[[services]]`.
+    pub(crate) services: Vec<Service>,
+    /// `[ingress]` or `[[ingresses]]`.
+    pub(crate) ingresses: Vec<Ingress>,
     pub(crate) config_maps: Vec<ConfigMap>,
     pub(crate) secrets: Vec<Secret>,
     /// False when a volume could not be read and was dropped: rules that would report a
@@ -92,6 +96,34 @@ impl Step {
     /// The step id; empty only in steps with errors, which are never lowered.
     pub(crate) fn id(&self) -> &str {
         self.id.as_ref().map_or("", |id| id.as_str())
+    }
+
+    /// A Service's name: its own, or the deployment name.
+    pub(crate) fn service_name<'a>(&'a self, service: &'a Service) -> &'a str {
+        service
+            .name
+            .as_ref()
+            .map_or_else(|| self.deployment.name(), |n| n.as_str())
+    }
+
+    /// An Ingress's name: its own, or the deployment name.
+    pub(crate) fn ingress_name<'a>(&'a self, ingress: &'a Ingress) -> &'a str {
+        ingress
+            .name
+            .as_ref()
+            .map_or_else(|| self.deployment.name(), |n| n.as_str())
+    }
+
+    /// The Service an Ingress routes to: the one it names, else the step's only one.
+    pub(crate) fn ingress_service(&self, ingress: &Ingress) -> Option<&Service> {
+        match &ingress.service {
+            Some(name) => self
+                .services
+                .iter()
+                .find(|s| self.service_name(s) == name.value),
+            None if self.services.len() == 1 => self.services.first(),
+            None => None,
+        }
     }
 }
 

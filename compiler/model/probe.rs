@@ -1,4 +1,4 @@
-//! Liveness, readiness and startup probes (seed 000): a Command, HTTP or TCP check with its
+//! Liveness, readiness and startup probes: a command, HTTP, TCP or gRPC check with its
 //! timing fields.
 
 use super::{Scheme, Spanned};
@@ -59,6 +59,7 @@ pub(crate) enum ProbeHandler {
     Command(Spanned<Vec<Spanned<String>>>),
     Http(HttpGet),
     Tcp(TcpSocket),
+    Grpc(GrpcCheck),
 }
 
 impl ProbeHandler {
@@ -68,6 +69,7 @@ impl ProbeHandler {
             ProbeHandler::Command(_) => None,
             ProbeHandler::Http(http) => Some(&http.port),
             ProbeHandler::Tcp(tcp) => Some(&tcp.port),
+            ProbeHandler::Grpc(grpc) => Some(&grpc.port),
         }
     }
 }
@@ -91,6 +93,15 @@ pub(crate) struct HttpHeader {
 pub(crate) struct TcpSocket {
     pub(crate) host: Option<Spanned<String>>,
     pub(crate) port: Spanned<PortRef>,
+}
+
+/// A call of the gRPC Health Checking Protocol (`grpc.health.v1.Health/Check`).
+#[derive(Clone, Debug)]
+pub(crate) struct GrpcCheck {
+    /// The API takes a number only; a name is resolved to the container port's number.
+    pub(crate) port: Spanned<PortRef>,
+    /// The service name sent in the request; empty asks about the server as a whole.
+    pub(crate) service: Option<Spanned<String>>,
 }
 
 /// A port given by number or by the name of a container port.

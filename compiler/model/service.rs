@@ -1,4 +1,6 @@
-//! The step's Service (seed 000 "Service", seeds 001-004): how the workload is exposed.
+//! The step's Services: how the workload is exposed. A step has any number of them (an
+//! internal ClusterIP and a public LoadBalancer over the same pods, say), each selecting the
+//! step's own pods unless it names its selector or has none.
 
 use super::{
     IpFamily, IpFamilyPolicy, KeyValue, PortRef, Protocol, ServiceType, SessionAffinity, Spanned,
@@ -17,8 +19,8 @@ pub(crate) struct Service {
     pub(crate) cluster_ip: Option<Spanned<String>>,
     /// The DNS name an ExternalName Service points at.
     pub(crate) external_name: Option<Spanned<String>>,
-    /// `false` for a Service without a selector (its endpoints are managed elsewhere).
-    pub(crate) selector: Option<Spanned<bool>>,
+    /// Which pods it selects; `None` for the step's own.
+    pub(crate) selector: Option<Spanned<ServiceSelector>>,
     /// Endpoint addresses of a Service without a selector: kstep emits the EndpointSlice.
     pub(crate) endpoints: Option<Endpoints>,
     pub(crate) ports: Vec<ServicePort>,
@@ -38,6 +40,22 @@ pub(crate) struct Service {
     /// Deprecated in the API, still honoured by some clouds.
     pub(crate) load_balancer_ip: Option<Spanned<String>>,
     pub(crate) annotations: Vec<KeyValue>,
+    /// Labels of the Service's own, besides the step's.
+    pub(crate) labels: Vec<KeyValue>,
+    /// The node port kube-proxy answers health checks on (LoadBalancer, `Local` policy).
+    pub(crate) health_check_node_port: Option<Spanned<i64>>,
+}
+
+/// The pods a Service selects.
+#[derive(Clone, Debug)]
+pub(crate) enum ServiceSelector {
+    /// `selector = true`: the step's own pods (also when `selector` is not given).
+    Own,
+    /// `selector = false`: none; the endpoints are managed elsewhere.
+    None,
+    /// `selector = { app = "reviews" }`: pods with these labels, of this step and others (a
+    /// Service shared by several steps).
+    Labels(Vec<KeyValue>),
 }
 
 impl Service {
@@ -57,7 +75,17 @@ impl Service {
     pub(crate) fn has_selector(&self) -> bool {
         self.kind() != ServiceType::ExternalName
             && self.endpoints.is_none()
-            && self.selector.as_ref().is_none_or(|s| s.value)
+            && !matches!(
+                self.selector.as_ref().map(|s| &s.value),
+                Some(ServiceSelector::None)
+            )
+    }
+
+    /// The labels the Service selects by, when the step names them.
+    pub(crate) fn shared_selector(&self) -> Option<&Spanned<ServiceSelector>> {
+        self.selector
+            .as_ref()
+            .filter(|s| matches!(s.value, ServiceSelector::Labels(_)))
     }
 }
 

@@ -6,13 +6,31 @@ use super::table::Table;
 use super::{env, lifecycle, probe, security, suggest};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
-    Container, ContainerPort, ProbeKind, ResourceList, Resources, Spanned, VolumeMount,
+    Container, ContainerKind, ContainerPort, ProbeKind, ResourceList, Resources, Spanned,
+    VolumeMount,
 };
 
 pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>, index: usize) -> Option<Container> {
     let name = t.required(r, "name", Reader::string);
     let image = t.required(r, "image", Reader::string);
-    let init = t.optional(r, "init", Reader::bool).is_some_and(|b| b.value);
+    let init = t.optional(r, "init", Reader::bool);
+    let sidecar = t.optional(r, "sidecar", Reader::bool);
+    let kind = match (&init, &sidecar) {
+        (_, Some(sidecar)) if sidecar.value => ContainerKind::Sidecar,
+        (Some(init), _) if init.value => ContainerKind::Init,
+        _ => ContainerKind::App,
+    };
+    if let (Some(init), Some(sidecar)) = (&init, &sidecar)
+        && init.value
+        && sidecar.value
+    {
+        r.report(
+            Diagnostic::error(Code::ConflictingFields, "a container is either `init` or a `sidecar`")
+                .label(init.span, "runs to completion before the app")
+                .label(sidecar.span, "keeps running beside the app")
+                .help("keep `sidecar = true` for a helper that runs as long as the pod (a native sidecar), or `init = true` for a step that must finish first"),
+        );
+    }
     let (ports, ports_complete) = t.table_list_complete(r, "ports", read_port);
     let resources = t
         .optional_table(r, "resources")
@@ -46,7 +64,7 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>, index: usize) -> Option
         index,
         name,
         image,
-        init,
+        kind,
         ports,
         ports_complete,
         resources,

@@ -1,4 +1,4 @@
-//! `[ingress]`: HTTP routing to ports of the step's Service.
+//! `[ingress]` or `[[ingresses]]`: HTTP routing to ports of the step's Services.
 
 use super::reader::Reader;
 use super::table::Table;
@@ -11,6 +11,10 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Ingress {
     let annotations = t
         .optional(r, "annotations", Reader::string_map)
         .unwrap_or_default();
+    let labels = t
+        .optional(r, "labels", Reader::string_map)
+        .unwrap_or_default();
+    let service = t.optional(r, "service", Reader::string);
     let default_backend = t.optional_table(r, "default_backend").and_then(|mut b| {
         let port = b.required(r, "port", Reader::port_ref);
         b.finish(r);
@@ -32,6 +36,8 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Ingress {
         name,
         class,
         annotations,
+        labels,
+        service,
         default_backend,
         rules,
         tls,

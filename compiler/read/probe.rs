@@ -1,17 +1,18 @@
-//! Probes: exactly one of `command`, `http` or `tcp`, and the timing fields.
+//! Probes: exactly one of `command`, `http`, `tcp` or `grpc`, and the timing fields.
 
 use super::reader::Reader;
 use super::table::Table;
-use crate::model::{HttpGet, HttpHeader, Probe, ProbeHandler, ProbeKind, TcpSocket};
+use crate::model::{GrpcCheck, HttpGet, HttpHeader, Probe, ProbeHandler, ProbeKind, TcpSocket};
 
 pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>, kind: ProbeKind) -> Option<Probe> {
     let key_span = t.head();
-    let handler = match t.one_of(r, &["command", "http", "tcp"], "probe handler") {
+    let handler = match t.one_of(r, &["command", "http", "tcp", "grpc"], "probe handler") {
         Some("command") => t
             .optional(r, "command", Reader::strings)
             .map(ProbeHandler::Command),
         Some("http") => t.optional_table(r, "http").and_then(|t| read_http(r, t)),
-        Some(_) => t.optional_table(r, "tcp").and_then(|t| read_tcp(r, t)),
+        Some("tcp") => t.optional_table(r, "tcp").and_then(|t| read_tcp(r, t)),
+        Some(_) => t.optional_table(r, "grpc").and_then(|t| read_grpc(r, t)),
         None => None,
     };
     let failure_threshold = t.optional(r, "failure_threshold", Reader::int);
@@ -61,4 +62,14 @@ fn read_tcp(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<ProbeHandler> {
     let port = t.required(r, "port", Reader::port_ref);
     t.finish(r);
     Some(ProbeHandler::Tcp(TcpSocket { host, port: port? }))
+}
+
+fn read_grpc(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<ProbeHandler> {
+    let port = t.required(r, "port", Reader::port_ref);
+    let service = t.optional(r, "service", Reader::string);
+    t.finish(r);
+    Some(ProbeHandler::Grpc(GrpcCheck {
+        port: port?,
+        service,
+    }))
 }

@@ -1,9 +1,9 @@
-//! `[service]`: the Service that exposes the step's pods.
+//! `[service]` or `[[services]]`: the Services that expose the step's pods.
 
 use super::reader::Reader;
 use super::table::Table;
-use crate::model::{Endpoints, Service, ServicePort, Spanned};
-use crate::syntax::Node;
+use crate::model::{Endpoints, Service, ServicePort, ServiceSelector, Spanned};
+use crate::syntax::{Node, NodeKind};
 
 pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Service {
     let key_span = t.head();
@@ -14,7 +14,7 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Service {
         .optional(r, "cluster_ip", Reader::string)
         .filter(|ip| !ip.value.is_empty());
     let external_name = t.optional(r, "external_name", Reader::string);
-    let selector = t.optional(r, "selector", Reader::bool);
+    let selector = t.optional(r, "selector", selector);
     let endpoints = t.optional_table(r, "endpoints").and_then(|mut e| {
         let key_span = e.head();
         let addresses = e.required(r, "addresses", strings);
@@ -48,6 +48,10 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Service {
     let annotations = t
         .optional(r, "annotations", Reader::string_map)
         .unwrap_or_default();
+    let labels = t
+        .optional(r, "labels", Reader::string_map)
+        .unwrap_or_default();
+    let health_check_node_port = t.optional(r, "health_check_node_port", Reader::int);
     t.finish(r);
     Service {
         key_span,
@@ -72,6 +76,29 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Service {
         allocate_load_balancer_node_ports,
         load_balancer_ip,
         annotations,
+        labels,
+        health_check_node_port,
+    }
+}
+
+/// `true` (the step's own pods), `false` (none), or labels: `{ app = "reviews" }`.
+fn selector(r: &mut Reader<'_>, node: &Node) -> Option<Spanned<ServiceSelector>> {
+    match &node.kind {
+        NodeKind::Map(_) => r
+            .string_map(node)
+            .map(|labels| Spanned::new(ServiceSelector::Labels(labels), node.span)),
+        NodeKind::Bool(_) | NodeKind::Rendered(_) => r.bool(node).map(|own| {
+            let selector = if own.value {
+                ServiceSelector::Own
+            } else {
+                ServiceSelector::None
+            };
+            Spanned::new(selector, own.span)
+        }),
+        _ => {
+            r.wrong_type(node, "`true`, `false` or a table of labels");
+            None
+        }
     }
 }
 

@@ -59,12 +59,8 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         }
         Some(_) => {}
     }
-    let service = top
-        .optional_table(r, "service")
-        .map(|t| service::read(r, t));
-    let ingress = top
-        .optional_table(r, "ingress")
-        .map(|t| ingress::read(r, t));
+    let services = one_or_many(r, &mut top, ("service", "services"), service::read);
+    let ingresses = one_or_many(r, &mut top, ("ingress", "ingresses"), ingress::read);
     let config_maps = top
         .optional(r, "config_maps", |r, n| {
             Some(r.named_tables(n, "config_maps", owned::config_map))
@@ -92,11 +88,42 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         containers,
         volumes_complete,
         containers_complete,
-        service,
-        ingress,
+        services,
+        ingresses,
         config_maps,
         secrets,
     })
+}
+
+/// `[service]` (the short form, one) or `[[services]]` (a list); not both.
+fn one_or_many<T>(
+    r: &mut Reader<'_>,
+    top: &mut Table<'_>,
+    (one, many): (&'static str, &'static str),
+    read: impl Fn(&mut Reader<'_>, Table<'_>) -> T,
+) -> Vec<T> {
+    let single = top.entry(one).map(|e| e.key_span);
+    let list = top.entry(many).map(|e| e.key_span);
+    if let (Some(single), Some(list)) = (single, list) {
+        r.report(
+            Diagnostic::error(
+                Code::ConflictingFields,
+                format!("`{one}` and `{many}` both given"),
+            )
+            .label(list, format!("`{many}` conflicts with `{one}`"))
+            .label(single, format!("`{one}` given here"))
+            .help(format!(
+                "move the `{one}` table into the `{many}` list, or keep only `{one}`"
+            )),
+        );
+    }
+    let mut out: Vec<T> = top
+        .optional_table(r, one)
+        .map(|t| read(r, t))
+        .into_iter()
+        .collect();
+    out.extend(top.table_list(r, many, |r, t| Some(read(r, t))));
+    out
 }
 
 fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {

@@ -22,6 +22,10 @@ pub(super) struct Container {
     /// An init container runs to completion before the app containers start.
     #[schemars(example = true)]
     init: Option<Templated<bool>>,
+    /// A native sidecar: started before the app containers and kept running beside them
+    /// (an init container with `restartPolicy: Always`).
+    #[schemars(example = true)]
+    sidecar: Option<Templated<bool>>,
     /// Ports the container listens on.
     #[schemars(example = json!([{ "name": "http", "port": 8080 }]))]
     ports: Option<Vec<ContainerPort>>,
@@ -198,7 +202,7 @@ struct VolumeMount {
 /// A liveness, readiness or startup probe: exactly one of `command`, `http` or `tcp`, and
 /// timings.
 #[derive(JsonSchema)]
-#[schemars(deny_unknown_fields, extend("oneOf" = [{ "required": ["command"] }, { "required": ["http"] }, { "required": ["tcp"] }]))]
+#[schemars(deny_unknown_fields, extend("oneOf" = [{ "required": ["command"] }, { "required": ["http"] }, { "required": ["tcp"] }, { "required": ["grpc"] }]))]
 struct Probe {
     /// A command run in the container; healthy when it exits 0.
     #[schemars(example = json!(["/bin/healthcheck"]))]
@@ -209,6 +213,10 @@ struct Probe {
     /// A TCP connection; healthy when it opens.
     #[schemars(example = json!({ "port": "http" }))]
     tcp: Option<TcpSocket>,
+    /// A gRPC health check (`grpc.health.v1.Health/Check`); healthy when it answers
+    /// `SERVING`.
+    #[schemars(example = json!({ "port": "grpc" }))]
+    grpc: Option<GrpcCheck>,
     /// Failures in a row before the probe fails.
     #[schemars(example = 3)]
     failure_threshold: Option<Templated<i64>>,
@@ -266,6 +274,17 @@ struct TcpSocket {
     /// The port, by number or by the name of a container port.
     #[schemars(example = &"http")]
     port: PortRef,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct GrpcCheck {
+    /// The port, by number or by the name of a container port (written as its number).
+    #[schemars(example = &"grpc")]
+    port: PortRef,
+    /// The service name sent in the request; default: the server as a whole.
+    #[schemars(example = &"hipstershop.CartService")]
+    service: Option<String>,
 }
 
 #[derive(JsonSchema)]

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::json;
 
 use super::values::{PortRef, Templated, Word};
@@ -26,9 +28,10 @@ pub(super) struct Service {
     /// The DNS name an `ExternalName` Service points to.
     #[schemars(example = &"db.example.com")]
     external_name: Option<String>,
-    /// Select the step's pods; `false` for a Service whose endpoints are given.
-    #[schemars(example = false)]
-    selector: Option<Templated<bool>>,
+    /// Which pods it selects: `true` (default) the step's own, `false` none (its endpoints
+    /// are given or managed elsewhere), or a table of labels that pods of several steps share.
+    #[schemars(example = json!({ "app": "reviews" }))]
+    selector: Option<SelectorValue>,
     /// Addresses outside the cluster, for a Service without a selector.
     #[schemars(example = json!({ "addresses": ["10.1.2.3"] }))]
     endpoints: Option<Endpoints>,
@@ -74,6 +77,13 @@ pub(super) struct Service {
     /// Annotations on the Service (e.g. for the cloud's load balancer).
     #[schemars(example = json!({ "service.beta.kubernetes.io/aws-load-balancer-internal": "true" }))]
     annotations: Option<BTreeMap<String, String>>,
+    /// Labels of the Service's own, besides the step's.
+    #[schemars(example = json!({ "tier": "public" }))]
+    labels: Option<BTreeMap<String, String>>,
+    /// The node port kube-proxy answers the load balancer's health checks on
+    /// (LoadBalancer with `external_traffic_policy = "Local"`); default: allocated.
+    #[schemars(example = 32100)]
+    health_check_node_port: Option<Templated<i64>>,
 }
 
 #[derive(JsonSchema)]
@@ -128,6 +138,12 @@ pub(super) struct Ingress {
     /// TLS hosts and their certificate Secrets.
     #[schemars(example = json!([{ "hosts": ["shop.example.com"], "secret": "shop-tls" }]))]
     tls: Option<Vec<IngressTls>>,
+    /// Labels of the Ingress's own, besides the step's.
+    #[schemars(example = json!({ "tier": "public" }))]
+    labels: Option<BTreeMap<String, String>>,
+    /// The step's Service it routes to, by name; needed when the step has several.
+    #[schemars(example = &"web-public")]
+    service: Option<String>,
 }
 
 #[derive(JsonSchema)]
@@ -172,4 +188,19 @@ struct IngressTls {
     /// The TLS Secret's name.
     #[schemars(example = &"shop-tls")]
     secret: Option<String>,
+}
+
+/// `true`, `false`, or a table of labels.
+struct SelectorValue;
+
+impl JsonSchema for SelectorValue {
+    fn schema_name() -> Cow<'static, str> {
+        "service-selector".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let flag = generator.subschema_for::<Templated<bool>>();
+        let labels = generator.subschema_for::<BTreeMap<String, String>>();
+        json_schema!({ "anyOf": [flag, labels] })
+    }
 }

@@ -45,12 +45,18 @@ pub(super) struct StepFile {
     /// The containers: app containers, and init containers (`init = true`) that run first.
     #[schemars(example = json!([{ "name": "web", "image": "ghcr.io/acme/web:1.4.2" }]))]
     containers: Vec<Container>,
-    /// The Service that exposes the pods.
+    /// The Service that exposes the pods (the short form of `services` for one).
     #[schemars(example = json!({ "ports": [{ "name": "http", "port": 80, "target_port": "http" }] }))]
     service: Option<Service>,
-    /// HTTP routing to ports of the step's Service.
+    /// Several Services over the same pods, each with its own name, type and ports.
+    #[schemars(example = json!([{ "name": "web", "ports": [{ "name": "http", "port": 80, "target_port": "http" }] }, { "name": "web-public", "type": "LoadBalancer", "ports": [{ "name": "https", "port": 443, "target_port": "http" }] }]))]
+    services: Option<Vec<Service>>,
+    /// HTTP routing to ports of the step's Service (the short form of `ingresses` for one).
     #[schemars(example = json!({ "rules": [{ "host": "shop.example.com", "paths": [{ "path": "/", "port": "http" }] }] }))]
     ingress: Option<Ingress>,
+    /// Several Ingresses, each naming the Service it routes to.
+    #[schemars(example = json!([{ "name": "web", "service": "web", "rules": [{ "host": "shop.example.com", "paths": [{ "path": "/", "port": "http" }] }] }]))]
+    ingresses: Option<Vec<Ingress>>,
     /// ConfigMaps the step owns, by name.
     #[schemars(example = json!({ "web-config": { "data": { "LOG_LEVEL": "info" } } }))]
     config_maps: Option<BTreeMap<String, ConfigMap>>,

@@ -135,6 +135,21 @@ pub(crate) fn is_error_fixture(path: &Path) -> bool {
 /// The command lines a fixture is compiled with: one per `# args: ...` comment line (a
 /// valid fixture may have several, to show one step in several environments), or one
 /// without options.
+/// The strategies a fixture can be compiled with: those its `# strategies: ...` comment
+/// names (a step whose settings only some strategies can carry out), else all three.
+pub(crate) fn fixture_strategies(text: &str) -> Vec<String> {
+    text.lines()
+        .find_map(|line| line.trim_start().strip_prefix("# strategies:"))
+        .map_or_else(
+            || {
+                ["recreate", "rolling-update", "blue-green"]
+                    .map(str::to_owned)
+                    .to_vec()
+            },
+            |words| words.split_whitespace().map(str::to_owned).collect(),
+        )
+}
+
 pub(crate) fn fixture_args(text: &str) -> Vec<Vec<String>> {
     let sets: Vec<Vec<String>> = text
         .lines()
