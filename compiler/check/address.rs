@@ -1,22 +1,50 @@
 //! IP addresses and CIDR ranges, as the API server parses them.
 //!
-//! std's parsers are strict the same way Kubernetes is since 1.33 (no leading zeros, no
-//! IPv4-mapped tricks in IPv4 fields), so an address kstep accepts is one the API accepts.
+//! The API checks these fields with `IsValidIPForLegacyField` and `IsValidCIDRForLegacyField`
+//! (`k8s.io/apimachinery/pkg/util/validation/ip.go`). kstep applies their strict form, the
+//! one the `StrictIPCIDRValidation` feature gate turns on: std's parser already refuses
+//! leading zeros in IPv4 addresses, and IPv4-mapped IPv6 addresses (`::ffff:10.1.2.3`) are
+//! refused here. Both are ambiguous (octal, or IPv4 or IPv6?), the API warns about them
+//! today, and kstep never accepts an address the API would reject.
 
 use std::net::IpAddr;
 
 use crate::model::IpFamily;
 
 pub(crate) fn ip(text: &str) -> Result<IpAddr, String> {
-    text.parse::<IpAddr>()
-        .map_err(|_| "must be a valid IPv4 or IPv6 address, e.g. 10.96.0.10".to_owned())
+    let address = text
+        .parse::<IpAddr>()
+        .map_err(|_| "must be a valid IPv4 or IPv6 address, e.g. 10.96.0.10".to_owned())?;
+    if let Some(v4) = ipv4_mapped(&address) {
+        return Err(format!(
+            "must not be an IPv4-mapped IPv6 address: write `{v4}`"
+        ));
+    }
+    Ok(address)
 }
 
-/// `address/prefix`, e.g. `10.0.0.0/8`.
+/// The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:10.1.2.3`).
+fn ipv4_mapped(address: &IpAddr) -> Option<std::net::Ipv4Addr> {
+    match address {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped(),
+        IpAddr::V4(_) => None,
+    }
+}
+
+/// `address/prefix`, e.g. `10.0.0.0/8`. The prefix length is decimal digits only, as
+/// `netutils.ParseCIDRSloppy` reads it: no sign (`/+16`) and no spaces.
 pub(crate) fn cidr(text: &str) -> Result<(IpAddr, u8), String> {
     let fail = || "must be a CIDR range such as 10.0.0.0/8 or 2001:db8::/32".to_owned();
     let (address, prefix) = text.split_once('/').ok_or_else(fail)?;
     let address: IpAddr = address.parse().map_err(|_| fail())?;
+    if let Some(v4) = ipv4_mapped(&address) {
+        return Err(format!(
+            "must not have an IPv4-mapped IPv6 address: write `{v4}/...`"
+        ));
+    }
+    if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(fail());
+    }
     let prefix: u8 = prefix.parse().map_err(|_| fail())?;
     let max = if address.is_ipv4() { 32 } else { 128 };
     if prefix > max {
@@ -33,10 +61,13 @@ pub(crate) fn family(address: &IpAddr) -> IpFamily {
     }
 }
 
-/// Why an address cannot be an endpoint of a Service (seed 004: not loopback, link-local or
-/// link-local multicast), if it cannot.
+/// Why an address cannot be a Service endpoint or external IP, if it cannot: Kubernetes'
+/// `ValidateNonSpecialIP` (`pkg/apis/core/validation`) refuses unspecified, loopback,
+/// link-local and link-local multicast addresses, with Go's `net.IP` predicates (which also
+/// look inside IPv4-mapped IPv6 addresses).
 pub(crate) fn endpoint_problem(address: &IpAddr) -> Option<&'static str> {
-    match address {
+    let mapped = ipv4_mapped(address).map(IpAddr::V4);
+    match mapped.as_ref().unwrap_or(address) {
         IpAddr::V4(v4) => {
             if v4.is_loopback() {
                 Some("loopback (127.0.0.0/8)")
@@ -56,8 +87,9 @@ pub(crate) fn endpoint_problem(address: &IpAddr) -> Option<&'static str> {
                 Some("loopback (::1)")
             } else if first & 0xffc0 == 0xfe80 {
                 Some("link-local (fe80::/10)")
-            } else if first == 0xff02 {
-                Some("link-local multicast (ff02::/16)")
+            } else if first & 0xff0f == 0xff02 {
+                // Go's `IsLinkLocalMulticast`: any multicast address of link-local scope.
+                Some("link-local multicast (ffx2::/16)")
             } else if v6.is_unspecified() {
                 Some("unspecified (::)")
             } else {
@@ -80,6 +112,14 @@ mod tests {
         assert!(cidr("10.0.0.0/8").is_ok());
         assert!(cidr("2001:db8::/129").is_err());
         assert!(cidr("10.0.0.0").is_err());
+        assert!(cidr("192.168.0.0/+16").is_err(), "no sign");
+        assert!(cidr("192.168.0.0/ 16").is_err());
+        assert!(
+            cidr("192.168.0.0/016").is_ok(),
+            "leading zeros, as ParseCIDRSloppy"
+        );
+        assert!(ip("::ffff:10.1.2.3").is_err(), "IPv4-mapped");
+        assert!(cidr("::ffff:10.1.2.0/120").is_err(), "IPv4-mapped");
     }
 
     #[test]
@@ -90,6 +130,10 @@ mod tests {
         assert!(bad("224.0.0.5").is_some());
         assert!(bad("fe80::1").is_some());
         assert!(bad("::1").is_some());
+        assert!(bad("ff12::1").is_some(), "link-local scope with flags");
+        assert!(bad("ff05::1").is_none(), "site-local scope");
+        assert!(bad("0.0.0.0").is_some());
+        assert!(bad("::").is_some());
         assert!(bad("10.1.2.3").is_none());
         assert!(bad("2001:db8::5").is_none());
     }

@@ -1,10 +1,13 @@
-//! Endpoint addresses of a Service without a selector (seed 004): valid IPs of one family,
-//! none that the API refuses as an endpoint (loopback, link-local).
+//! Endpoint addresses of a Service without a selector: at most one EndpointSlice's worth,
+//! valid IPs of one family, none that the API refuses as an endpoint (loopback, link-local).
 
 use super::service::invalid_address;
 use super::{Cx, address};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Choice, Service};
+
+/// `maxEndpoints` of `pkg/apis/discovery/validation`: the endpoints of one EndpointSlice.
+const MAX_ENDPOINTS: usize = 1000;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for service in &cx.step.services {
@@ -21,6 +24,20 @@ fn check_one(cx: &mut Cx<'_>, service: &Service) {
             Diagnostic::error(Code::EmptyValue, "the Service's endpoints have no addresses")
                 .label(endpoints.key_span, "no addresses")
                 .help("list the backends' IP addresses, e.g. `addresses = [\"10.1.2.3\"]`, or remove `endpoints`"),
+        );
+    }
+    if let Some(extra) = endpoints.addresses.get(MAX_ENDPOINTS) {
+        cx.report(
+            Diagnostic::error(
+                Code::InvalidAddress,
+                format!(
+                    "the Service's endpoints list {} addresses; one EndpointSlice holds at most {MAX_ENDPOINTS}",
+                    endpoints.addresses.len()
+                ),
+            )
+            .label(extra.span, format!("address {} of at most {MAX_ENDPOINTS}", MAX_ENDPOINTS + 1))
+            .label(endpoints.key_span, "kstep writes these into one EndpointSlice")
+            .help("list at most 1000 addresses, or let a controller manage the endpoints of a Service this large"),
         );
     }
     let mut first_family = None;

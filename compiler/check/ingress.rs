@@ -1,10 +1,11 @@
 //! The Ingress: names and hosts the API accepts, paths that start with '/', backends that are
 //! ports of the step's Service, and TLS hosts that some rule serves.
 
+use super::ports::port_number;
 use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
-    Choice, Ingress, IngressPath, PathType, PortRef, Service, ServiceType, Spanned,
+    Choice, Ingress, IngressPath, PathType, PortRef, Secret, Service, ServiceType, Spanned,
 };
 use crate::read::{closest, one_of};
 use crate::source::Span;
@@ -116,8 +117,10 @@ fn tls(cx: &mut Cx<'_>, ingress: &Ingress) {
         .collect();
     let catch_all = ingress.rules.iter().any(|r| r.host.is_none());
     for entry in &ingress.tls {
-        if let Some(secret) = &entry.secret {
-            cx.syntax(secret, "TLS secret name", &k8s::OBJECT_NAME);
+        if let Some(secret) = &entry.secret
+            && cx.syntax(secret, "TLS secret name", &k8s::OBJECT_NAME)
+        {
+            owned_tls_secret(cx, secret);
         }
         for host in &entry.hosts {
             if !cx.syntax(host, "TLS host", &k8s::INGRESS_HOST) || catch_all {
@@ -147,6 +150,35 @@ fn tls(cx: &mut Cx<'_>, ingress: &Ingress) {
     }
 }
 
+/// A TLS Secret the step owns must be a `kubernetes.io/tls` Secret: only for that type does
+/// the API make sure `tls.crt` and `tls.key` are there (owned.rs checks them), and some
+/// controllers (Contour, Envoy Gateway) ignore certificates in Secrets of other types.
+fn owned_tls_secret(cx: &mut Cx<'_>, name: &Spanned<String>) {
+    let Some(secret) = cx.step.secrets.iter().find(|s| s.name.value == name.value) else {
+        return;
+    };
+    let kind = secret.kind();
+    if kind == Secret::TLS {
+        return;
+    }
+    let kind_span = secret.kind.as_ref().map_or(secret.name.span, |k| k.span);
+    cx.report(
+        Diagnostic::error(
+            Code::InvalidSecret,
+            format!(
+                "the Ingress's TLS Secret `{}` has type `{kind}`",
+                name.value
+            ),
+        )
+        .label(name.span, "a certificate and key for TLS")
+        .label(kind_span, format!("the step's Secret, of type `{kind}`"))
+        .help(format!(
+            "give the Secret `type = \"{}\"`, with the certificate as `tls.crt` and the key as `tls.key` in its `data`",
+            Secret::TLS
+        )),
+    );
+}
+
 /// Whether `pattern` matches `host`: the same name, or a wildcard one label above it. A TLS
 /// host is served when it matches a rule host, or (a wildcard certificate) matches one.
 fn covers(rule: &str, host: &str) -> bool {
@@ -159,21 +191,23 @@ fn covers(rule: &str, host: &str) -> bool {
     }
 }
 
-/// Every backend is a port of the Service the Ingress routes to: the one it names, or the
-/// step's only one.
+/// Every backend port is valid on its own, and a port of the Service the Ingress routes
+/// to: the one it names, or the step's only one.
 fn backends(cx: &mut Cx<'_>, ingress: &Ingress) {
+    let ports: Vec<&Spanned<PortRef>> = ingress
+        .rules
+        .iter()
+        .flat_map(|r| &r.paths)
+        .map(|p| &p.port)
+        .chain(&ingress.default_backend)
+        .filter(|port| backend_port(cx, port))
+        .collect();
     let Some(service) = routed_service(cx, ingress) else {
         return;
     };
     if !service.ports_complete {
         return;
     }
-    let ports = ingress
-        .rules
-        .iter()
-        .flat_map(|r| &r.paths)
-        .map(|p| &p.port)
-        .chain(&ingress.default_backend);
     for port in ports {
         backend(cx, service, port);
     }
@@ -225,6 +259,19 @@ fn routed_service<'a>(cx: &mut Cx<'a>, ingress: &Ingress) -> Option<&'a Service>
     };
     cx.report(diagnostic);
     None
+}
+
+/// `validateIngressBackend` (`pkg/apis/networking/validation`): a port number, or an IANA
+/// port name, whatever the Service's port names are (those are DNS labels, and may be longer).
+fn backend_port(cx: &mut Cx<'_>, port: &Spanned<PortRef>) -> bool {
+    match &port.value {
+        PortRef::Number(number) => port_number(cx, &Spanned::new(*number, port.span)),
+        PortRef::Name(name) => cx.syntax(
+            &Spanned::new(name.clone(), port.span),
+            "Ingress backend port name",
+            &k8s::PORT_NAME,
+        ),
+    }
 }
 
 fn backend(cx: &mut Cx<'_>, service: &Service, port: &Spanned<PortRef>) {

@@ -57,7 +57,8 @@ syntax! {
         "an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.', e.g. `example.com/team`";
     LABEL_VALUE = InvalidLabel, "label value", label_value, Name,
         "at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
-    ANNOTATION_KEY = InvalidAnnotation, "annotation key", qualified_name, None,
+    /// `ValidateAnnotations` checks the key lower-cased: `Example.com/Owner` is valid.
+    ANNOTATION_KEY = InvalidAnnotation, "annotation key", annotation_key, None,
         "an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.', e.g. `example.com/owner`";
     PORT_NAME = InvalidPortName, "IANA service name", iana_port_name, Name,
         "at most 15 lower case letters, digits and single '-', with at least one letter, e.g. `http` or `metrics`";
@@ -209,7 +210,9 @@ pub(crate) fn dns1035_label(value: &str) -> Verdict {
 /// An Ingress host: a DNS subdomain, optionally with a leading `*.` wildcard label, and not an
 /// IP address.
 pub(crate) fn ingress_host(value: &str) -> Verdict {
-    if value.parse::<std::net::IpAddr>().is_ok() {
+    // `validateIngressRules` asks `netutils.ParseIPSloppy`, which also reads IPv4 addresses
+    // with leading zeros (`010.1.2.3`).
+    if value.parse::<std::net::IpAddr>().is_ok() || sloppy_ipv4(value) {
         return Err("must be a DNS name, not an IP address".into());
     }
     if value.contains(':') {
@@ -222,6 +225,19 @@ pub(crate) fn ingress_host(value: &str) -> Verdict {
         );
     }
     dns1123_subdomain(name)
+}
+
+/// Four dot-separated decimal numbers up to 255, leading zeros allowed: an IPv4 address to
+/// `netutils.ParseIPSloppy`.
+fn sloppy_ipv4(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && part.bytes().all(|b| b.is_ascii_digit())
+                && part.trim_start_matches('0').len() <= 3
+                && part.parse::<u32>().is_ok_and(|n| n <= 255)
+        })
 }
 
 /// `IsValidPortName`: an IANA service name, as container ports are named.
@@ -284,6 +300,12 @@ pub(crate) fn qualified_name(value: &str) -> Verdict {
         }
     }
     verdict(reasons)
+}
+
+/// An annotation key: `ValidateAnnotations` (`k8s.io/apimachinery/pkg/api/validation`)
+/// checks `IsQualifiedName(strings.ToLower(key))`, so upper case is allowed everywhere in it.
+pub(crate) fn annotation_key(value: &str) -> Verdict {
+    qualified_name(&value.to_lowercase())
 }
 
 /// `IsValidLabelValue`: empty, or a qualified-name-shaped string of at most 63 characters.
@@ -403,6 +425,11 @@ mod tests {
         assert!(ingress_host("a.*.example.com").is_err());
         assert!(ingress_host("10.0.0.1").is_err());
         assert!(ingress_host("shop.example.com:443").is_err());
+        assert!(
+            ingress_host("010.1.2.3").is_err(),
+            "an IP address to ParseIPSloppy"
+        );
+        assert!(ingress_host("1.2.3.4.5").is_ok());
     }
 
     #[test]
@@ -424,6 +451,8 @@ mod tests {
         assert!(qualified_name("/team").is_err());
         assert!(qualified_name("a/b/c").is_err());
         assert!(qualified_name("Example.com/team").is_err());
+        assert!(annotation_key("Example.com/Team").is_ok());
+        assert!(annotation_key("example_com/team").is_err());
         assert!(label_value("").is_ok());
         assert!(label_value("v1.2_3-x").is_ok());
         assert!(label_value("-x").is_err());

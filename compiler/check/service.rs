@@ -311,15 +311,33 @@ fn addresses(cx: &mut Cx<'_>, service: &Service) {
         check_ip(cx, ip, "cluster IP");
     }
     for ip in &service.external_ips {
-        check_ip(cx, ip, "external IP");
+        external_ip(cx, ip);
     }
     if let Some(ip) = &service.load_balancer_ip {
         check_ip(cx, ip, "load balancer IP");
     }
     for range in &service.load_balancer_source_ranges {
+        // `ValidateService` trims spaces around each range (kept for old objects, "a
+        // historical accident"); kstep asks for the range as it is meant, like every address.
         if let Err(reason) = address::cidr(&range.value) {
             invalid_address(cx, range, "source range", &reason);
         }
+    }
+}
+
+/// An external IP is an address, and not one that `ValidateNonSpecialIP` refuses: the same
+/// rule as for endpoint addresses.
+fn external_ip(cx: &mut Cx<'_>, ip: &Spanned<String>) {
+    let parsed = match address::ip(&ip.value) {
+        Ok(parsed) => parsed,
+        Err(reason) => return invalid_address(cx, ip, "external IP", &reason),
+    };
+    if let Some(problem) = address::endpoint_problem(&parsed) {
+        cx.report(
+            Diagnostic::error(Code::InvalidAddress, format!("`{}` cannot be an external IP", ip.value))
+                .label(ip.span, format!("a {problem} address"))
+                .help("external IPs are addresses that reach the cluster's nodes from outside; the API refuses loopback, link-local, link-local multicast and unspecified addresses"),
+        );
     }
 }
 

@@ -74,11 +74,14 @@ fn check_one(cx: &mut Cx<'_>, service: &Service) {
         if let Some(node_port) = &port.node_port {
             node(cx, kind, node_port, protocol, &mut node_ports);
         }
+        // The API server no longer refuses this port (`ValidateService` dropped its
+        // `KubeletPort` check); it stays a warning for clouds that open a load balancer's
+        // ports on every node's firewall.
         if kind == ServiceType::LoadBalancer && port.port.value == 10250 {
             cx.report(
-                Diagnostic::error(
+                Diagnostic::warning(
                     Code::ReservedPort,
-                    "port 10250 cannot be exposed by a LoadBalancer Service",
+                    "port 10250 on a LoadBalancer Service is the kubelet's port",
                 )
                 .label(port.port.span, "the kubelet's port")
                 .help("use another Service port; the target port may still be 10250"),

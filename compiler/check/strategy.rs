@@ -1,4 +1,5 @@
-//! Rolling update settings: counts or percentages the API accepts, not both zero.
+//! Rolling update settings: counts or percentages the API accepts, not both zero
+//! (`ValidateRollingUpdateDeployment` in `pkg/apis/apps/validation`).
 
 use super::Cx;
 use crate::diagnostic::{Code, Diagnostic};
@@ -25,13 +26,22 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     }
 }
 
+/// `IsValidPercent` (`k8s.io/apimachinery/pkg/util/validation`): digits and `%`, nothing
+/// else: no sign, no spaces, no fraction.
+fn percent(text: &str) -> Option<i64> {
+    let digits = text.strip_suffix('%')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// The value as a number or percentage, when valid (reported otherwise).
 fn count(cx: &mut Cx<'_>, count: &Spanned<Count>, key: &str, at_most_all: bool) -> Option<i64> {
     let (value, problem) = match &count.value {
         Count::Number(n) if *n < 0 => (None, Some("must not be negative".to_owned())),
         Count::Number(n) => (Some(*n), None),
-        Count::Percent(text) => match text.strip_suffix('%').and_then(|n| n.parse::<i64>().ok()) {
-            Some(p) if p < 0 => (None, Some("must not be negative".to_owned())),
+        Count::Percent(text) => match percent(text) {
             Some(p) if at_most_all && p > 100 => (None, Some("must be at most 100%".to_owned())),
             Some(p) => (Some(p), None),
             None => (

@@ -150,7 +150,7 @@ codes! {
     UnnamedPort => "unnamed-port", "a port without a name in a Service with several ports";
     UnknownTargetPort => "unknown-target-port", "a Service target port name that no container declares with the same protocol";
     UnexposedTargetPort => "unexposed-target-port", "a Service target port number that no container declares";
-    ReservedPort => "reserved-port", "a LoadBalancer port that Kubernetes reserves (10250, the kubelet's)";
+    ReservedPort => "reserved-port", "a LoadBalancer port that is the kubelet's (10250)";
     MixedProtocols => "mixed-protocols", "a LoadBalancer Service whose ports use several protocols";
     DeprecatedField => "deprecated-field", "a field the Kubernetes API deprecates";
     InvalidHost => "invalid-host", "an Ingress host that is not a valid DNS name";

@@ -25,6 +25,7 @@ pub(crate) struct Secret {
 impl Secret {
     pub(crate) const OPAQUE: &'static str = "Opaque";
     pub(crate) const DOCKER_CONFIG_JSON: &'static str = "kubernetes.io/dockerconfigjson";
+    pub(crate) const TLS: &'static str = "kubernetes.io/tls";
 
     pub(crate) fn kind(&self) -> &str {
         match &self.kind {
