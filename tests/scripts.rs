@@ -60,8 +60,10 @@ impl Cluster {
         let cluster = Cluster {
             dir: tempfile::tempdir().unwrap(),
         };
+        // Like a CI system's kubectl wrapper, it reads its standard input to the end: a
+        // script that lets kubectl read the input of a loop loses the rest of that loop.
         let wrapper = format!(
-            "#!/bin/sh\nexec '{}' '{}' \"$@\"\n",
+            "#!/bin/sh\ncat >/dev/null\nexec '{}' '{}' \"$@\"\n",
             python().display(),
             root().join("tests/support/fake_kubectl.py").display()
         );
@@ -290,8 +292,11 @@ fn a_failed_rollout_changes_nothing_more_and_a_retry_completes() {
         let cluster = Cluster::new();
         cluster.deploy_ok(&cluster.compile(&step("\"one\""), strategy, "build-1"));
         let before_service = cluster.object("Service", "web").unwrap();
-        // A new image: the pod template changes, so the rollout replaces pods.
-        let new_image = step("\"two\"").replace("nginx:1.27", "nginx:1.28");
+        // A new image: the pod template changes, so the rollout replaces pods. Two replicas:
+        // both new pods must be described.
+        let new_image = step("\"two\"")
+            .replace("nginx:1.27", "nginx:1.28")
+            .replace("name = \"web\"\nannotations", "name = \"web\"\nreplicas = 2\nannotations");
         let second = cluster.compile(&new_image, strategy, "build-2");
         let calls_before = cluster.log().len();
         let failed = cluster.deploy(&second, &[], Some("*"));
