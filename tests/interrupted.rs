@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use support::{kstep, read_tree, run, stderr, write};
+use support::{Rng, kstep, read_tree, run, stderr, write};
 
 /// Kills per test run: enough to hit every phase of a compile (staging, committing, done).
 const KILLS: usize = 30;
@@ -41,18 +41,6 @@ env = [{{ name = "TOKEN", secret = "token", key = "token" }}]
 ports = [{{ name = "http", port = 80, target_port = "http" }}]
 "#
     )
-}
-
-/// A tiny deterministic generator (xorshift64*), so the kill points are the same every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n
-    }
 }
 
 fn staging_dirs(out: &Path) -> Vec<String> {

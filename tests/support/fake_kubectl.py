@@ -28,7 +28,8 @@ Environment:
                              whose involvedObject is the pod
 
 Every invocation's arguments are appended to the state's "log", so tests can check what
-reached a command line.
+reached a command line, and to "raw_log" as the bytes they were, in hex (an argument need
+not be UTF-8: a directory name, a context name).
 """
 import fcntl
 import hashlib
@@ -464,7 +465,13 @@ def main(argv):
     lock = open(state_path + ".lock", "w")  # noqa: SIM115 (held for the process's life)
     fcntl.flock(lock, fcntl.LOCK_EX)
     state = load_state(state_path)
-    state["log"].append(argv)
+    state.setdefault("raw_log", []).append([os.fsencode(arg).hex() for arg in argv])
+    # Arguments that are not UTF-8 (Python holds their bytes as lone surrogates, which JSON
+    # cannot keep) are logged and used with U+FFFD in their place, but file names are opened
+    # as they are.
+    lossy = [os.fsencode(arg).decode("utf-8", "replace") for arg in argv]
+    state["log"].append(lossy)
+    argv = [arg if argv[i - 1 : i] == ["--filename"] else lossy[i] for i, arg in enumerate(argv)]
     save_state(state_path, state)  # logged even if the command fails
     namespace, rest, options = None, [], {}
     i = 0
