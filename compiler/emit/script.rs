@@ -55,6 +55,8 @@ pub(crate) struct Script {
     pub(crate) blue_green: bool,
     pub(crate) deployment_name: String,
     pub(crate) timeout: String,
+    /// The Deployment's `spec.selector` as kubectl prints it (compact JSON, keys sorted).
+    pub(crate) deployment_selector: String,
     /// Selects the pods of this deployment.
     pub(crate) pod_selector: String,
     /// Selects everything of the step.

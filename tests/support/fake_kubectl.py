@@ -148,6 +148,34 @@ def find(state, kind, namespace, name):
     return None
 
 
+def go_json(value):
+    """JSON as Go's encoding/json writes it for kubectl: compact, map keys sorted, UTF-8 as
+    it is, and <, > and & escaped."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def get_one(state, kind, name, namespace, options):
+    """`get KIND NAME [--ignore-not-found] --output jsonpath={.a.b}`: like kubectl, a map or a
+    list prints as JSON, anything else as text; a missing object is NotFound (exit 1) unless
+    --ignore-not-found, which prints nothing."""
+    obj = find(state, kind, namespace, name)
+    if obj is None:
+        if options.get("ignore-not-found"):
+            return
+        fail(f'Error from server (NotFound): {kind.lower()}s "{name}" not found')
+    output = options.get("--output", "")
+    m = re.fullmatch(r"jsonpath=\{((?:\.[A-Za-z]+)+)\}", output)
+    if not m:
+        fail(f"fake kubectl: unsupported output {output!r}")
+    value = obj
+    for key in m.group(1).split(".")[1:]:
+        value = value.get(key) if isinstance(value, dict) else None
+    if value is None:
+        return
+    print(go_json(value) if isinstance(value, (dict, list)) else value, end="")
+
+
 def apply(state, files, namespace, dry_run):
     for path in files:
         with open(path, encoding="utf-8") as f:
@@ -490,7 +518,7 @@ def main(argv):
         elif arg == "--dry-run=server":
             options["dry-run"] = True
         elif arg == "--ignore-not-found":
-            pass
+            options["ignore-not-found"] = True
         elif arg == "--":  # the end of the options
             rest.extend(argv[i + 1:])
             break
@@ -512,6 +540,8 @@ def main(argv):
         get_pods(state, options.get("--selector", ""), namespace, options.get("--output", ""))
     elif verb == "get" and rest[1] == "events":
         get_events(state, options.get("--field-selector", ""), namespace, options.get("--output", ""))
+    elif verb == "get" and len(rest) == 3:
+        get_one(state, KINDS.get(rest[1], rest[1]), rest[2], namespace, options)
     elif verb in ("get", "describe"):
         kind = KINDS.get(rest[1], rest[1])
         for obj in state["objects"]:
