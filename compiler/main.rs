@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kstep::diagnostic::{Code, Renderer, Severity, Style, formats};
-use kstep::driver::{self, CompileOptions, LintOptions, Outcome, OutputMode, Status};
+use kstep::driver::{self, CompileOptions, ImportArgs, LintOptions, Outcome, OutputMode, Status};
 use kstep::emit::Format;
+use kstep::import::{ImportOptions, SecretsMode, StepFormat};
 use kstep::template::VarOptions;
 
 #[derive(Parser)]
@@ -54,6 +55,9 @@ enum Command {
     Lint(LintArgs),
     /// Show a step's variables: their values and where each one comes from.
     Vars(VarsArgs),
+    /// Turn Kubernetes manifests into step files: one per Deployment, with its Services,
+    /// Ingresses, ConfigMaps and Secrets.
+    Import(ImportCliArgs),
     /// Print the JSON Schema of step files (for editors: see docs/editors.md).
     Schema,
     /// Explain a diagnostic code: what it means, why it matters and how to fix it.
@@ -155,6 +159,32 @@ struct LintArgs {
 }
 
 #[derive(clap::Args)]
+struct ImportCliArgs {
+    /// Manifest files: YAML (several documents) or JSON; `-` reads standard input
+    /// (`helm template app ./chart | kstep import -`).
+    #[arg(required = true, value_name = "MANIFEST")]
+    manifests: Vec<PathBuf>,
+    /// Where to write the step files (`<step-id>.toml`).
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    output: PathBuf,
+    /// The language of the step files.
+    #[arg(long, value_enum, default_value_t = StepFormat::Toml)]
+    to: StepFormat,
+    /// Secrets: keep them references, or make those one step uses its own, values included.
+    #[arg(long, value_enum, default_value_t = SecretsMode::Reference)]
+    secrets: SecretsMode,
+    /// Make every field that only a patch can carry an error.
+    #[arg(long)]
+    strict: bool,
+    /// Replace step files that exist.
+    #[arg(long)]
+    force: bool,
+    /// How to write diagnostics.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+}
+
+#[derive(clap::Args)]
 struct VarsArgs {
     /// The step file.
     #[arg(value_name = "STEP")]
@@ -174,6 +204,7 @@ fn main() -> ExitCode {
             report(&outcome, &renderer, MessageFormat::Human, false, "");
             finish(&outcome)
         }
+        Command::Import(args) => import(args, &renderer),
         Command::Schema => print(&kstep::schema::text()),
         Command::Explain { code } => explain(&code),
     }
@@ -257,6 +288,32 @@ fn compile(args: CompileArgs, renderer: &Renderer) -> ExitCode {
                 output.display()
             );
         }
+    }
+    code
+}
+
+fn import(args: ImportCliArgs, renderer: &Renderer) -> ExitCode {
+    let outcome = driver::import(&ImportArgs {
+        inputs: args.manifests,
+        out_dir: args.output.clone(),
+        options: ImportOptions {
+            format: args.to,
+            secrets: args.secrets,
+            strict: args.strict,
+        },
+        force: args.force,
+    });
+    report(
+        &outcome,
+        renderer,
+        args.message_format,
+        false,
+        "; nothing was written",
+    );
+    let code = finish(&outcome);
+    let mut stderr = std::io::stderr().lock();
+    for file in &outcome.written {
+        let _ = writeln!(stderr, "kstep: wrote {}", args.output.join(file).display());
     }
     code
 }

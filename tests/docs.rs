@@ -186,6 +186,8 @@ fn render(example: &Example) -> String {
     // `args=lint,...` runs `kstep lint` instead of `kstep compile --stdout`.
     let (command, args): (&[&str], &[String]) = match example.args.split_first() {
         Some((first, rest)) if first == "lint" => (&["lint"], rest),
+        // `args=import` imports the files into a directory of its own.
+        Some((first, rest)) if first == "import" => (&["import", "-o", "imported"], rest),
         _ => (&["compile", "--stdout"], &example.args),
     };
     let output = run(kstep()

@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::k8s::{self, Syntax};
 use super::quantity::Quantity;
 use crate::diagnostic::Code;
+use crate::pointer::escape;
 
 pub(crate) type Problem = (String, Code, String);
 
@@ -254,8 +255,4 @@ fn items<'a>(value: &'a Value, pointer: &str) -> impl Iterator<Item = (usize, &'
         .into_iter()
         .flatten()
         .enumerate()
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }

@@ -13,6 +13,7 @@ use crate::lower::patch::{self, Problem};
 use crate::lower::{self, Object};
 use crate::model::{Patch, PatchBody, Step};
 use crate::plan::Plan;
+use crate::pointer::{dotted, escape};
 use crate::read::{closest, one_of};
 use crate::source::Span;
 
@@ -203,43 +204,5 @@ fn span_of(patch: &Patch, pointer: &str) -> Span {
                     || path.starts_with(&format!("{pointer}/"))
             })
             .map_or(patch.head, |op| op.path.span),
-    }
-}
-
-/// `/spec/template/spec/containers/0/name` as `spec.template.spec.containers[0].name`.
-fn dotted(pointer: &str) -> String {
-    let mut out = String::new();
-    for part in pointer.split('/').skip(1) {
-        let part = part.replace("~1", "/").replace("~0", "~");
-        if part.bytes().all(|b| b.is_ascii_digit()) && !part.is_empty() {
-            out.push_str(&format!("[{part}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&part);
-        }
-    }
-    out
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::dotted;
-
-    #[test]
-    fn pointers_read_as_paths() {
-        assert_eq!(
-            dotted("/spec/template/spec/containers/0/name"),
-            "spec.template.spec.containers[0].name"
-        );
-        assert_eq!(
-            dotted("/metadata/labels/kstep.dev~1step"),
-            "metadata.labels.kstep.dev/step"
-        );
     }
 }

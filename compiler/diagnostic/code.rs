@@ -159,6 +159,9 @@ codes! {
     TlsHostMismatch => "tls-host-mismatch", "an Ingress TLS host that no rule serves";
     IngressWithoutService => "ingress-without-service", "an Ingress without a Service of the step to route to";
     SelectorMissesOwnPods => "selector-misses-own-pods", "a Service selector that the step's own pods do not match";
+    // Import.
+    NotImported => "not-imported", "an object or document of the manifests that no step carries";
+    KeptAsPatch => "kept-as-patch", "an imported field that no step file key carries, kept as a patch";
     // Strategies and owned objects.
     InvalidRollingUpdate => "invalid-rolling-update", "rolling update settings the API rejects";
     InvalidDeploymentId => "invalid-deployment-id", "a deployment id that cannot be a label value or part of a name";

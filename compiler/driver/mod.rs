@@ -4,10 +4,12 @@
 //! Every file is taken as far as it can go so one run reports everything; the gates stop on
 //! any error, and output is written only when every step compiled.
 
+mod import;
 mod lint;
 mod load;
 mod vars;
 
+pub use import::{ImportArgs, import};
 pub use lint::{LintOptions, Linted, lint};
 pub use vars::vars;
 
