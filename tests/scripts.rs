@@ -5,11 +5,12 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
-use support::{kstep, python, root, run, stderr};
+use support::cluster::Cluster;
+use support::{kstep, run, stderr};
 
 const STRATEGIES: [&str; 3] = ["recreate", "rolling-update", "blue-green"];
 
@@ -48,124 +49,6 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
 rules = [{{ host = "web.example.com", paths = [{{ path = "/", port = "http" }}] }}]
 "#
     )
-}
-
-/// A cluster: a state file, a kubectl wrapper, a place for compiled steps.
-struct Cluster {
-    dir: tempfile::TempDir,
-}
-
-impl Cluster {
-    fn new() -> Self {
-        let cluster = Cluster {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        let wrapper = format!(
-            "#!/bin/sh\nexec '{}' '{}' \"$@\"\n",
-            python().display(),
-            root().join("tests/support/fake_kubectl.py").display()
-        );
-        fs::write(cluster.kubectl(), wrapper).unwrap();
-        make_executable(&cluster.kubectl());
-        cluster
-    }
-
-    fn kubectl(&self) -> PathBuf {
-        self.dir.path().join("kubectl")
-    }
-
-    fn state(&self) -> PathBuf {
-        self.dir.path().join("state.json")
-    }
-
-    /// Compiles `step` with a strategy and deployment id; returns the step's output directory.
-    fn compile(&self, step: &str, strategy: &str, id: &str) -> PathBuf {
-        let source = self.dir.path().join("web.toml");
-        fs::write(&source, step).unwrap();
-        let out = self.dir.path().join(format!("out-{id}"));
-        let output = run(kstep()
-            .arg("compile")
-            .arg(&source)
-            .arg("-o")
-            .arg(&out)
-            .args(["--strategy", strategy, "--deployment-id", id]));
-        assert!(output.status.success(), "{}", stderr(&output));
-        out.join("web")
-    }
-
-    /// Runs a compiled step's deploy.sh.
-    fn deploy(&self, step_dir: &Path, args: &[&str], fail_rollout: Option<&str>) -> Output {
-        let mut command = Command::new(step_dir.join("deploy.sh"));
-        command
-            .args(args)
-            .env("KUBECTL", self.kubectl())
-            .env("FAKE_KUBECTL_STATE", self.state())
-            .env_remove("FAKE_KUBECTL_FAIL_ROLLOUT");
-        if let Some(name) = fail_rollout {
-            command.env("FAKE_KUBECTL_FAIL_ROLLOUT", name);
-        }
-        command.output().expect("deploy.sh runs")
-    }
-
-    fn deploy_ok(&self, step_dir: &Path) {
-        let output = self.deploy(step_dir, &[], None);
-        assert!(
-            output.status.success(),
-            "deploy.sh failed:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            stderr(&output)
-        );
-    }
-
-    fn read_state(&self) -> Value {
-        fs::read_to_string(self.state())
-            .map(|text| serde_json::from_str(&text).unwrap())
-            .unwrap_or_else(|_| serde_json::json!({"objects": [], "log": []}))
-    }
-
-    fn add_objects(&self, objects: Vec<Value>) {
-        let mut state = self.read_state();
-        state["objects"].as_array_mut().unwrap().extend(objects);
-        fs::write(self.state(), state.to_string()).unwrap();
-    }
-
-    /// `kind/namespace/name` of every object, sorted.
-    fn objects(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.read_state()["objects"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| {
-                format!(
-                    "{}/{}/{}",
-                    o["kind"].as_str().unwrap(),
-                    o["metadata"]["namespace"].as_str().unwrap(),
-                    o["metadata"]["name"].as_str().unwrap()
-                )
-            })
-            .collect();
-        names.sort();
-        names
-    }
-
-    fn object(&self, kind: &str, name: &str) -> Option<Value> {
-        self.read_state()["objects"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
-            .cloned()
-    }
-
-    fn log(&self) -> Vec<Vec<String>> {
-        serde_json::from_value(self.read_state()["log"].clone()).unwrap()
-    }
-}
-
-#[cfg(unix)]
-fn make_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 /// The objects a deployment of the test step owns, for a strategy and id.
@@ -290,8 +173,12 @@ fn a_failed_rollout_changes_nothing_more_and_a_retry_completes() {
         let cluster = Cluster::new();
         cluster.deploy_ok(&cluster.compile(&step("\"one\""), strategy, "build-1"));
         let before_service = cluster.object("Service", "web").unwrap();
-        // A new image: the pod template changes, so the rollout replaces pods.
-        let new_image = step("\"two\"").replace("nginx:1.27", "nginx:1.28");
+        // A new image: the pod template changes, so the rollout replaces pods. Two replicas:
+        // both new pods must be described.
+        let new_image = step("\"two\"").replace("nginx:1.27", "nginx:1.28").replace(
+            "name = \"web\"\nannotations",
+            "name = \"web\"\nreplicas = 2\nannotations",
+        );
         let second = cluster.compile(&new_image, strategy, "build-2");
         let calls_before = cluster.log().len();
         let failed = cluster.deploy(&second, &[], Some("*"));

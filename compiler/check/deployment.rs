@@ -1,11 +1,17 @@
 //! The Deployment's own numbers: replicas, progress deadline, minimum ready time and
-//! revision history; the deadline must be longer than the ready time.
+//! revision history; the deadline must be longer than the ready time. And a selector kept
+//! from an existing Deployment: valid labels, none of kstep's own, none the step's labels
+//! give another value.
 
-use super::Cx;
+use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{KeyValue, Spanned};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let deployment = &cx.step.deployment;
+    if let Some(selector) = &deployment.selector {
+        kept_selector(cx, selector);
+    }
     let max = i64::from(i32::MAX);
     if let Some(replicas) = &deployment.replicas {
         cx.range(replicas, "`replicas`", 0, max);
@@ -42,4 +48,50 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         "a pod must stay ready for `min_ready` before it counts, so the rollout could never \
          finish in time: raise `progress_deadline` or lower `min_ready`",
     ));
+}
+
+/// A selector kept from an existing Deployment becomes the new one's, and its labels go on
+/// the pods. kstep's own labels cannot be part of it (kstep does not keep their values), and
+/// a label of the step with the same key must have the same value.
+fn kept_selector(cx: &mut Cx<'_>, selector: &Spanned<Vec<KeyValue>>) {
+    if selector.value.is_empty() {
+        cx.report(
+            Diagnostic::error(Code::EmptyValue, "the kept Deployment selector has no labels")
+                .label(selector.span, "empty selector")
+                .help("copy `spec.selector.matchLabels` of the existing Deployment, e.g. `selector = { app = \"web\" }` (`kubectl get deployment NAME -o jsonpath='{.spec.selector}'` prints it)"),
+        );
+    }
+    let step = cx.step;
+    for label in &selector.value {
+        let key_ok = cx.syntax(&label.key, "label key", &k8s::LABEL_KEY);
+        cx.syntax(&label.value, "label value", &k8s::LABEL_VALUE);
+        if key_ok && label.key.value.starts_with("kstep.dev/") {
+            cx.report(
+                Diagnostic::error(
+                    Code::ReservedLabel,
+                    format!("`{}` cannot be part of a kept selector", label.key.value),
+                )
+                .label(label.key.span, "kstep's own label")
+                .help("an existing kstep Deployment needs no kept selector: remove `selector`"),
+            );
+            continue;
+        }
+        let other = step
+            .deployment
+            .labels
+            .iter()
+            .chain(&step.pod.labels)
+            .find(|l| l.key.value == label.key.value && l.value.value != label.value.value);
+        if let Some(other) = other {
+            cx.report(
+                Diagnostic::error(
+                    Code::ConflictingFields,
+                    format!("the pods cannot have two values of `{}`", label.key.value),
+                )
+                .label(label.value.span, "the kept selector needs this value")
+                .label(other.value.span, "the step's label gives another")
+                .help("remove the label, or give it the selector's value"),
+            );
+        }
+    }
 }

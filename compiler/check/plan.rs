@@ -20,11 +20,29 @@ pub(crate) fn plan(step: &Step, plan: &Plan, diags: &mut Diagnostics) {
     for term in &step.pod.pod_anti_affinity {
         super::scheduling::own_pods(term, &own, diags);
     }
+    if let Some(kept) = &step.deployment.selector
+        && plan.is_blue_green()
+    {
+        let mut diagnostic = Diagnostic::error(
+            Code::UnsupportedByStrategy,
+            "blue/green cannot keep an existing Deployment's selector",
+        )
+        .label(kept.span, "kept selector");
+        if let Some(strategy) = step
+            .strategy
+            .as_ref()
+            .filter(|_| plan.strategy_origin == Origin::StepFile)
+        {
+            diagnostic = diagnostic.label(strategy.span, "the step's strategy");
+        }
+        diags.push(diagnostic.help("blue/green creates a new Deployment, with a selector of its own, for every deployment: remove `selector` (docs/adoption.md says how to move to blue/green), or deploy with rolling-update or recreate"));
+    }
     for service in &step.services {
         if let Some(selector) = service.shared_selector() {
             shared_selector(step, plan, selector, &own, diags);
         }
     }
+    super::patches::check(step, plan, diags);
     if plan.id_origin == Origin::CommandLine {
         deployment_id(plan, diags);
     }

@@ -58,7 +58,7 @@ impl Quantity {
 
     /// Whether the value is a whole number of thousandths (CPU precision).
     pub(crate) fn is_whole_millis(self) -> bool {
-        self.nanos % 1_000_000 == 0
+        self.nanos.is_multiple_of(1_000_000)
     }
 
     pub(crate) fn is_zero(self) -> bool {
@@ -67,12 +67,12 @@ impl Quantity {
 
     /// Whether it is a whole multiple of `unit` (which is not zero).
     pub(crate) fn is_multiple_of(self, unit: Quantity) -> bool {
-        unit.nanos != 0 && self.nanos % unit.nanos == 0
+        unit.nanos != 0 && self.nanos.is_multiple_of(unit.nanos)
     }
 
     /// Whether it is a whole number.
     pub(crate) fn is_whole(self) -> bool {
-        self.nanos % 1_000_000_000 == 0
+        self.nanos.is_multiple_of(1_000_000_000)
     }
 
     pub(crate) fn compare(self, other: Quantity) -> Ordering {

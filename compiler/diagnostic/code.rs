@@ -134,6 +134,7 @@ codes! {
     ServiceAccountToken => "service-account-token", "a pod that mounts its service account's API token";
     NoSpread => "no-spread", "several replicas that nothing keeps apart";
     SecureDefaultOptOut => "secure-default-opt-out", "a setting that weakens one of kstep's secure defaults";
+    PatchSetsModelledField => "patch-sets-modelled-field", "a patch that sets a field the step file has a key for";
     // Lint configuration.
     InvalidIgnore => "invalid-ignore", "a `kstep-ignore` comment without a known rule or a reason";
     UnusedIgnore => "unused-ignore", "a `kstep-ignore` comment that suppresses nothing";
@@ -168,6 +169,7 @@ codes! {
     InvalidDeploymentId => "invalid-deployment-id", "a deployment id that cannot be a label value or part of a name";
     PodNameTooLong => "pod-name-too-long", "a blue/green Deployment name that makes pod names longer than 63 characters";
     UnsupportedByStrategy => "unsupported-by-strategy", "a setting the deployment strategy cannot carry out";
+    InvalidPatch => "invalid-patch", "a patch that does not apply, or makes an object Kubernetes or kstep cannot use";
     UnknownConfigKey => "unknown-config-key", "a key of an owned ConfigMap or Secret that it does not have";
     InvalidSecret => "invalid-secret", "an owned Secret whose type and data do not fit together";
 }

@@ -2,7 +2,8 @@
 //!
 //! Teams that commit compiled output run this in CI. Every difference is reported as a
 //! unified diff (Secrets as "differs" only, unless secrets may be shown); missing and extra
-//! files and changed modes count too. Nothing is written.
+//! files and changed modes count too, and so does a staging directory that an interrupted
+//! compile left in the output directory (the next compile removes it). Nothing is written.
 
 use std::fs;
 use std::io;
@@ -65,6 +66,11 @@ pub(crate) fn compare(
                 ));
             }
         }
+    }
+    for name in super::write::stale(out_dir)? {
+        report.push_str(&format!(
+            "stale: {name}/ (left by an interrupted compile; the next compile removes it)\n"
+        ));
     }
     Ok((!report.is_empty()).then_some(report))
 }

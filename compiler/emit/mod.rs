@@ -147,6 +147,10 @@ pub(crate) fn render(
         blue_green: plan.is_blue_green(),
         deployment_name: plan.versioned(step.deployment.name()),
         timeout: step.deployment.progress_deadline().to_string(),
+        deployment_selector: serde_json::json!({
+            "matchLabels": labels::deployment_selector(step, plan)
+        })
+        .to_string(),
         pod_selector: selector(&labels::selector(step, plan)),
         step_selector: format!("{}={}", labels::STEP_LABEL, step.id()),
         cleanup_kinds: script::CLEANUP_KINDS,

@@ -29,7 +29,12 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, String>> = LazyLock::new
         ("common.sh.j2", include_str!("scripts/common.sh.j2")),
         ("rollout.sh.j2", include_str!("scripts/rollout.sh.j2")),
         ("blue-green.sh.j2", include_str!("scripts/blue-green.sh.j2")),
+        ("report.sh.j2", include_str!("scripts/report.sh.j2")),
     ];
+    // kubectl's go-templates for the failure report: text for the script, not minijinja
+    // templates (their `{{` is Go's).
+    env.add_global("pod_report", include_str!("scripts/pod-report.gotmpl"));
+    env.add_global("probe_events", include_str!("scripts/probe-events.gotmpl"));
     for (name, source) in templates {
         env.add_template(name, source)
             .map_err(|e| format!("script template {name}: {e:#}"))?;
@@ -50,6 +55,8 @@ pub(crate) struct Script {
     pub(crate) blue_green: bool,
     pub(crate) deployment_name: String,
     pub(crate) timeout: String,
+    /// The Deployment's `spec.selector` as kubectl prints it (compact JSON, keys sorted).
+    pub(crate) deployment_selector: String,
     /// Selects the pods of this deployment.
     pub(crate) pod_selector: String,
     /// Selects everything of the step.

@@ -1,35 +1,73 @@
-//! Writing output directories so that a failure leaves the previous output untouched.
+//! Writing output directories so that a failure leaves the previous output untouched, and an
+//! interrupted compile leaves nothing behind for long.
 //!
 //! Every step's files are first written to a staging directory inside the output directory
 //! (same file system, so renames are atomic). Only when all of them are written does each
 //! `DIR/<step-id>` get swapped for its staged copy; the old copy is removed with the staging
 //! directory. Files get their modes when created (Secrets 0600, the script 0755); the
 //! umask may narrow them further, never widen them.
+//!
+//! A compile that is killed (SIGKILL, a CI timeout) cannot remove its staging directory. So
+//! the writing process holds an exclusive lock on `<staging>/lock` for as long as it writes,
+//! and the operating system drops that lock when the process ends, however it ends. The next
+//! compile into the same directory removes every staging directory whose lock it can take:
+//! its writer is gone. One whose lock is held belongs to a kstep that is writing right now
+//! and is left alone. A writer killed between moving `DIR/<id>` aside (to `old-<id>`) and
+//! moving the new copy in left no `DIR/<id>` at all: the cleanup moves the old copy back
+//! before removing the staging directory.
 
-use std::fs;
+use std::fs::{self, File};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{FileMode, OutputFile, StepOutput};
+
+/// Names of staging directories; nothing else in an output directory starts with it.
+pub(crate) const STAGING_PREFIX: &str = ".kstep-staging-";
+/// The lock file inside a staging directory.
+const LOCK: &str = "lock";
+/// Inside a staging directory, `old-<step id>` holds the output a commit moved aside.
+const OLD: &str = "old-";
 
 /// Output being written: each step's files go to `new-<i>` in a staging directory as soon as
 /// they are rendered (so memory does not grow with the number of steps); [`Staging::commit`]
 /// then swaps every step directory into place. Dropping an uncommitted staging removes it.
 pub(crate) struct Staging {
-    out_dir: std::path::PathBuf,
+    out_dir: PathBuf,
     dir: tempfile::TempDir,
+    /// Locked for as long as this value lives; `None` where the file system has no locks
+    /// (then a killed compile's directory stays, as it would without this scheme).
+    _lock: Option<File>,
 }
 
 impl Staging {
+    /// Removes the staging directories that earlier, interrupted compiles left in `out_dir`,
+    /// then makes and locks this compile's own.
     pub(crate) fn new(out_dir: &Path) -> io::Result<Staging> {
         fs::create_dir_all(out_dir)?;
-        let dir = tempfile::Builder::new()
-            .prefix(".kstep-staging-")
-            .tempdir_in(out_dir)?;
-        Ok(Staging {
+        remove_stale(out_dir);
+        loop {
+            let dir = tempfile::Builder::new()
+                .prefix(STAGING_PREFIX)
+                .tempdir_in(out_dir)?;
+            match lock(dir.path(), Wait::Yes)? {
+                Lock::Held(file) => return Ok(Staging::with(out_dir, dir, Some(file))),
+                Lock::Unsupported => return Ok(Staging::with(out_dir, dir, None)),
+                // Another kstep's cleanup took the new directory for a stale one and removed
+                // it between its creation and the lock: make another.
+                Lock::Busy | Lock::Gone => {
+                    let _ = dir.close();
+                }
+            }
+        }
+    }
+
+    fn with(out_dir: &Path, dir: tempfile::TempDir, lock: Option<File>) -> Staging {
+        Staging {
             out_dir: out_dir.to_owned(),
             dir,
-        })
+            _lock: lock,
+        }
     }
 
     /// Writes the `index`-th step's files. Steps may be staged from several threads.
@@ -51,7 +89,7 @@ impl Staging {
     pub(crate) fn commit(self, step_ids: &[String]) -> io::Result<()> {
         for (i, id) in step_ids.iter().enumerate() {
             let target = self.out_dir.join(id);
-            let old = self.dir.path().join(format!("old-{i}"));
+            let old = self.dir.path().join(format!("{OLD}{id}"));
             let had_old = match fs::rename(&target, &old) {
                 Ok(()) => true,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => false,
@@ -66,6 +104,156 @@ impl Staging {
         }
         self.dir.close()
     }
+}
+
+/// The staging directories in `out_dir` whose writer is gone, sorted; nothing is changed.
+/// For `--check`, which reports them.
+pub(crate) fn stale(out_dir: &Path) -> io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for (name, path) in staging_dirs(out_dir)? {
+        if is_abandoned(&path) {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Removes every staging directory in `out_dir` whose writer is gone, first moving back any
+/// step output it holds that is missing from `out_dir`. Best effort: what cannot be removed
+/// stays for a later compile, and never fails this one.
+fn remove_stale(out_dir: &Path) {
+    let Ok(dirs) = staging_dirs(out_dir) else {
+        return;
+    };
+    for (_, path) in dirs {
+        // The lock is held until the directory (with the lock file) is gone, so a kstep
+        // that starts meanwhile sees it busy or gone, never half removed and unlocked.
+        if let Ok(Lock::Held(_lock)) = lock(&path, Wait::No)
+            && restore(out_dir, &path)
+        {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// Moves each `old-<id>` of an abandoned staging directory back to `DIR/<id>` if that is
+/// missing (its writer died between the two renames of a commit). `false` if one could not
+/// be moved: the directory must then stay, as it holds the only copy.
+fn restore(out_dir: &Path, staging: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(staging) else {
+        return false;
+    };
+    let mut all = true;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(id) = name.to_str().and_then(|n| n.strip_prefix(OLD)) else {
+            continue;
+        };
+        let target = out_dir.join(id);
+        if fs::symlink_metadata(&target).is_err() && fs::rename(entry.path(), &target).is_err() {
+            all = false;
+        }
+    }
+    all
+}
+
+/// `(name, path)` of each directory in `out_dir` named like a staging directory. Symbolic
+/// links and files are not staging directories, whatever their names.
+fn staging_dirs(out_dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
+    let entries = match fs::read_dir(out_dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        if name.starts_with(STAGING_PREFIX) && entry.file_type()?.is_dir() {
+            dirs.push((name, entry.path()));
+        }
+    }
+    Ok(dirs)
+}
+
+/// Whether a staging directory's writer is gone, without changing anything: its lock file
+/// is missing (the writer died before making it) or can be locked.
+fn is_abandoned(staging: &Path) -> bool {
+    match File::open(staging.join(LOCK)) {
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
+        // A shared lock: it needs no write access, and it is refused only while a writer
+        // holds its exclusive one.
+        Ok(file) => file.try_lock_shared().is_ok(),
+    }
+}
+
+enum Wait {
+    Yes,
+    No,
+}
+
+enum Lock {
+    /// Locked; the lock lasts as long as the file stays open.
+    Held(File),
+    /// Another process holds the lock.
+    Busy,
+    /// The directory was removed, or replaced, before the lock was taken.
+    Gone,
+    /// The file system cannot lock files.
+    Unsupported,
+}
+
+/// Takes the exclusive lock of a staging directory. Its writer and the cleanup of a later
+/// compile both open the lock file with `create`, so whichever locks it first wins, even when
+/// the writer died before creating it; the loser then finds it busy, or gone.
+fn lock(staging: &Path, wait: Wait) -> io::Result<Lock> {
+    let path = staging.join(LOCK);
+    let file = match fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Lock::Gone),
+        Err(e) => return Err(e),
+    };
+    let locked = match wait {
+        Wait::Yes => file.lock().map_err(fs::TryLockError::Error),
+        Wait::No => file.try_lock(),
+    };
+    match locked {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => return Ok(Lock::Busy),
+        Err(fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => {
+            return Ok(Lock::Unsupported);
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(e),
+    }
+    // The lock may have been waited for, or won, on a file a cleanup had already removed.
+    Ok(if same_file(&file, &path) {
+        Lock::Held(file)
+    } else {
+        Lock::Gone
+    })
+}
+
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &File, path: &Path) -> bool {
+    path.exists()
 }
 
 /// Creates a file with its mode from the start: a Secret is never readable by others, not
@@ -90,4 +278,116 @@ fn create(path: &Path, file: &OutputFile) -> io::Result<()> {
 #[cfg(not(unix))]
 fn create(path: &Path, file: &OutputFile) -> io::Result<()> {
     fs::write(path, &file.contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(id: &str, text: &str) -> StepOutput {
+        StepOutput {
+            step_id: id.into(),
+            files: vec![OutputFile {
+                path: "deploy.sh".into(),
+                contents: text.into(),
+                mode: FileMode::Executable,
+                shown: None,
+            }],
+        }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A staging directory as a killed writer leaves it: no lock held.
+    fn abandoned(out: &Path, name: &str, with_lock_file: bool) -> PathBuf {
+        let dir = out.join(format!("{STAGING_PREFIX}{name}"));
+        fs::create_dir_all(dir.join("new-0/manifests")).unwrap();
+        fs::write(dir.join("new-0/deploy.sh"), "partial").unwrap();
+        if with_lock_file {
+            fs::write(dir.join(LOCK), "").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn abandoned_staging_directories_are_removed_live_ones_kept() {
+        let out = tempfile::tempdir().unwrap();
+        abandoned(out.path(), "a", true);
+        abandoned(out.path(), "b", false);
+        let live = abandoned(out.path(), "live", true);
+        let held = File::open(live.join(LOCK)).unwrap();
+        held.lock().unwrap();
+        // Not ours: a file and a symbolic link named like staging directories.
+        fs::write(out.path().join(format!("{STAGING_PREFIX}file")), "").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&live, out.path().join(format!("{STAGING_PREFIX}link")))
+            .unwrap();
+        assert_eq!(
+            stale(out.path()).unwrap(),
+            [".kstep-staging-a", ".kstep-staging-b"]
+        );
+
+        let staging = Staging::new(out.path()).unwrap();
+        staging.stage(0, &output("web", "new")).unwrap();
+        staging.commit(&["web".into()]).unwrap();
+        let mut expected = vec![".kstep-staging-file", ".kstep-staging-live", "web"];
+        if cfg!(unix) {
+            expected.insert(1, ".kstep-staging-link");
+        }
+        assert_eq!(names(out.path()), expected);
+        assert_eq!(names(&live), ["lock", "new-0"], "the live one is untouched");
+        assert!(stale(out.path()).unwrap().is_empty());
+
+        drop(held);
+        assert_eq!(stale(out.path()).unwrap(), [".kstep-staging-live"]);
+    }
+
+    #[test]
+    fn output_moved_aside_by_a_killed_commit_is_moved_back() {
+        let out = tempfile::tempdir().unwrap();
+        let dir = abandoned(out.path(), "x", true);
+        // Killed between the renames: `web` moved aside, the new copy not yet in place.
+        fs::create_dir(dir.join("old-web")).unwrap();
+        fs::write(dir.join("old-web/deploy.sh"), "previous").unwrap();
+        // `api` was committed before the kill: its old copy is garbage.
+        fs::create_dir(out.path().join("api")).unwrap();
+        fs::create_dir(dir.join("old-api")).unwrap();
+        fs::write(dir.join("old-api/deploy.sh"), "older").unwrap();
+
+        let staging = Staging::new(out.path()).unwrap();
+        drop(staging);
+        assert_eq!(names(out.path()), ["api", "web"]);
+        assert_eq!(
+            fs::read_to_string(out.path().join("web/deploy.sh")).unwrap(),
+            "previous"
+        );
+    }
+
+    #[test]
+    fn a_lock_lost_to_a_cleanup_is_noticed() {
+        let out = tempfile::tempdir().unwrap();
+        let dir = abandoned(out.path(), "x", false);
+        let Ok(Lock::Held(first)) = lock(&dir, Wait::No) else {
+            panic!("an abandoned directory can be locked");
+        };
+        assert!(matches!(lock(&dir, Wait::No), Ok(Lock::Busy)));
+        fs::remove_dir_all(&dir).unwrap();
+        drop(first);
+        assert!(matches!(lock(&dir, Wait::Yes), Ok(Lock::Gone)));
+        // Removed and made again meanwhile: an open lock file is no longer the directory's.
+        fs::create_dir(&dir).unwrap();
+        let path = dir.join(LOCK);
+        let opened = File::create(&path).unwrap();
+        assert!(same_file(&opened, &path));
+        fs::remove_file(&path).unwrap();
+        fs::write(&path, "").unwrap();
+        assert!(!same_file(&opened, &path));
+    }
 }

@@ -11,6 +11,7 @@ mod availability;
 mod config;
 mod containers;
 mod ignore;
+mod patches;
 mod security;
 
 pub(crate) use config::LintConfig;
@@ -43,6 +44,7 @@ pub(crate) const RULES: &[(Code, Severity)] = &[
     (Code::DefaultNamespace, Severity::Warning),
     (Code::ServiceAccountToken, Severity::Warning),
     (Code::NoSpread, Severity::Warning),
+    (Code::PatchSetsModelledField, Severity::Warning),
     (Code::SecureDefaultOptOut, Severity::Note),
 ];
 
@@ -91,6 +93,7 @@ pub(crate) fn lint(step: &Step, plan: &Plan, config: &LintConfig, diags: &mut Di
     containers::check(&mut rules);
     security::check(&mut rules);
     availability::check(&mut rules);
+    patches::check(&mut rules);
     let mut found: Vec<Diagnostic> = rules
         .found
         .into_iter()

@@ -48,7 +48,7 @@ pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
             progress_deadline_seconds: Some(int32(model.progress_deadline())),
             strategy: strategy(cx),
             selector: LabelSelector {
-                match_labels: Some(labels::selector(step, plan)),
+                match_labels: Some(labels::deployment_selector(step, plan)),
                 ..LabelSelector::default()
             },
             template: PodTemplateSpec {

@@ -53,8 +53,29 @@ pub(crate) fn object_labels(
 /// Labels of the step's pods: those of every object, and the pod template's own
 /// (`[pod] labels`). Under rolling update and recreate they leave out the deployment id: a
 /// new id alone (a new CI build) must not restart unchanged pods.
+/// A Deployment selector the step keeps from an existing Deployment is part of them, with
+/// its values (so that the selector matches).
 pub(crate) fn pod_labels(step: &Step, plan: &Plan) -> BTreeMap<String, String> {
-    common_labels(step, plan, &step.pod.labels)
+    let mut labels = common_labels(step, plan, &step.pod.labels);
+    if let Some(kept) = &step.deployment.selector {
+        for label in &kept.value {
+            labels.insert(label.key.value.clone(), label.value.value.clone());
+        }
+    }
+    labels
+}
+
+/// The Deployment's selector: the one the step keeps from an existing Deployment, else
+/// kstep's [`selector`].
+pub(crate) fn deployment_selector(step: &Step, plan: &Plan) -> BTreeMap<String, String> {
+    match &step.deployment.selector {
+        Some(kept) => kept
+            .value
+            .iter()
+            .map(|l| (l.key.value.clone(), l.value.value.clone()))
+            .collect(),
+        None => selector(step, plan),
+    }
 }
 
 /// The name label, the step's labels and `extra` (checking keeps kstep's own keys out of

@@ -9,6 +9,7 @@ mod deployment;
 mod ingress;
 pub(crate) mod labels;
 mod owned;
+pub(crate) mod patch;
 mod pod;
 mod probe;
 mod security;
@@ -67,6 +68,17 @@ macro_rules! objects {
                 }
             }
 
+            /// An object of the same kind read from `value` (a patched copy of this one).
+            pub(crate) fn with_json(
+                &self,
+                value: serde_json::Value,
+            ) -> Result<Object, serde_path_to_error::Error<serde_json::Error>> {
+                match self {
+                    $(Object::$variant(_) => serde_path_to_error::deserialize(value)
+                        .map(|o| Object::$variant(Box::new(o))),)*
+                }
+            }
+
             /// The object as compact JSON, written straight to `writer` (for hashing).
             pub(crate) fn write_json(&self, writer: impl std::io::Write) -> serde_json::Result<()> {
                 match self {
@@ -86,7 +98,23 @@ objects! {
     Ingress(networking::Ingress) = 40,
 }
 
+/// The objects of a step, patched by its `[[patches]]`.
 pub(crate) fn lower(step: &Step, plan: &Plan) -> StepObjects {
+    let mut objects = unpatched(step, plan);
+    // Checking applied every patch once already and gated on any problem.
+    for patch in &step.patches {
+        if let Ok((index, patched)) = patch::apply(&objects, patch, plan) {
+            objects[index] = patched;
+        }
+    }
+    StepObjects {
+        step_id: step.id().to_owned(),
+        objects,
+    }
+}
+
+/// The objects of a step as kstep makes them, in apply order, before any patch.
+pub(crate) fn unpatched(step: &Step, plan: &Plan) -> Vec<Object> {
     let cx = Lowering { step, plan };
     let mut objects = Vec::new();
     for config_map in &step.config_maps {
@@ -113,10 +141,7 @@ pub(crate) fn lower(step: &Step, plan: &Plan) -> StepObjects {
         }
     }
     objects.sort_by(|a, b| (a.apply_rank(), a.name()).cmp(&(b.apply_rank(), b.name())));
-    StepObjects {
-        step_id: step.id().to_owned(),
-        objects,
-    }
+    objects
 }
 
 /// What lowering one step needs: the step and its plan.

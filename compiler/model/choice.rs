@@ -199,6 +199,18 @@ choice!(
 );
 
 choice!(
+    /// An operation of a JSON patch (RFC 6902).
+    PatchOpKind, "patch operation" {
+        Add => "add",
+        Remove => "remove",
+        Replace => "replace",
+        Move => "move",
+        Copy => "copy",
+        Test => "test",
+    }
+);
+
+choice!(
     /// How a pod's DNS is configured.
     DnsPolicy, "DNS policy" {
         ClusterFirst => "ClusterFirst",

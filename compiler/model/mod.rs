@@ -9,6 +9,7 @@ mod container;
 mod ingress;
 mod lint;
 mod owned;
+mod patch;
 mod pod;
 mod probe;
 mod project;
@@ -30,6 +31,7 @@ pub(crate) use container::{
 pub(crate) use ingress::{Ingress, IngressPath, IngressRule, IngressTls};
 pub(crate) use lint::{Level, LintLevels};
 pub(crate) use owned::{ConfigMap, Registry, Secret, SecretEntry};
+pub(crate) use patch::{MergePatch, Patch, PatchBody, PatchOp, PatchOpKind};
 pub(crate) use pod::{
     DnsConfig, DnsOption, HostAlias, NodeAffinityTerm, Placement, Pod, PodAffinityTerm,
     Requirement, Selector, Toleration, TopologySpread,
@@ -85,6 +87,8 @@ pub(crate) struct Step {
     pub(crate) ingresses: Vec<Ingress>,
     pub(crate) config_maps: Vec<ConfigMap>,
     pub(crate) secrets: Vec<Secret>,
+    /// `[[patches]]`: changes to the emitted objects, applied after lowering.
+    pub(crate) patches: Vec<Patch>,
     /// False when a volume could not be read and was dropped: rules that would report a
     /// volume as *missing* stay quiet, since it may be the dropped one.
     pub(crate) volumes_complete: bool,
@@ -138,6 +142,9 @@ pub(crate) struct Deployment {
     pub(crate) progress_deadline: Option<Spanned<i64>>,
     pub(crate) labels: Vec<KeyValue>,
     pub(crate) annotations: Vec<KeyValue>,
+    /// An existing Deployment's selector the step keeps (`matchLabels`), so that its output
+    /// applies over a Deployment created by hand or by Helm. Rolling update and recreate only.
+    pub(crate) selector: Option<Spanned<Vec<KeyValue>>>,
     /// Rolling update settings (rolling-update strategy only).
     pub(crate) rolling: Option<Rolling>,
     /// Seconds a new pod must be ready before it counts as available.

@@ -15,6 +15,7 @@ mod ingress;
 mod lifecycle;
 mod lint;
 mod owned;
+mod patch;
 mod pod;
 mod probe;
 mod raw_volume;

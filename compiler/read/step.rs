@@ -5,6 +5,7 @@
 use super::container;
 use super::ingress;
 use super::owned;
+use super::patch;
 use super::pod;
 use super::reader::Reader;
 use super::service;
@@ -71,6 +72,7 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
             Some(r.named_tables(n, "secrets", owned::secret))
         })
         .unwrap_or_default();
+    let patches = top.table_list(r, "patches", patch::read);
     // Read before templates were rendered, by `vars`.
     let _ = (top.entry("vars"), top.entry("env"));
     // Read by `read_lint`.
@@ -92,6 +94,7 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         ingresses,
         config_maps,
         secrets,
+        patches,
     })
 }
 
@@ -136,6 +139,10 @@ fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
     let annotations = t
         .optional(r, "annotations", Reader::string_map)
         .unwrap_or_default();
+    let selector = t.optional(r, "selector", |r, node| {
+        r.string_map(node)
+            .map(|labels| Spanned::new(labels, node.span))
+    });
     let min_ready = t.optional(r, "min_ready", Reader::int);
     let revision_history_limit = t.optional(r, "revision_history_limit", Reader::int);
     let rolling = t.optional_table(r, "rolling").map(|mut rolling| {
@@ -156,6 +163,7 @@ fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
         progress_deadline,
         labels,
         annotations,
+        selector,
         rolling,
         min_ready,
         revision_history_limit,

@@ -92,6 +92,14 @@ impl<'n> Table<'n> {
             .filter(|e| e.value.kind != NodeKind::Null)
     }
 
+    /// The entry for `key` even when its value is empty (`null`); marks `key` as known.
+    pub(crate) fn entry_with_null(&mut self, key: &'static str) -> Option<&'n Entry> {
+        if !self.known.contains(&key) {
+            self.known.push(key);
+        }
+        self.entries.iter().find(|e| e.key == key)
+    }
+
     pub(crate) fn optional<'r, T>(
         &mut self,
         r: &mut Reader<'r>,

@@ -12,7 +12,7 @@ use super::network::{Ingress, Service};
 use super::pod::Pod;
 use super::values::{Any, Count, Templated, Word};
 use super::volume::Volume;
-use crate::model::Strategy;
+use crate::model::{PatchOpKind, Strategy};
 
 /// A kstep step file: one workload (a Deployment with its containers and volumes), how it
 /// is exposed, the objects it owns, and how it is deployed. Any string value may be a
@@ -63,6 +63,48 @@ pub(super) struct StepFile {
     /// Secrets the step owns, by name. Values come best from sensitive variables.
     #[schemars(example = json!({ "db": { "data": { "password": "{{ vars.db_password }}" } } }))]
     secrets: Option<BTreeMap<String, Secret>>,
+    /// Changes to the emitted objects, for fields kstep does not model: a JSON merge patch
+    /// (`merge`) or JSON patch operations (`json`), in the Kubernetes API's field names.
+    #[schemars(example = json!([{ "kind": "Deployment", "merge": { "spec": { "template": { "spec": { "shareProcessNamespace": true } } } } }]))]
+    patches: Option<Vec<Patch>>,
+}
+
+/// `[[patches]]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, extend("oneOf" = [{ "required": ["merge"] }, { "required": ["json"] }]))]
+struct Patch {
+    /// The object's kind, as in its manifest: `Deployment`, `Service`, `Ingress`,
+    /// `ConfigMap`, `Secret`, `EndpointSlice`.
+    #[schemars(example = &"Deployment")]
+    kind: String,
+    /// The object's name as the step writes it (without the deployment id under
+    /// blue/green); needed when the step has several objects of the kind.
+    #[schemars(example = &"web")]
+    name: Option<String>,
+    /// A JSON merge patch (RFC 7386): objects merge, other values replace, `null` removes.
+    #[schemars(example = json!({ "spec": { "template": { "spec": { "enableServiceLinks": false } } } }))]
+    merge: Option<BTreeMap<String, Any>>,
+    /// JSON patch operations (RFC 6902), applied in order.
+    #[schemars(example = json!([{ "op": "add", "path": "/spec/template/spec/containers/0/stdin", "value": true }]))]
+    json: Option<Vec<PatchOp>>,
+}
+
+/// One JSON patch operation.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct PatchOp {
+    /// `add`, `remove`, `replace`, `move`, `copy` or `test`.
+    #[schemars(example = &"add")]
+    op: Word<PatchOpKind>,
+    /// A JSON pointer to the field: `/spec/template/spec/containers/0/stdin`.
+    #[schemars(example = &"/spec/template/spec/containers/0/stdin")]
+    path: String,
+    /// Where `move` and `copy` take the value from.
+    #[schemars(example = &"/metadata/labels/app")]
+    from: Option<String>,
+    /// The value for `add`, `replace` and `test`.
+    #[schemars(example = true)]
+    value: Option<Any>,
 }
 
 /// `[step]`.
@@ -109,6 +151,10 @@ struct Deployment {
     /// Annotations on the Deployment.
     #[schemars(example = json!({ "example.com/owner": "storefront" }))]
     annotations: Option<BTreeMap<String, String>>,
+    /// An existing Deployment's selector (`matchLabels`) to keep, so that the step's output
+    /// applies over a Deployment created by hand or by Helm; not with blue/green.
+    #[schemars(example = json!({ "app.kubernetes.io/name": "web", "app.kubernetes.io/instance": "web" }))]
+    selector: Option<BTreeMap<String, String>>,
     /// How fast a rolling update replaces pods (rolling-update strategy only).
     #[schemars(example = json!({ "max_surge": "25%", "max_unavailable": 0 }))]
     rolling: Option<Rolling>,

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub(crate) mod cluster;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -160,5 +162,24 @@ pub(crate) fn fixture_args(text: &str) -> Vec<Vec<String>> {
         vec![Vec::new()]
     } else {
         sets
+    }
+}
+
+/// A tiny deterministic generator (xorshift64*), for tests that want many varied cases that
+/// are the same on every run.
+pub(crate) struct Rng(pub(crate) u64);
+
+impl Rng {
+    /// A number below `n` (which is not 0).
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n
+    }
+
+    /// One of `items`.
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
     }
 }
