@@ -459,3 +459,17 @@ fn the_renamed_format_flag_still_works_with_a_warning() {
         stderr(&both)
     );
 }
+
+/// The bundled example is what kstep recommends: it compiles and lints clean, also as the
+/// directory a new user would point kstep at.
+#[test]
+fn the_bundled_examples_lint_clean() {
+    let output = run(kstep().args(["lint", "examples/"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "kstep: 1 step file linted: no problems\n");
+    let output = run(kstep().args(["lint", "--deny", "warnings", "examples/web.toml"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = run(kstep().args(["compile", "--stdout", "examples/web.toml"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
