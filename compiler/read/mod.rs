@@ -12,6 +12,7 @@ mod defaults;
 mod embedded;
 mod env;
 mod ingress;
+mod kubernetes;
 mod lifecycle;
 mod lint;
 mod owned;
