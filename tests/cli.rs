@@ -579,3 +579,23 @@ fn man_pages() {
         "the renamed --format stays hidden"
     );
 }
+
+#[test]
+fn public_images_that_run_as_root_start_under_the_default_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    for image in ["nginx:1.27", "postgres:16"] {
+        let step = STEP.replace("nginx:1.27", image);
+        let path = write(dir.path(), "web.toml", &step);
+        let output = run(kstep()
+            .current_dir(dir.path())
+            .args(["compile", "--stdout"])
+            .arg(&path));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.contains(&format!("image: \"{image}\"")), "{text}");
+        assert!(!text.contains("runAsNonRoot"), "{image}: {text}");
+        assert!(!text.contains("capabilities"), "{image}: {text}");
+        assert!(text.contains("allowPrivilegeEscalation: false"), "{text}");
+        assert!(text.contains("type: RuntimeDefault"), "{text}");
+    }
+}

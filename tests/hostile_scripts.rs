@@ -312,6 +312,19 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
             );
             calls.extend(apply(0..30));
         } else {
+            // The selector check, before anything changes.
+            calls.push(
+                [
+                    "get",
+                    "deployment",
+                    &self.deployment(),
+                    "--ignore-not-found",
+                    "--output",
+                    "jsonpath={.spec.selector}",
+                ]
+                .map(arg)
+                .to_vec(),
+            );
             calls.extend(apply(0..20));
             calls.extend(apply(20..30));
         }
