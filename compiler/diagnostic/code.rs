@@ -260,7 +260,11 @@ mod tests {
                 .map(|c| c.name())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(names("kstep::unknown-feild"), ["unknown-field"]);
+        assert_eq!(
+            names("kstep::unknown-feild"),
+            ["unknown-field", "unknown-filter"],
+            "the nearest first"
+        );
         assert_eq!(names("privileged"), ["privileged-container"]);
         assert_eq!(
             names("probe"),

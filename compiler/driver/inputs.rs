@@ -50,13 +50,18 @@ impl InputFormat {
     }
 }
 
-/// The language of a step on standard input without `--input-format`: the one it parses as.
-/// TOML is tried first: a file that is both (empty, or only comments) means the same in
-/// either. A step in neither is read in the one it looks like (a `[table]` header or a
+/// The language of a step on standard input without `--input-format`: the one it parses as,
+/// to a table. TOML is tried first: a file that is both (empty, or only comments) means the
+/// same in either. A step in neither is read in the one it looks like (a `[table]` header or a
 /// `key = value` line before any `key:` line means TOML), so its syntax errors are reported
 /// in that language.
 pub(crate) fn detect(file: FileId, text: &str) -> syntax::Format {
-    let parses = |format| syntax::parse(file, text, format, &mut Diagnostics::default()).is_some();
+    // A step is a table: a text that parses only as a YAML string (broken TOML often does)
+    // is not YAML for this purpose.
+    let parses = |format| {
+        syntax::parse(file, text, format, &mut Diagnostics::default())
+            .is_some_and(|root| root.as_map().is_some())
+    };
     if parses(syntax::Format::Toml) {
         return syntax::Format::Toml;
     }
@@ -240,6 +245,8 @@ mod tests {
             ("name = \"a:b\"\nx = [\n", syntax::Format::Toml),
             ("deployment:\n  name: [web\n", syntax::Format::Yaml),
             ("- a\n b: [\n", syntax::Format::Yaml),
+            // Broken TOML that YAML reads as one string is still TOML.
+            ("[deployment]\nname = web\n", syntax::Format::Toml),
         ];
         for (text, expected) in cases {
             assert_eq!(detect(file, text), expected, "{text:?}");
