@@ -109,6 +109,15 @@ fn diagnostics_name_standard_input_and_the_given_language_is_used() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("\"file\":\"<stdin>\""));
 
+    // `kstep vars` shows one step.
+    let output = run(kstep().args(["vars", "examples"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`examples` is a directory"),
+        "{}",
+        stderr(&output)
+    );
+
     // Standard input can be read once.
     let output = with_stdin(kstep().args(["compile", "-", "-", "--stdout"]), STEP);
     assert_eq!(output.status.code(), Some(2));

@@ -195,6 +195,13 @@ pub(super) fn step_source(
             (file, format)
         }));
     }
+    if path.is_dir() {
+        return Err(Diagnostic::error(
+            Code::InvalidArgument,
+            format!("`{}` is a directory", path.display()),
+        )
+        .help("`kstep vars` shows the variables of one step: name a step file, or `-`"));
+    }
     let Some(format) = syntax::Format::from_path(path) else {
         return Err(unsupported(
             path,
