@@ -68,7 +68,7 @@ fn json_format_writes_json_files() {
         .arg(fixture("web.toml"))
         .arg("-o")
         .arg(out.path())
-        .args(["--format", "json"]));
+        .args(["--manifest-format", "json"]));
     assert!(output.status.success(), "{}", stderr(&output));
     let files = read_tree(out.path());
     let manifest = files
@@ -230,7 +230,7 @@ fn file_and_usage_problems_exit_2() {
         (
             vec![
                 "compile".as_ref(),
-                "--format".as_ref(),
+                "--manifest-format".as_ref(),
                 "xml".as_ref(),
                 "a.toml".as_ref(),
             ],
@@ -273,7 +273,12 @@ fn help_and_version() {
     let help = run(kstep().args(["compile", "--help"]));
     assert!(help.status.success());
     let text = String::from_utf8_lossy(&help.stdout);
-    for flag in ["--output", "--stdout", "--format"] {
+    for flag in [
+        "--output",
+        "--stdout",
+        "--manifest-format",
+        "--message-format",
+    ] {
         assert!(text.contains(flag), "{text}");
     }
     let version = run(kstep().arg("--version"));
@@ -505,6 +510,74 @@ fn the_output_does_not_depend_on_the_working_directory() {
         .current_dir(dir.path().join("deploy/web"))
         .args(["compile", "--check", "web.toml", "-o", "../../a"]));
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = run(kstep().args(["completions", shell]));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shell}: {}",
+            stderr(&output)
+        );
+        let script = String::from_utf8(output.stdout).unwrap();
+        for word in [
+            "compile",
+            "lint",
+            "explain",
+            "manifest-format",
+            "message-format",
+            "input-format",
+        ] {
+            assert!(script.contains(word), "{shell}: no {word}");
+        }
+    }
+    // The bash script is valid bash.
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(kstep().args(["completions", "bash"]));
+    let script = write(
+        dir.path(),
+        "kstep.bash",
+        &String::from_utf8(output.stdout).unwrap(),
+    );
+    let check = run(std::process::Command::new("bash").arg("-n").arg(&script));
+    assert!(check.status.success(), "{}", stderr(&check));
+    let output = run(kstep().args(["completions", "tcsh"]));
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn man_pages() {
+    let output = run(kstep().arg("man"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(page.contains(".TH kstep 1"), "{page}");
+    assert!(page.contains("kstep\\-compile(1)"), "{page}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let output = run(kstep().arg("man").arg("--dir").arg(&out));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let files: Vec<String> = read_tree(&out).into_iter().map(|(p, _)| p).collect();
+    for command in [
+        "compile",
+        "lint",
+        "vars",
+        "schema",
+        "explain",
+        "completions",
+        "man",
+    ] {
+        assert!(files.contains(&format!("kstep-{command}.1")), "{files:?}");
+    }
+    let compile = fs::read_to_string(out.join("kstep-compile.1")).unwrap();
+    assert!(compile.contains("manifest\\-format"), "{compile}");
+    assert!(
+        !compile.contains("\\fB\\-\\-format\\fR"),
+        "the renamed --format stays hidden"
+    );
 }
 
 #[test]

@@ -7,8 +7,9 @@
 //! rendered diagnostics must be exactly the block. A text block may name command-line
 //! options, comma-separated (```` ```text args=--env=prod,--vars-file=prod.yaml ````); files
 //! those options name are not compiled as steps. `args=lint,...` runs `kstep lint` instead of
-//! `kstep compile --stdout` (for the pages of lint rules); a `kstep.toml` file is the project's
-//! lint configuration, never a step. Other code blocks are illustrations and
+//! `kstep compile --stdout` (for the pages of lint rules), and `args=compile,...` runs
+//! `kstep compile` writing files (for options that `--stdout` excludes, such as `-o`); a
+//! `kstep.toml` file is the project's configuration, never a step. Other code blocks are illustrations and
 //! are not run. Every page whose problem can be reproduced from text has at least one checked
 //! example. Run with `KSTEP_UPDATE_DOCS=1` to rewrite the blocks from kstep's output.
 
@@ -183,11 +184,12 @@ fn render(example: &Example) -> String {
         .filter(|n| !example.args.iter().any(|a| a.ends_with(&format!("={n}"))))
         .map(Path::new)
         .collect();
-    // `args=lint,...` runs `kstep lint` instead of `kstep compile --stdout`.
+    // `args=lint,...` runs `kstep lint`, `args=compile,...` `kstep compile` without `--stdout`.
     let (command, args): (&[&str], &[String]) = match example.args.split_first() {
         Some((first, rest)) if first == "lint" => (&["lint"], rest),
         // `args=import` imports the files into a directory of its own.
         Some((first, rest)) if first == "import" => (&["import", "-o", "imported"], rest),
+        Some((first, rest)) if first == "compile" => (&["compile"], rest),
         _ => (&["compile", "--stdout"], &example.args),
     };
     let output = run(kstep()
@@ -293,17 +295,86 @@ fn explain_prints_the_page_of_every_code() {
 
 #[test]
 fn explain_an_unknown_code_suggests_close_ones() {
-    let output = run(kstep().args(["explain", "kstep::unknown-feild"]));
+    let output = run(kstep().args(["explain", "kstep::no-readines-probe"]));
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "kstep: no diagnostic code `unknown-feild`; did you mean `unknown-field`?\n"
+        "kstep: no diagnostic code `no-readines-probe`; did you mean `kstep::no-readiness-probe`?\n  \
+         help: `kstep explain --list` lists every code\n"
+    );
+    let output = run(kstep().args(["explain", "unknown-feild"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).starts_with(
+            "kstep: no diagnostic code `unknown-feild`; did you mean `kstep::unknown-field` or \
+             `kstep::unknown-filter`?\n"
+        ),
+        "the nearest first"
     );
     let output = run(kstep().args(["explain", "no-such-thing"]));
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "kstep: no diagnostic code `no-such-thing`; docs/diagnostics/README.md lists them all\n"
+        "kstep: no diagnostic code `no-such-thing`\n  help: `kstep explain --list` lists every code\n"
     );
+    let output = run(kstep().args(["explain"]));
+    assert_eq!(output.status.code(), Some(2), "a code or --list");
+}
+
+/// `kstep explain --list`: every code once, in its group, with the summary of the catalog, and
+/// the groups agree with the severity column of the index.
+#[test]
+fn explain_lists_every_code_in_its_group() {
+    let output = run(kstep().args(["explain", "--list"]));
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("Errors: ") && text.ends_with("\n`kstep explain CODE` describes one.\n"),
+        "{text}"
+    );
+    let rule = text
+        .lines()
+        .find(|l| l.starts_with("  kstep::latest-image-tag "))
+        .expect("lint rules are listed");
+    assert_eq!(
+        rule.split_whitespace().take(3).collect::<Vec<_>>(),
+        ["kstep::latest-image-tag", "warning", "an"],
+        "lint rules with their level"
+    );
+    let index = fs::read_to_string(root().join("docs/diagnostics/README.md")).unwrap();
+    let mut group = "";
+    let mut listed = Vec::new();
+    for line in text.lines() {
+        if line.is_empty() || line.starts_with('`') {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            group = line.split(':').next().unwrap_or_default();
+            continue;
+        }
+        let name = line.split_whitespace().next().unwrap();
+        let code = Code::from_name(name).unwrap_or_else(|| panic!("{name} is not a code"));
+        assert!(line.ends_with(code.summary()), "{line}");
+        listed.push(code);
+        let row = index
+            .lines()
+            .find(|row| row.starts_with(&format!("| [`{code}`]")))
+            .unwrap_or_else(|| panic!("no index row for {code}"));
+        let severity = row.split('|').nth(2).unwrap_or_default().trim();
+        let expected = match group {
+            "Errors" => "error",
+            "Warnings" => "warning",
+            _ => "(lint rule)",
+        };
+        assert!(
+            severity.starts_with(expected)
+                || (group == "Lint rules" && severity.contains(expected)),
+            "{code} is listed under {group}, the index says {severity}"
+        );
+    }
+    let mut all = Code::ALL.to_vec();
+    all.sort();
+    listed.sort();
+    assert_eq!(listed, all, "every code once");
 }

@@ -162,6 +162,7 @@ fn check_expectations(fixture: &Path) -> Result<(), String> {
             let options = options(fixture, &args);
             driver::lint(&LintOptions {
                 inputs: options.inputs,
+                input_format: None,
                 strategy: options.strategy,
                 deployment_id: options.deployment_id,
                 vars: options.vars,
@@ -241,9 +242,10 @@ fn error_args(fixture: &Path) -> Vec<String> {
 fn options(fixture: &Path, args: &[String]) -> CompileOptions {
     let mut options = CompileOptions {
         inputs: vec![root().join(fixture)],
-        out_dir: root().join("target/unused"),
+        input_format: None,
+        out_dir: Some(root().join("target/unused")),
         output: OutputMode::Stdout,
-        format: Format::Yaml,
+        format: Some(Format::Yaml),
         strategy: None,
         deployment_id: None,
         show_secrets: false,

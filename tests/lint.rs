@@ -152,7 +152,7 @@ fn lint_levels_from_kstep_toml_apply_to_steps_below_it() {
 
 #[test]
 fn json_lines_one_object_per_diagnostic_on_stdout() {
-    let output = lint(&[("web.toml", STEP)], &["--format", "json"]);
+    let output = lint(&[("web.toml", STEP)], &["--message-format", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "", "machine formats print no summary");
     let text = stdout(&output);
@@ -164,7 +164,7 @@ fn json_lines_one_object_per_diagnostic_on_stdout() {
     // Columns count characters; byte offsets count bytes (`ü` is two).
     let tag = &objects
         .iter()
-        .find(|o| o["code"] == "latest-image-tag")
+        .find(|o| o["code"] == "kstep::latest-image-tag")
         .expect("latest-image-tag reported");
     assert_eq!(tag["file"], "web.toml");
     assert_eq!(tag["start"]["line"], 18);
@@ -177,7 +177,7 @@ fn json_lines_one_object_per_diagnostic_on_stdout() {
 #[test]
 fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
     let levels = |files: &[(&str, &str)], args: &[&str]| {
-        let output = lint(files, &[&["--format", "sarif"], args].concat());
+        let output = lint(files, &[&["--message-format", "sarif"], args].concat());
         let text = stdout(&output);
         let log = valid_sarif(&text);
         let levels: Vec<String> = log["runs"][0]["results"]
@@ -228,7 +228,7 @@ fn sarif_schema() -> std::path::PathBuf {
 fn github_format_writes_workflow_commands() {
     let output = lint(
         &[("web.toml", STEP), ("broken.toml", BROKEN)],
-        &["--format", "github"],
+        &["--message-format", "github"],
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stdout(&output);
@@ -244,7 +244,7 @@ fn github_format_writes_workflow_commands() {
 }
 
 #[test]
-fn message_format_alias_and_human_output_snapshot() {
+fn human_output_snapshot() {
     let output = lint(&[("web.toml", STEP)], &["--message-format", "human"]);
     assert_eq!(output.status.code(), Some(0));
     snapshot("human", &stderr(&output));
@@ -270,7 +270,7 @@ fn compile_machine_formats_go_to_stdout_unless_manifests_do() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let codes: Vec<&str> = lines.iter().map(|l| l["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["unused-volume"]);
+    assert_eq!(codes, ["kstep::unused-volume"]);
     assert_eq!(stderr(&output), "kstep: wrote dist/web\n");
 
     // Manifests on standard output: diagnostics move to standard error.
@@ -282,13 +282,13 @@ fn compile_machine_formats_go_to_stdout_unless_manifests_do() {
         stdout(&output)
     );
     let line: Value = serde_json::from_str(stderr(&output).trim_end()).unwrap();
-    assert_eq!(line["code"], "unused-volume");
+    assert_eq!(line["code"], "kstep::unused-volume");
 
     // Differences on standard output: likewise.
     let output = compile(&["--check"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "");
-    assert!(stderr(&output).contains("\"unused-volume\""));
+    assert!(stderr(&output).contains("\"kstep::unused-volume\""));
 }
 
 #[test]
@@ -349,7 +349,7 @@ fn compile_speaks_sarif_and_github_too() {
         .iter()
         .map(|r| r["ruleId"].as_str().unwrap())
         .collect();
-    assert_eq!(rules, ["unused-volume", "invalid-name"]);
+    assert_eq!(rules, ["kstep::unused-volume", "kstep::invalid-name"]);
 
     let output = compile("github");
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -366,4 +366,110 @@ fn compile_speaks_sarif_and_github_too() {
         !dir.path().join("dist").exists(),
         "nothing written on error"
     );
+}
+
+/// Every `kstep::<code>` in a text, in order of first appearance.
+fn codes_in(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (at, _) in text.match_indices("kstep::") {
+        let name: String = text[at + "kstep::".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+            .collect();
+        let code = format!("kstep::{name}");
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn codes_are_the_same_string_in_every_format() {
+    let files = [("web.toml", STEP), ("broken.toml", BROKEN)];
+    let human = codes_in(&stderr(&lint(&files, &[])));
+    assert_eq!(
+        human,
+        ["kstep::invalid-name", "kstep::unused-volume"],
+        "errors stop the rules"
+    );
+    for format in ["json", "sarif", "github"] {
+        let output = lint(&files, &["--message-format", format]);
+        // Workflow commands escape `:` in properties; GitHub shows the title unescaped.
+        let text = stdout(&output).replace("%3A", ":");
+        assert_eq!(codes_in(&text), human, "{format}:\n{text}");
+        // No bare code: each name stands after `kstep::`.
+        assert_eq!(
+            text.matches("invalid-name").count(),
+            text.matches("kstep::invalid-name").count(),
+            "{format}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_renamed_format_flag_still_works_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("web.toml"), STEP).unwrap();
+    let kstep_in = |args: &[&str]| run(kstep().current_dir(dir.path()).args(args));
+
+    // `lint --format` meant the findings' format.
+    let renamed = kstep_in(&["lint", "web.toml", "--format", "json"]);
+    let current = kstep_in(&["lint", "web.toml", "--message-format", "json"]);
+    assert_eq!(renamed.status.code(), Some(0), "{}", stderr(&renamed));
+    assert_eq!(stdout(&renamed), stdout(&current));
+    snapshot("renamed_format_lint", &stderr(&renamed));
+
+    // `lint` has no manifests.
+    let yaml = kstep_in(&["lint", "web.toml", "--format", "yaml"]);
+    assert_eq!(yaml.status.code(), Some(2));
+    assert!(yaml.stdout.is_empty());
+    snapshot("renamed_format_lint_yaml", &stderr(&yaml));
+
+    // `compile --format` meant the manifests' format for its words, and now the diagnostics'
+    // for the others.
+    let json = kstep_in(&["compile", "web.toml", "--format", "json", "-o", "out"]);
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    assert!(
+        dir.path()
+            .join("out/web/manifests/20-deployment-web.json")
+            .is_file()
+    );
+    assert!(stderr(&json).contains("`--format json` is renamed `--manifest-format json`"));
+    let sarif = kstep_in(&["compile", "web.toml", "--format", "sarif", "--stdout"]);
+    assert_eq!(sarif.status.code(), Some(0), "{}", stderr(&sarif));
+    assert!(stdout(&sarif).contains("\nkind: Deployment\n"));
+    assert!(stderr(&sarif).contains("`--format sarif` is renamed `--message-format sarif`"));
+    assert!(stderr(&sarif).contains("\"ruleId\": \"kstep::unused-volume\""));
+
+    // The old and the new flag together: which one wins would be a guess.
+    let both = kstep_in(&[
+        "lint",
+        "web.toml",
+        "--format",
+        "json",
+        "--message-format",
+        "sarif",
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(
+        stderr(&both).contains("cannot be used with"),
+        "{}",
+        stderr(&both)
+    );
+}
+
+/// The bundled example is what kstep recommends: it compiles and lints clean, also as the
+/// directory a new user would point kstep at.
+#[test]
+fn the_bundled_examples_lint_clean() {
+    let output = run(kstep().args(["lint", "examples/"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "kstep: 1 step file linted: no problems\n");
+    let output = run(kstep().args(["lint", "--deny", "warnings", "examples/web.toml"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = run(kstep().args(["compile", "--stdout", "examples/web.toml"]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
 }

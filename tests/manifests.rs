@@ -38,7 +38,7 @@ fn manifests_are_valid_kubernetes_and_yaml_1_1_safe() {
                 .args(args)
                 .arg("-o")
                 .arg(out.path().join(format).join(format!("run-{i}")))
-                .arg("--format")
+                .arg("--manifest-format")
                 .arg(format));
             assert!(output.status.success(), "{}", stderr(&output));
         }

@@ -338,9 +338,10 @@ fn compile(dir: &Path, index: usize, text: &str) -> (Verdict, Vec<&'static str>)
     std::fs::write(&path, text).expect("write a step file");
     let outcome = driver::compile(&CompileOptions {
         inputs: vec![path],
-        out_dir: dir.join("out"),
+        input_format: None,
+        out_dir: Some(dir.join("out")),
         output: OutputMode::Stdout,
-        format: Format::Yaml,
+        format: Some(Format::Yaml),
         strategy: None,
         deployment_id: None,
         show_secrets: false,

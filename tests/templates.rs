@@ -93,41 +93,40 @@ fn every_source_overrides_the_ones_before_it() {
         "c: file\nd: file\ne: file\nf: file\n",
     );
     let sensitive = write(dir.path(), "secret.json", r#"{"f": "sensitive file"}"#);
+    // The command line comes last on purpose: where a flag stands does not matter.
     let args = [
-        "--env",
-        "ci",
-        "--vars-file",
-        file.to_str().unwrap(),
-        "--sensitive-vars-file",
-        sensitive.to_str().unwrap(),
-        "--var",
-        "d=cli",
         "--var",
         "e=cli",
+        "--env",
+        "ci",
+        "--sensitive-vars-file",
+        sensitive.to_str().unwrap(),
+        "--vars-file",
+        file.to_str().unwrap(),
+    ];
+    let environment = [
+        ("KSTEP_VAR_D", "process env"),
+        ("KSTEP_VAR_E", "process env"),
     ];
     let output = run(kstep()
         .arg("compile")
         .arg(&step)
         .arg("--stdout")
         .args(args)
-        .env("KSTEP_VAR_E", "process env"));
+        .envs(environment));
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     for expected in [
         "a: step",
         "b: env",
         "c: file",
-        "d: cli",
-        "e: \"process env\"",
+        "d: \"process env\"",
+        "e: cli",
     ] {
         assert!(text.contains(expected), "{expected} missing in:\n{text}");
     }
 
-    let vars = run(kstep()
-        .arg("vars")
-        .arg(&step)
-        .args(args)
-        .env("KSTEP_VAR_E", "process env"));
+    let vars = run(kstep().arg("vars").arg(&step).args(args).envs(environment));
     assert!(vars.status.success(), "{}", stderr(&vars));
     let file = file.display();
     let sensitive = sensitive.display();
@@ -139,10 +138,78 @@ fn every_source_overrides_the_ones_before_it() {
              a = \"step\"         # [vars] {step}:3\n\
              b = \"env\"          # [env.ci.vars] {step}:11; replaces [vars] {step}:4\n\
              c = \"file\"         # --vars-file {file}:1; replaces [env.ci.vars] {step}:12, then [vars] {step}:5\n\
-             d = \"cli\"          # --var d=...; replaces --vars-file {file}:2, then [env.ci.vars] {step}:13, then [vars] {step}:6\n\
-             e = \"process env\"  # KSTEP_VAR_E; replaces --var e=..., then --vars-file {file}:3, then [env.ci.vars] {step}:14, then [vars] {step}:7\n\
+             d = \"process env\"  # KSTEP_VAR_D; replaces --vars-file {file}:2, then [env.ci.vars] {step}:13, then [vars] {step}:6\n\
+             e = \"cli\"          # --var e=...; replaces KSTEP_VAR_E, then --vars-file {file}:3, then [env.ci.vars] {step}:14, then [vars] {step}:7\n\
              f = (sensitive)    # --sensitive-vars-file {sensitive}:1, sensitive; replaces --vars-file {file}:4, then [env.ci.vars] {step}:15, then [vars] {step}:8\n"
         )
+    );
+}
+
+/// A step that declares `replicas` and `tag`; another that declares `tag` alone.
+const DECLARES: &str = "[vars]\nreplicas = 2\ntag = \"1.27\"\n\n[deployment]\nname = \"web\"\nreplicas = \"{{ vars.replicas }}\"\n\n[[containers]]\nname = \"web\"\nimage = \"nginx:{{ vars.tag }}\"\n";
+const DECLARES_TAG: &str = "[vars]\ntag = {}\n\n[deployment]\nname = \"api\"\n\n[[containers]]\nname = \"api\"\nimage = \"nginx:{{ vars.tag }}\"\n";
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({ snapshot_path => root().join("snapshots"), prepend_module_to_snapshot => true }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[test]
+fn a_value_for_a_variable_no_step_declares_is_an_error_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "web.toml", DECLARES);
+    write(dir.path(), "api.toml", DECLARES_TAG);
+    write(dir.path(), "prod.yaml", "replicas: 5\ntga: \"1.28\"\n");
+    let kstep_in = |args: &[&str]| {
+        run(kstep()
+            .current_dir(dir.path())
+            .args(["compile", "--stdout"])
+            .args(args))
+    };
+
+    // `--var replcas=5` once left `replicas` at 2 without a word.
+    let output = kstep_in(&["web.toml", "--var", "replcas=5"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    snapshot("undeclared_var", &stderr(&output));
+
+    // In a vars file, the entry is shown.
+    let output = kstep_in(&["web.toml", "--vars-file", "prod.yaml"]);
+    assert_eq!(output.status.code(), Some(1));
+    snapshot("undeclared_in_vars_file", &stderr(&output));
+
+    // KSTEP_VAR_* may be set for many steps by CI: a warning, and the run goes on.
+    let output = run(kstep()
+        .current_dir(dir.path())
+        .args(["compile", "--stdout", "api.toml"])
+        .env("KSTEP_VAR_REPLICAS", "5")
+        .env("KSTEP_VAR_TAG", "1.28"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("image: \"nginx:1.28\""));
+    snapshot("undeclared_in_environment", &stderr(&output));
+
+    // A variable that one step of the run declares may be given to all of them.
+    let output = kstep_in(&[
+        "web.toml",
+        "api.toml",
+        "--var",
+        "replicas=5",
+        "--var",
+        "tag=1.28",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    // `kstep vars` holds the values to the one step it shows.
+    let output =
+        run(kstep()
+            .current_dir(dir.path())
+            .args(["vars", "api.toml", "--var", "replicas=5"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("`--var replicas=...` sets a variable that no step declares"),
+        "{}",
+        stderr(&output)
     );
 }
 
@@ -152,7 +219,7 @@ fn vars_files_may_be_toml_yaml_or_json() {
     let step = write(
         dir.path(),
         "web.toml",
-        "[deployment]\nname = \"web\"\nreplicas = \"{{ vars.replicas }}\"\n\n[[containers]]\nname = \"web\"\nimage = \"nginx:{{ vars.tag }}\"\n",
+        "[vars]\nreplicas = {}\ntag = {}\n\n[deployment]\nname = \"web\"\nreplicas = \"{{ vars.replicas }}\"\n\n[[containers]]\nname = \"web\"\nimage = \"nginx:{{ vars.tag }}\"\n",
     );
     for (name, text) in [
         ("v.toml", "replicas = 3\ntag = \"1.27\"\n"),
@@ -185,7 +252,7 @@ fn values_from_the_command_line_are_reported_as_such() {
     let step = write(
         dir.path(),
         "web.toml",
-        "[deployment]\nname = \"web\"\nreplicas = \"{{ vars.replicas }}\"\n\n[[containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\n",
+        "[vars]\nreplicas = 1\n\n[deployment]\nname = \"web\"\nreplicas = \"{{ vars.replicas }}\"\n\n[[containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\n",
     );
     let output =
         run(kstep()
@@ -291,12 +358,12 @@ fn a_sensitive_value_reaches_only_the_secret_manifest() {
         }
     }
 
-    // --stdout, --format json, --check with a difference, kstep vars. Each must really run:
+    // --stdout, --manifest-format json, --check with a difference, kstep vars. Each must really run:
     // a usage error would print nothing and pass.
     let out_dir = out.to_str().expect("a UTF-8 temp path");
     for (args, code) in [
         (vec!["--stdout"], 0),
-        (vec!["--stdout", "--format", "json"], 0),
+        (vec!["--stdout", "--manifest-format", "json"], 0),
         (
             vec!["-o", out_dir, "--check", "--deployment-id", "other"],
             1,

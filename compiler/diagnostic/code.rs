@@ -4,6 +4,8 @@
 //! and a page in `docs/diagnostics/<code>.md`, built into the binary, so a code seen in CI can
 //! always be looked up: `kstep explain <code>` prints it.
 
+use super::Severity;
+
 macro_rules! codes {
     ($($variant:ident => $name:literal, $summary:literal;)*) => {
         /// A stable diagnostic code.
@@ -51,6 +53,8 @@ codes! {
     FileTooLarge => "file-too-large", "a step file is larger than kstep reads";
     InvalidUtf8 => "invalid-utf8", "a step file is not valid UTF-8";
     NulByte => "nul-byte", "a step file contains a NUL byte";
+    InvalidArgument => "invalid-argument", "a command-line argument kstep cannot use, such as a directory without step files";
+    SuspiciousArgument => "suspicious-argument", "a command-line argument that is probably a mistake: an output directory named like a format, a renamed option";
     // Syntax.
     SyntaxError => "syntax-error", "the file is not valid TOML or YAML";
     DuplicateKey => "duplicate-key", "a key appears twice in the same table or mapping";
@@ -61,6 +65,7 @@ codes! {
     MultipleDocuments => "multiple-documents", "a YAML step file holds more than one document";
     // Variables and templates.
     InvalidVariable => "invalid-variable", "a variable that is declared or given in a way kstep cannot use";
+    UnknownVariable => "unknown-variable", "a variable given from outside the steps (`--var`, a vars file, `KSTEP_VAR_*`) that no step declares";
     UnknownEnvironment => "unknown-environment", "an environment name given with --env that the step does not define";
     TemplateSyntax => "template-syntax", "a templated value that is not valid template syntax";
     UndefinedVariable => "undefined-variable", "a template uses a variable or attribute that has no value";
@@ -172,6 +177,26 @@ codes! {
     InvalidSecret => "invalid-secret", "an owned Secret whose type and data do not fit together";
 }
 
+/// The codes kstep reports as warnings, lint rules aside (`lint::RULES` has their levels).
+/// The severity column of `docs/diagnostics/README.md` is held to this list (`tests/docs.rs`).
+const WARNINGS: &[Code] = &[
+    Code::SuspiciousArgument,
+    Code::UnsafeSysctl,
+    Code::AffinityMissesOwnPods,
+    Code::GracePeriodTooShort,
+    Code::UnusedIgnore,
+    Code::SchemaViolation,
+    Code::UnusedVolume,
+    Code::NodePortRange,
+    Code::UnexposedTargetPort,
+    Code::ReservedPort,
+    Code::MixedProtocols,
+    Code::DeprecatedField,
+    Code::SelectorMissesOwnPods,
+    Code::NotImported,
+    Code::KeptAsPatch,
+];
+
 impl Code {
     /// Parses `unknown-field` or `kstep::unknown-field`.
     pub fn from_name(name: &str) -> Option<Code> {
@@ -179,13 +204,36 @@ impl Code {
         Code::ALL.iter().copied().find(|c| c.name() == name)
     }
 
-    /// Codes a mistyped or partial name may mean: the closest by spelling, or else up to three
-    /// that contain it (`privileged` → `privileged-container`).
+    /// The severity kstep reports the code with: a lint rule's default level, else warning
+    /// or error. A few codes are reported both ways; their pages say when.
+    pub fn severity(self) -> Severity {
+        match crate::lint::default_severity(self) {
+            Some(severity) => severity,
+            None if WARNINGS.contains(&self) => Severity::Warning,
+            None => Severity::Error,
+        }
+    }
+
+    /// Whether the code is a lint rule: reported only by `kstep lint`, its level set in
+    /// `[lint]`.
+    pub fn is_lint_rule(self) -> bool {
+        crate::lint::is_rule(self)
+    }
+
+    /// Codes a mistyped or partial name may mean: up to three of the closest by spelling,
+    /// nearest first, or else up to three that contain it (`privileged` →
+    /// `privileged-container`).
     pub fn suggest(name: &str) -> Vec<Code> {
         let name = name.strip_prefix("kstep::").unwrap_or(name);
-        let names: Vec<&str> = Code::ALL.iter().map(|c| c.name()).collect();
-        if let Some(close) = crate::read::suggest::closest(name, &names) {
-            return Code::from_name(close).into_iter().collect();
+        let limit = (name.chars().count() / 3).max(1);
+        let mut close: Vec<(usize, Code)> = Code::ALL
+            .iter()
+            .map(|c| (strsim::damerau_levenshtein(name, c.name()), *c))
+            .filter(|(distance, _)| *distance <= limit)
+            .collect();
+        close.sort_by_key(|(distance, code)| (*distance, code.name()));
+        if !close.is_empty() {
+            return close.into_iter().take(3).map(|(_, c)| c).collect();
         }
         if name.len() < 3 {
             return Vec::new();
@@ -217,7 +265,11 @@ mod tests {
                 .map(|c| c.name())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(names("kstep::unknown-feild"), ["unknown-field"]);
+        assert_eq!(
+            names("kstep::unknown-feild"),
+            ["unknown-field", "unknown-filter"],
+            "the nearest first"
+        );
         assert_eq!(names("privileged"), ["privileged-container"]);
         assert_eq!(
             names("probe"),
@@ -227,6 +279,7 @@ mod tests {
                 "no-readiness-probe"
             ]
         );
+        assert_eq!(names("no-readines-probe"), ["no-readiness-probe"]);
         assert!(names("zz").is_empty());
     }
 

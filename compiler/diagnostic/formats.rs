@@ -1,7 +1,8 @@
 //! Diagnostics for machines: JSON (one object per line), SARIF 2.1.0 (for code scanning) and
 //! GitHub workflow commands (annotations on a pull request).
 //!
-//! Lines and columns are 1-based; columns count characters (Unicode scalar values), as in
+//! Codes are written as everywhere else, `kstep::<code>`, so one string finds a finding in any
+//! format. Lines and columns are 1-based; columns count characters (Unicode scalar values), as in
 //! the human rendering; byte offsets are given too. Spans end exclusive.
 
 use serde_json::{Value, json};
@@ -53,7 +54,7 @@ pub fn json_lines(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics {
         let mut object = json!({
-            "code": diagnostic.code.name(),
+            "code": diagnostic.code.to_string(),
             "severity": diagnostic.severity.word(),
             "message": diagnostic.message,
         });
@@ -95,9 +96,9 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         .iter()
         .map(|code| {
             let mut rule = json!({
-                "id": code.name(),
+                "id": code.to_string(),
                 "shortDescription": { "text": code.summary() },
-                "help": { "text": format!("kstep explain {}", code.name()) },
+                "help": { "text": format!("kstep explain {code}") },
             });
             if let Some(severity) = lint::default_severity(*code) {
                 rule["defaultConfiguration"] = json!({ "level": severity.word() });
@@ -111,7 +112,7 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             let index = codes.binary_search(&diagnostic.code).unwrap_or_default();
             // SARIF's levels are kstep's severity words.
             let mut result = json!({
-                "ruleId": diagnostic.code.name(),
+                "ruleId": diagnostic.code.to_string(),
                 "ruleIndex": index,
                 "level": diagnostic.severity.word(),
                 "message": { "text": message_with_help(diagnostic) },

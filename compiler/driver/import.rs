@@ -82,6 +82,8 @@ fn outcome(
         status,
         stdout: None,
         written,
+        out_dir: None,
+        steps: 0,
     }
 }
 

@@ -3,16 +3,20 @@
 
 use std::path::PathBuf;
 
-use super::{Inputs, Outcome, Prepared, Status, prepare};
+use super::{InputFormat, Inputs, Outcome, Prepared, Start, Status, prepare, with_environment};
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::lint::{self, Ignores, LintConfig};
 use crate::template::VarOptions;
 
 pub struct LintOptions {
+    /// Step files, directories (every step file below them) and `-` (standard input).
     pub inputs: Vec<PathBuf>,
+    /// `--input-format`: the language of standard input; detected when `None`.
+    pub input_format: Option<InputFormat>,
     /// `--strategy`: rules that depend on it see this one.
     pub strategy: Option<String>,
     pub deployment_id: Option<String>,
+    /// As for `compile`: `--env`, else `[compile] env` of `kstep.toml`.
     pub vars: VarOptions,
     /// `--deny warnings`: every warning is an error.
     pub deny_warnings: bool,
@@ -27,15 +31,28 @@ pub struct Linted {
 }
 
 pub fn lint(options: &LintOptions) -> Linted {
+    let mut start = Start::default();
+    let defaults = match start.defaults() {
+        Ok(defaults) => defaults,
+        Err(outcome) => {
+            return Linted {
+                outcome: *outcome,
+                rules_ran: false,
+            };
+        }
+    };
+    let vars = with_environment(&options.vars, &defaults);
     let inputs = Inputs {
         steps: &options.inputs,
+        input_format: options.input_format,
+        output: None,
         strategy: options.strategy.as_deref(),
         deployment_id: options.deployment_id.as_deref(),
-        vars: &options.vars,
+        vars: &vars,
         for_lint: true,
     };
     let mut rules_ran = false;
-    let mut outcome = match prepare(&inputs) {
+    let mut outcome = match prepare(start, &inputs) {
         Ok(Prepared {
             mut outcome,
             mut diags,
@@ -61,7 +78,7 @@ pub fn lint(options: &LintOptions) -> Linted {
             outcome.diagnostics = diags.into_sorted();
             outcome
         }
-        Err(outcome) => outcome,
+        Err(outcome) => *outcome,
     };
     if options.deny_warnings {
         for diagnostic in &mut outcome.diagnostics {

@@ -6,18 +6,16 @@ use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
+use super::inputs::{self, InputFormat, PROJECT_FILE};
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::lint;
-use crate::model::{LintLevels, Project, SecurityProfile, Spanned, Step};
+use crate::model::{LintLevels, Project, RunDefaults, SecurityProfile, Spanned, Step};
 use crate::read;
 use crate::schema;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Node, input};
 use crate::template::{self, Externals, VarOptions, Vars};
-
-/// The settings of the step files in its directory and below.
-pub(super) const PROJECT_FILE: &str = "kstep.toml";
 
 /// The id templates see while the default deployment id (a hash of the output) is computed.
 pub(super) const PLACEHOLDER_ID: &str = crate::plan::PLACEHOLDER_ID;
@@ -53,8 +51,19 @@ pub(super) struct Run<'a> {
     pub(super) vars: &'a VarOptions,
     /// `--deployment-id`.
     pub(super) deployment_id: Option<&'a str>,
+    /// `--input-format`: the language of standard input.
+    pub(super) input_format: Option<InputFormat>,
     /// Load what only `kstep lint` needs.
     pub(super) for_lint: bool,
+}
+
+/// The variables the steps of a run declare, to hold the values given from outside to.
+#[derive(Default)]
+pub(super) struct Declared {
+    pub(super) names: std::collections::BTreeSet<String>,
+    /// False when a step's variables could not be read (a syntax error): any name may be
+    /// one of them.
+    pub(super) complete: bool,
 }
 
 /// The `kstep.toml` files read so far, by path.
@@ -70,22 +79,28 @@ pub(super) fn load(
     run: &Run<'_>,
     sources: &mut SourceMap,
     projects: &mut Projects,
+    declared: &mut Declared,
     diags: &mut Diagnostics,
 ) -> Result<Option<Loaded>, Diagnostic> {
-    let Some((file, format)) = step_source(path, sources, diags)? else {
+    let Some((file, format)) = step_source(path, run.input_format, sources, diags)? else {
+        declared.complete = false;
         return Ok(None);
     };
     let project = project(path, sources, projects, diags)?;
     let text = sources.get(file).text();
     let before = diags.len();
-    let loaded = syntax::parse(file, text, format, diags).and_then(|root| {
+    let root = syntax::parse(file, text, format, diags);
+    if root.is_none() {
+        declared.complete = false;
+    }
+    let loaded = root.and_then(|root| {
         // Building the validator costs milliseconds: only `kstep lint` asks for it.
         let (schema_errors, literals) = if run.for_lint {
             (schema::validate(&root), lint::literal_spans(&root))
         } else {
             (Vec::new(), Vec::new())
         };
-        let loaded = load_tree(file, text, root, &project, run, diags)
+        let loaded = load_tree(file, text, root, &project, run, declared, diags)
             .map(|loaded| Loaded { literals, ..loaded });
         // The schema's second opinion, where reading said nothing.
         let reported: Vec<Span> = diags
@@ -112,6 +127,7 @@ fn load_tree(
     root: Node,
     project: &Project,
     run: &Run<'_>,
+    declared: &mut Declared,
     diags: &mut Diagnostics,
 ) -> Option<Loaded> {
     let deployment_id = run.deployment_id;
@@ -119,9 +135,17 @@ fn load_tree(
         .get("lint")
         .map(|node| read::read_lint(file, text, node, diags))
         .unwrap_or_default();
-    let declared = read::read_vars(file, text, &root, diags);
+    let step_vars = read::read_vars(file, text, &root, diags);
+    let environments = step_vars.environments.iter().flat_map(|e| &e.vars);
+    declared.names.extend(
+        step_vars
+            .vars
+            .iter()
+            .chain(environments)
+            .map(|decl| decl.name.value.clone()),
+    );
     let vars = template::resolve(
-        &declared,
+        &step_vars,
         run.externals,
         run.vars.environment.as_deref(),
         diags,
@@ -154,12 +178,30 @@ fn with_project(step: &mut Step, profile: &Option<Spanned<SecurityProfile>>) {
     }
 }
 
-/// Reads a step file into the source map, with its format.
+/// Reads a step file into the source map, with its format. Standard input (`-`) is in
+/// `input_format`, or else in the language it parses as.
 pub(super) fn step_source(
     path: &Path,
+    input_format: Option<InputFormat>,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Option<(FileId, syntax::Format)>, Diagnostic> {
+    if inputs::is_stdin(path) {
+        return Ok(read_source(path, sources, diags)?.map(|file| {
+            let format = match input_format {
+                Some(format) => format.syntax(),
+                None => inputs::detect(file, sources.get(file).text()),
+            };
+            (file, format)
+        }));
+    }
+    if path.is_dir() {
+        return Err(Diagnostic::error(
+            Code::InvalidArgument,
+            format!("`{}` is a directory", path.display()),
+        )
+        .help("`kstep vars` shows the variables of one step: name a step file, or `-`"));
+    }
     let Some(format) = syntax::Format::from_path(path) else {
         return Err(unsupported(
             path,
@@ -193,7 +235,8 @@ pub(super) fn again(
     step
 }
 
-/// Reads the vars files of the command line, and its `--var` and `KSTEP_VAR_*` values.
+/// Reads the vars files of the command line, the `KSTEP_VAR_*` values and `--var`, in that
+/// order of precedence (later wins).
 /// `Err` for a file that cannot be read; problems with the values are diagnostics, and
 /// problems with the command line itself set `usage_errors`.
 pub(super) fn externals(
@@ -231,9 +274,10 @@ pub(super) fn externals(
         }
         diags.extend(found);
     }
+    // Lowest precedence first: the command line beats the environment.
     let mut usage = Diagnostics::default();
-    externals.add_assignments(&options.assignments, &mut usage);
     externals.add_process_env(&options.process_env, &mut usage);
+    externals.add_assignments(&options.assignments, &mut usage);
     let usage_errors = usage.has_errors();
     diags.extend(usage);
     Ok((externals, usage_errors))
@@ -246,21 +290,28 @@ fn read_source(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Option<FileId>, Diagnostic> {
-    let file = fs::File::open(path)
-        .map_err(|e| io_error(&format!("cannot read `{}`", path.display()), &e))?;
+    let name = inputs::display_path(path);
+    let cannot_read =
+        |e: &std::io::Error| io_error(&format!("cannot read `{}`", name.display()), e);
+    let reader: Box<dyn Read> = if inputs::is_stdin(path) {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(fs::File::open(path).map_err(|e| cannot_read(&e))?)
+    };
     let mut bytes = Vec::new();
     let limit = input::MAX_FILE_BYTES as u64 + 1;
-    file.take(limit)
+    reader
+        .take(limit)
         .read_to_end(&mut bytes)
-        .map_err(|e| io_error(&format!("cannot read `{}`", path.display()), &e))?;
+        .map_err(|e| cannot_read(&e))?;
     if bytes.len() > input::MAX_FILE_BYTES {
         let size = fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
-        let id = sources.add(path.to_owned(), "".into());
-        diags.push(input::too_large(id, &path.display().to_string(), size));
+        let id = sources.add(name.to_owned(), "".into());
+        diags.push(input::too_large(id, &name.display().to_string(), size));
         return Ok(None);
     }
     let decoded = input::decode(bytes);
-    let id = sources.add(path.to_owned(), decoded.text.into());
+    let id = sources.add(name.to_owned(), decoded.text.into());
     if let Some(problem) = decoded.problem {
         diags.push(problem.into_diagnostic(id));
         return Ok(None);
@@ -282,6 +333,33 @@ fn unsupported(path: &Path, what: &str, extensions: &str, help: &str) -> Diagnos
 pub(super) fn io_error(what: &str, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Code::IoError, format!("{what}: {error}"))
         .help("check the path and its permissions")
+}
+
+/// `[compile]` of the `kstep.toml` nearest the current directory (walking up from it), with
+/// the file's path; the default of each value when there is none.
+pub(super) fn run_defaults(
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<RunDefaults, Diagnostic> {
+    let Some(dir) = upward(Path::new(""))
+        .into_iter()
+        .find(|dir| dir.join(PROJECT_FILE).is_file())
+    else {
+        return Ok(RunDefaults::default());
+    };
+    let config = if dir == Path::new(".") {
+        PathBuf::from(PROJECT_FILE)
+    } else {
+        dir.join(PROJECT_FILE)
+    };
+    // Read here for `[compile]` alone; the steps below it read the rest.
+    let Some(file) = read_source(&config, sources, diags)? else {
+        return Ok(RunDefaults::default());
+    };
+    let text = sources.get(file).text();
+    Ok(syntax::parse(file, text, syntax::Format::Toml, diags)
+        .map(|root| read::read_run_defaults(file, text, &root, &dir, diags))
+        .unwrap_or_default())
 }
 
 /// The settings of the `kstep.toml` nearest above `step` (walking up from its directory),

@@ -5,11 +5,13 @@
 //! any error, and output is written only when every step compiled.
 
 mod import;
+mod inputs;
 mod lint;
 mod load;
 mod vars;
 
 pub use import::{ImportArgs, import};
+pub use inputs::InputFormat;
 pub use lint::{LintOptions, Linted, lint};
 pub use vars::vars;
 
@@ -20,24 +22,33 @@ use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::emit::{self, Format};
 use crate::lower;
-use crate::model::{Choice, Step, Strategy};
+use crate::model::{Choice, RunDefaults, Step, Strategy};
 use crate::parallel;
 use crate::plan::Plan;
 use crate::source::{SourceMap, Span};
 use crate::template::VarOptions;
 
+/// The output directory when neither `-o` nor `kstep.toml` names one.
+pub const DEFAULT_OUTPUT: &str = "dist";
+
 pub struct CompileOptions {
+    /// Step files, directories (every step file below them) and `-` (standard input).
     pub inputs: Vec<PathBuf>,
-    pub out_dir: PathBuf,
+    /// `--input-format`: the language of standard input; detected when `None`.
+    pub input_format: Option<InputFormat>,
+    /// `-o`; `None`: `[compile] output` of `kstep.toml`, else [`DEFAULT_OUTPUT`].
+    pub out_dir: Option<PathBuf>,
     pub output: OutputMode,
-    pub format: Format,
+    /// `--manifest-format`; `None`: `[compile] manifest_format` of `kstep.toml`, else YAML.
+    pub format: Option<Format>,
     /// `--strategy`: `recreate`, `rolling-update` or `blue-green`.
     pub strategy: Option<String>,
     /// `--deployment-id`.
     pub deployment_id: Option<String>,
     /// `--show-secrets`: print Secret values in `--stdout` output and `--check` diffs.
     pub show_secrets: bool,
-    /// `--env`, `--var`, vars files and `KSTEP_VAR_*`.
+    /// `--env` (`None`: `[compile] env` of `kstep.toml`), `--var`, vars files and
+    /// `KSTEP_VAR_*`.
     pub vars: VarOptions,
 }
 
@@ -72,39 +83,113 @@ pub struct Outcome {
     pub stdout: Option<String>,
     /// Step ids written, in input order.
     pub written: Vec<String>,
+    /// The output directory they were written to.
+    pub out_dir: Option<PathBuf>,
+    /// How many step files the run read (directories expanded).
+    pub steps: usize,
 }
 
 pub fn compile(options: &CompileOptions) -> Outcome {
+    let mut start = Start::default();
+    let defaults = match start.defaults() {
+        Ok(defaults) => defaults,
+        Err(outcome) => return *outcome,
+    };
+    let out_dir = options
+        .out_dir
+        .clone()
+        .or_else(|| defaults.output.as_ref().map(|o| o.value.clone()))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT));
+    let format = options
+        .format
+        .or_else(|| defaults.manifest_format.as_ref().map(|f| f.value))
+        .unwrap_or(Format::Yaml);
+    if options.output != OutputMode::Stdout
+        && let Some(given) = &options.out_dir
+        && let Some(warning) = inputs::output_named_like_a_format(given)
+    {
+        start.diags.push(warning);
+    }
+    let vars = with_environment(&options.vars, &defaults);
     let inputs = Inputs {
         steps: &options.inputs,
+        input_format: options.input_format,
+        output: Some(&out_dir),
         strategy: options.strategy.as_deref(),
         deployment_id: options.deployment_id.as_deref(),
-        vars: &options.vars,
+        vars: &vars,
         for_lint: false,
     };
     let Prepared {
         mut outcome,
         mut diags,
         steps,
-    } = match prepare(&inputs) {
+    } = match prepare(start, &inputs) {
         Ok(prepared) => prepared,
-        Err(outcome) => return outcome,
+        Err(outcome) => return *outcome,
     };
     let jobs: Vec<(&Path, &Step, &Plan)> = steps
         .iter()
-        .map(|s| (s.path, &s.loaded.step, &s.plan))
+        .map(|s| (s.path.as_path(), &s.loaded.step, &s.plan))
         .collect();
-    if let Err(failure) = finish(options, &jobs, &mut outcome) {
+    let run = Run {
+        out_dir: &out_dir,
+        output: options.output,
+        format,
+        show_secrets: options.show_secrets,
+    };
+    if let Err(failure) = finish(&run, &jobs, &mut outcome) {
         outcome.status = Status::Failure;
         diags.push(failure);
     }
+    outcome.out_dir = Some(out_dir);
     outcome.diagnostics = diags.into_sorted();
     outcome
 }
 
+/// What every run starts with: the source map and diagnostics, before any step is read.
+#[derive(Default)]
+struct Start {
+    sources: SourceMap,
+    diags: Diagnostics,
+}
+
+impl Start {
+    /// `[compile]` of the `kstep.toml` nearest the current directory. `Err` when it has
+    /// errors: a run with broken defaults would not be the run the user asked for.
+    fn defaults(&mut self) -> Result<RunDefaults, Box<Outcome>> {
+        let defaults = load::run_defaults(&mut self.sources, &mut self.diags);
+        match defaults {
+            Ok(defaults) if !self.diags.has_errors() => Ok(defaults),
+            Ok(_) => {
+                let mut outcome = failed(std::mem::take(self));
+                outcome.status = Status::InputErrors;
+                Err(Box::new(outcome))
+            }
+            Err(diagnostic) => {
+                self.diags.push(diagnostic);
+                Err(Box::new(failed(std::mem::take(self))))
+            }
+        }
+    }
+}
+
+/// The variable options with the environment of `kstep.toml` when `--env` gives none.
+fn with_environment(vars: &VarOptions, defaults: &RunDefaults) -> VarOptions {
+    let mut vars = vars.clone();
+    if vars.environment.is_none() {
+        vars.environment = defaults.environment.as_ref().map(|e| e.value.clone());
+    }
+    vars
+}
+
 /// The step files and what shapes them, for `compile` and `lint`.
 struct Inputs<'a> {
+    /// As given: files, directories and `-`.
     steps: &'a [PathBuf],
+    input_format: Option<InputFormat>,
+    /// `compile`'s output directory, which a directory walk skips.
+    output: Option<&'a Path>,
     strategy: Option<&'a str>,
     deployment_id: Option<&'a str>,
     vars: &'a VarOptions,
@@ -113,46 +198,69 @@ struct Inputs<'a> {
 }
 
 /// Every step loaded, checked and planned, without errors so far.
-struct Prepared<'a> {
+struct Prepared {
     outcome: Outcome,
     diags: Diagnostics,
-    steps: Vec<PlannedStep<'a>>,
+    steps: Vec<PlannedStep>,
 }
 
-struct PlannedStep<'a> {
-    path: &'a Path,
+struct PlannedStep {
+    path: PathBuf,
     loaded: load::Loaded,
     plan: Plan,
 }
 
 /// Loads, checks and plans every step. `Err` is the outcome of a run that stops here: a
 /// usage or file problem, or errors in the steps.
-fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
-    let mut sources = SourceMap::default();
-    let mut diags = Diagnostics::default();
+fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> {
+    let Start {
+        mut sources,
+        mut diags,
+    } = start;
     // A mistake on the command line is reported alone: every step would only repeat it.
     let externals = match load::externals(inputs.vars, &mut sources, &mut diags) {
         Ok((externals, false)) => externals,
-        Ok((_, true)) => return Err(failed(sources, diags)),
+        Ok((_, true)) => return Err(Box::new(failed(Start { sources, diags }))),
         Err(diagnostic) => {
             diags.push(diagnostic);
-            return Err(failed(sources, diags));
+            return Err(Box::new(failed(Start { sources, diags })));
+        }
+    };
+    let skip = inputs::Skip {
+        vars_files: inputs
+            .vars
+            .files
+            .iter()
+            .chain(&inputs.vars.sensitive_files)
+            .map(PathBuf::as_path)
+            .collect(),
+        output: inputs.output,
+    };
+    let expanded = match inputs::expand(inputs.steps, &skip) {
+        Ok(expanded) => expanded,
+        Err(diagnostic) => {
+            diags.push(diagnostic);
+            return Err(Box::new(failed(Start { sources, diags })));
         }
     };
     let mut failure = false;
     let mut steps = Vec::new();
     let mut projects = load::Projects::new();
+    let mut declared = load::Declared {
+        complete: true,
+        ..Default::default()
+    };
     let run = load::Run {
         externals: &externals,
         vars: inputs.vars,
         deployment_id: inputs.deployment_id,
+        input_format: inputs.input_format,
         for_lint: inputs.for_lint,
     };
     // A glob such as `deploy/*.toml` also names the project configuration: it is not a step.
-    let step_files: Vec<&PathBuf> = inputs
-        .steps
-        .iter()
-        .filter(|p| p.file_name().is_none_or(|n| n != load::PROJECT_FILE))
+    let step_files: Vec<PathBuf> = expanded
+        .into_iter()
+        .filter(|p| p.file_name().is_none_or(|n| n != inputs::PROJECT_FILE))
         .collect();
     if step_files.is_empty() && !inputs.steps.is_empty() {
         diags.push(
@@ -160,22 +268,33 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
                 Code::UnsupportedFileType,
                 format!(
                     "`{}` is kstep's project configuration, not a step file",
-                    load::PROJECT_FILE
+                    inputs::PROJECT_FILE
                 ),
             )
             .help("name the step files; kstep reads the `kstep.toml` above them by itself"),
         );
-        return Err(failed(sources, diags));
+        return Err(Box::new(failed(Start { sources, diags })));
     }
+    let step_count = step_files.len();
     for path in step_files {
-        match load::load(path, &run, &mut sources, &mut projects, &mut diags) {
-            Ok(Some(loaded)) => steps.push((path.as_path(), loaded)),
+        match load::load(
+            &path,
+            &run,
+            &mut sources,
+            &mut projects,
+            &mut declared,
+            &mut diags,
+        ) {
+            Ok(Some(loaded)) => steps.push((path, loaded)),
             Ok(None) => {}
             Err(diagnostic) => {
                 failure = true;
                 diags.push(diagnostic);
             }
         }
+    }
+    if declared.complete {
+        externals.report_undeclared(&declared.names, &mut diags);
     }
     duplicate_ids(steps.iter().map(|(_, s)| &s.step), &mut diags);
     let mut outcome = Outcome {
@@ -184,6 +303,8 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
         status: Status::Success,
         stdout: None,
         written: Vec::new(),
+        out_dir: None,
+        steps: step_count,
     };
     if failure || diags.has_errors() {
         outcome.status = if failure {
@@ -192,7 +313,7 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
             Status::InputErrors
         };
         outcome.diagnostics = diags.into_sorted();
-        return Err(outcome);
+        return Err(Box::new(outcome));
     }
 
     // Plans need checked steps: the default deployment id hashes the compiled output. A step
@@ -225,7 +346,7 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
     if diags.has_errors() {
         outcome.status = Status::InputErrors;
         outcome.diagnostics = diags.into_sorted();
-        return Err(outcome);
+        return Err(Box::new(outcome));
     }
     Ok(Prepared {
         outcome,
@@ -235,18 +356,21 @@ fn prepare<'a>(inputs: &Inputs<'a>) -> Result<Prepared<'a>, Outcome> {
 }
 
 /// The outcome of a run stopped by a usage or I/O error.
-fn failed(sources: SourceMap, diags: Diagnostics) -> Outcome {
+fn failed(start: Start) -> Outcome {
     Outcome {
-        sources,
-        diagnostics: diags.into_sorted(),
+        sources: start.sources,
+        diagnostics: start.diags.into_sorted(),
         status: Status::Failure,
         stdout: None,
         written: Vec::new(),
+        out_dir: None,
+        steps: 0,
     }
 }
 
 fn render(job: &(&Path, &Step, &Plan), format: Format) -> Result<emit::StepOutput, Diagnostic> {
     let (path, step, plan) = *job;
+    let path = inputs::display_path(path);
     emit::render(step, plan, &lower::lower(step, plan), path, format).map_err(
         |emit::EmitError(message)| {
             Diagnostic::error(
@@ -257,10 +381,18 @@ fn render(job: &(&Path, &Step, &Plan), format: Format) -> Result<emit::StepOutpu
     )
 }
 
+/// Where and how `compile` puts its output, the defaults applied.
+struct Run<'a> {
+    out_dir: &'a Path,
+    output: OutputMode,
+    format: Format,
+    show_secrets: bool,
+}
+
 /// Writes, prints or compares the output. Writing renders and stages step by step, so only
 /// a few steps' files are in memory at once.
 fn finish(
-    options: &CompileOptions,
+    options: &Run<'_>,
     jobs: &[(&Path, &Step, &Plan)],
     outcome: &mut Outcome,
 ) -> Result<(), Diagnostic> {
@@ -268,7 +400,7 @@ fn finish(
     let cannot_write = |e: &std::io::Error| load::io_error(&format!("cannot write to `{dir}`"), e);
     match options.output {
         OutputMode::Write => {
-            let staging = emit::Staging::new(&options.out_dir).map_err(|e| cannot_write(&e))?;
+            let staging = emit::Staging::new(options.out_dir).map_err(|e| cannot_write(&e))?;
             let ids = parallel::map(jobs, |i, job| {
                 let output = render(job, options.format)?;
                 staging.stage(i, &output).map_err(|e| cannot_write(&e))?;
@@ -286,7 +418,7 @@ fn finish(
             if options.output == OutputMode::Stdout {
                 outcome.stdout = Some(emit::stream(&outputs, options.format, options.show_secrets));
             } else if let Some(differences) =
-                emit::compare(&options.out_dir, &outputs, options.show_secrets)
+                emit::compare(options.out_dir, &outputs, options.show_secrets)
                     .map_err(|e| load::io_error(&format!("cannot read `{dir}`"), &e))?
             {
                 outcome.status = Status::OutOfDate;

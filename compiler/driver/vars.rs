@@ -2,25 +2,38 @@
 //! where its value comes from and what it replaced, so a person can see why a value is what
 //! it is. Sensitive values are never printed.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{Outcome, Status, load};
+use super::{InputFormat, Outcome, Start, Status, inputs, load, with_environment};
 use crate::diagnostic::Diagnostics;
 use crate::read;
 use crate::source::SourceMap;
 use crate::syntax;
 use crate::template::{self, Origin, Var, VarOptions, Vars};
 
-pub fn vars(step: &Path, options: &VarOptions) -> Outcome {
-    let mut sources = SourceMap::default();
-    let mut diags = Diagnostics::default();
+/// `step` may be `-` (standard input, in `input_format` or detected). `--env` defaults to
+/// `[compile] env` of `kstep.toml`, as for `compile`.
+pub fn vars(step: &Path, input_format: Option<InputFormat>, options: &VarOptions) -> Outcome {
+    let mut start = Start::default();
+    let defaults = match start.defaults() {
+        Ok(defaults) => defaults,
+        Err(outcome) => return *outcome,
+    };
+    let options = &with_environment(options, &defaults);
+    let Start {
+        mut sources,
+        mut diags,
+    } = start;
     let outcome = |sources, diags: Diagnostics, status, stdout| Outcome {
         sources,
         diagnostics: diags.into_sorted(),
         status,
         stdout,
         written: Vec::new(),
+        out_dir: None,
+        steps: 1,
     };
     let externals = match load::externals(options, &mut sources, &mut diags) {
         Ok((externals, false)) => externals,
@@ -30,7 +43,8 @@ pub fn vars(step: &Path, options: &VarOptions) -> Outcome {
             return outcome(sources, diags, Status::Failure, None);
         }
     };
-    let (file, format) = match load::step_source(step, &mut sources, &mut diags) {
+    let found = load::step_source(step, input_format, &mut sources, &mut diags);
+    let (file, format) = match found {
         Ok(Some(found)) => found,
         Ok(None) => return outcome(sources, diags, Status::InputErrors, None),
         Err(diagnostic) => {
@@ -41,6 +55,13 @@ pub fn vars(step: &Path, options: &VarOptions) -> Outcome {
     let text = sources.get(file).text();
     let resolved = syntax::parse(file, text, format, &mut diags).map(|root| {
         let declared = read::read_vars(file, text, &root, &mut diags);
+        let names: BTreeSet<String> = declared
+            .vars
+            .iter()
+            .chain(declared.environments.iter().flat_map(|e| &e.vars))
+            .map(|decl| decl.name.value.clone())
+            .collect();
+        externals.report_undeclared(&names, &mut diags);
         template::resolve(
             &declared,
             &externals,
@@ -58,7 +79,7 @@ pub fn vars(step: &Path, options: &VarOptions) -> Outcome {
     };
     let listing = resolved
         .filter(|_| status == Status::Success)
-        .map(|vars| listing(step, &vars, &sources));
+        .map(|vars| listing(inputs::display_path(step), &vars, &sources));
     outcome(sources, diags, status, listing)
 }
 

@@ -39,7 +39,7 @@ pub(crate) use pod::{
 pub(crate) use probe::{
     GrpcCheck, HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, TcpSocket,
 };
-pub(crate) use project::Project;
+pub(crate) use project::{Project, RunDefaults};
 pub(crate) use security::{
     Capabilities, ContainerSecurity, Identity, PodSecurity, SeLinux, Seccomp, capability_name,
 };

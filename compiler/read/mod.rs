@@ -8,9 +8,11 @@
 //! not hide a whole container from checking.
 
 mod container;
+mod defaults;
 mod embedded;
 mod env;
 mod ingress;
+mod kubernetes;
 mod lifecycle;
 mod lint;
 mod owned;
@@ -83,6 +85,25 @@ pub(crate) fn read_lint(
     lint::read(&mut reader::Reader::new(file, text, diags), node)
 }
 
+/// Reads the `[compile]` table of a `kstep.toml` in `dir`, if it has one; the rest of the file
+/// is the steps' business (`read_project`).
+pub(crate) fn read_run_defaults(
+    file: FileId,
+    text: &str,
+    root: &Node,
+    dir: &std::path::Path,
+    diags: &mut Diagnostics,
+) -> crate::model::RunDefaults {
+    let Some(entry) = root
+        .as_map()
+        .and_then(|entries| entries.iter().find(|e| e.key == "compile"))
+    else {
+        return crate::model::RunDefaults::default();
+    };
+    let mut r = reader::Reader::new(file, text, diags);
+    defaults::read(&mut r, &entry.value, entry.key_span, dir)
+}
+
 /// Reads a `kstep.toml`: its `[lint]` levels and `[pod] security_profile`.
 pub(crate) fn read_project(
     file: FileId,
@@ -101,6 +122,8 @@ pub(crate) fn read_project(
     let lint = t
         .optional(&mut r, "lint", |r, node| Some(lint::read(r, node)))
         .unwrap_or_default();
+    // `[compile]` holds the defaults of a run, read once per run by `read_run_defaults`.
+    let _ = t.entry("compile");
     let security_profile = t.optional_table(&mut r, "pod").and_then(|mut pod| {
         let profile = pod.optional(&mut r, "security_profile", reader::Reader::choice);
         pod.finish(&mut r);

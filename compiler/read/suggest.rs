@@ -1,56 +1,13 @@
 //! "Did you mean" for unknown keys and words.
 
-/// Kubernetes API field names whose step-file key is not just their snake_case form.
-const KUBERNETES_NAMES: &[(&str, &str)] = &[
-    ("progressDeadlineSeconds", "progress_deadline"),
-    ("initialDelaySeconds", "initial_delay"),
-    ("periodSeconds", "period"),
-    ("timeoutSeconds", "timeout"),
-    ("livenessProbe", "liveness"),
-    ("readinessProbe", "readiness"),
-    ("startupProbe", "startup"),
-    ("httpGet", "http"),
-    ("tcpSocket", "tcp"),
-    ("exec", "command"),
-    ("httpHeaders", "headers"),
-    ("containerPort", "port"),
-    ("mountPath", "path"),
-    ("claimName", "name"),
-    ("secretName", "name"),
-    ("configMapKeyRef", "config_map"),
-    ("secretKeyRef", "secret"),
-    ("secretName", "secret"),
-    ("externalIPs", "external_ips"),
-    ("ingressClassName", "class"),
-    ("pathType", "type"),
-    ("sessionAffinityConfig", "session_affinity_timeout"),
-    ("defaultBackend", "default_backend"),
-    ("progressDeadline", "progress_deadline"),
-    ("ephemeral-storage", "ephemeral_storage"),
-    ("securityContext", "security"),
-    ("imagePullPolicy", "pull_policy"),
-    ("seccompProfile", "seccomp"),
-    ("seLinuxOptions", "se_linux"),
-    ("serviceAccountName", "service_account"),
-    ("serviceAccount", "service_account"),
-    ("topologySpreadConstraints", "topology_spread"),
-    ("priorityClassName", "priority_class"),
-    ("terminationGracePeriodSeconds", "termination_grace_period"),
-    ("minReadySeconds", "min_ready"),
-    ("tolerationSeconds", "seconds"),
-    ("fieldRef", "field"),
-    ("resourceFieldRef", "resource"),
-    ("configMapRef", "config_map"),
-    ("secretRef", "secret"),
-    ("labelSelector", "match_labels"),
-    ("matchExpressions", "match"),
-];
+/// Kubernetes names of words that are not table keys (the keys are in `kubernetes.rs`).
+const KUBERNETES_NAMES: &[(&str, &str)] = &[("ephemeral-storage", "ephemeral_storage")];
 
 /// The candidate closest to `word`, if one is close enough to be a likely typo.
 ///
-/// Kubernetes users often write the API's names (`volumeMounts`, `periodSeconds`) where step
-/// files use their own snake_case keys (`volume_mounts`, `period`), and enum words in the
-/// wrong case (`tcp`); those are matched before edit distance is tried.
+/// camelCase for snake_case (`volumeMounts` for `volume_mounts`) and words in the wrong case
+/// (`tcp`) are matched before edit distance is tried. (What kstep calls a Kubernetes field
+/// of another name is `kubernetes::hint`'s.)
 pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     if let Some(hit) = KUBERNETES_NAMES
         .iter()
@@ -77,7 +34,7 @@ pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
 
 /// `loadBalancerIP` → `load_balancer_ip`: a capital starts a word after a lower-case letter
 /// or digit, or when it ends a run of capitals before a lower-case letter.
-fn to_snake_case(word: &str) -> String {
+pub(super) fn to_snake_case(word: &str) -> String {
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(word.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
@@ -141,16 +98,14 @@ mod tests {
         assert_eq!(closest("zzz", &keys), None);
         assert_eq!(closest("tcp", &["TCP", "UDP"]), Some("TCP"));
         assert_eq!(
-            closest("periodSeconds", &["period", "timeout"]),
-            Some("period")
-        );
-        assert_eq!(closest("claimName", &["name", "read_only"]), Some("name"));
-        assert_eq!(
             closest("loadBalancerIP", &["load_balancer_ip", "type"]),
             Some("load_balancer_ip")
         );
         assert_eq!(closest("clusterIP", &["cluster_ip"]), Some("cluster_ip"));
-        assert_eq!(closest("secretName", &["hosts", "secret"]), Some("secret"));
+        assert_eq!(
+            closest("ephemeral-storage", &["cpu", "ephemeral_storage"]),
+            Some("ephemeral_storage")
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Reading the fields of one table.
 //!
 //! A [`Table`] remembers which keys the reader asked for; [`Table::finish`] reports every other
-//! key as unknown, with the closest known key as a suggestion. So the list of known fields is
+//! key as unknown, with what kstep calls it when it is a Kubernetes field name
+//! ([`kubernetes`]), else the closest known key, as help. So the list of known fields is
 //! exactly the code that reads them and cannot drift from it.
 //!
 //! Absences (a missing required key, none of a required choice) are held until `finish` too:
@@ -10,7 +11,7 @@
 //! must be finished; debug builds check it.
 
 use super::reader::Reader;
-use super::suggest;
+use super::{kubernetes, suggest};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::{Entry, Node, NodeKind};
@@ -252,12 +253,18 @@ impl<'n> Table<'n> {
                 format!("unknown field `{}` in {}", entry.key, self.describe()),
             )
             .label(entry.key_span, "unknown field");
-            diagnostic = match suggest::closest(&entry.key, &self.known) {
-                Some(hit) => {
+            // Kubernetes' name for the field first, then the closest spelling.
+            let kubernetes = kubernetes::hint(&self.path, &entry.key, &self.known);
+            diagnostic = match (kubernetes, suggest::closest(&entry.key, &self.known)) {
+                (Some((help, stands_for)), _) => {
+                    suggested.extend(stands_for);
+                    diagnostic.help(help)
+                }
+                (None, Some(hit)) => {
                     suggested.push(hit);
                     diagnostic.help(format!("did you mean `{hit}`?"))
                 }
-                None => diagnostic.help(format!(
+                (None, None) => diagnostic.help(format!(
                     "the fields of {} are {}",
                     self.describe(),
                     suggest::all_of(&self.known)

@@ -1,8 +1,11 @@
 //! Variable values given from outside the step files: vars files (`--vars-file`,
-//! `--sensitive-vars-file`), `--var KEY=VALUE` and `KSTEP_VAR_<KEY>` /
-//! `KSTEP_SENSITIVE_VAR_<KEY>` in the process environment. They are read once per run and
-//! apply to every step, in that order of precedence (later wins).
+//! `--sensitive-vars-file`), `KSTEP_VAR_<KEY>` / `KSTEP_SENSITIVE_VAR_<KEY>` in the process
+//! environment and `--var KEY=VALUE`. They are read once per run and apply to every step, in
+//! that order of precedence (later wins): the command line beats the environment, which beats
+//! files, as with most tools. Each must name a variable some step of the run declares
+//! ([`Externals::report_undeclared`]).
 
+use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -191,6 +194,62 @@ impl Externals {
         }
     }
 
+    /// Reports every value given for a variable that no step of the run declares, with the
+    /// closest declared name: usually a misspelling, which would otherwise leave the step's
+    /// own value in place without a word. An error, but a warning for the process environment,
+    /// which CI may set for every step of a pipeline.
+    pub(crate) fn report_undeclared(&self, declared: &BTreeSet<String>, diags: &mut Diagnostics) {
+        let names: Vec<&str> = declared.iter().map(String::as_str).collect();
+        for external in &self.values {
+            let name = external.name.as_str();
+            if declared.contains(name) {
+                continue;
+            }
+            let close = read::closest(name, &names);
+            let declare = format!(
+                "declare it in the `[vars]` of the step that uses it (`{name} = {{}}` to be given \
+                 from outside)"
+            );
+            let diagnostic = match &external.origin {
+                Origin::Assignment => Diagnostic::error(
+                    Code::UnknownVariable,
+                    format!("`--var {name}=...` sets a variable that no step declares"),
+                )
+                .help(match close {
+                    Some(hit) => format!("did you mean `--var {hit}=...`?"),
+                    None => format!("{declare}, or remove the `--var`"),
+                }),
+                Origin::File { span, .. } => Diagnostic::error(
+                    Code::UnknownVariable,
+                    format!("variable `{name}` is not declared by any step"),
+                )
+                .label(*span, "no step declares this variable")
+                .help(match close {
+                    Some(hit) => format!("did you mean `{hit}`?"),
+                    None => format!("{declare}, or remove it from the vars file"),
+                }),
+                Origin::ProcessEnv(variable) => Diagnostic::warning(
+                    Code::UnknownVariable,
+                    format!(
+                        "environment variable `{variable}` sets `{name}`, which no step declares"
+                    ),
+                )
+                .help(match close {
+                    Some(hit) => format!(
+                        "did you mean `{}{}`?",
+                        variable
+                            .strip_suffix(&name.to_ascii_uppercase())
+                            .unwrap_or(VAR_PREFIX),
+                        hit.to_ascii_uppercase()
+                    ),
+                    None => format!("{declare}, or unset `{variable}` for this run"),
+                }),
+                Origin::Step(_) | Origin::Environment { .. } => continue,
+            };
+            diags.push(diagnostic);
+        }
+    }
+
     /// `KSTEP_VAR_<KEY>` and `KSTEP_SENSITIVE_VAR_<KEY>`; `<KEY>` is the variable's name in
     /// upper case. Applied in name order, so the result does not depend on the environment's.
     pub(crate) fn add_process_env(
@@ -304,6 +363,34 @@ mod tests {
         );
         assert!(diags.has_errors());
         assert_eq!(externals.values.len(), 1);
+    }
+
+    #[test]
+    fn values_for_undeclared_variables_are_reported() {
+        let mut externals = Externals::default();
+        let mut diags = Diagnostics::default();
+        externals.add_assignments(&["replcas=5".into(), "tag=1".into()], &mut diags);
+        externals.add_process_env(&[("KSTEP_VAR_REPLICA".into(), "5".into())], &mut diags);
+        let declared: BTreeSet<String> = ["replicas".into(), "tag".into()].into();
+        externals.report_undeclared(&declared, &mut diags);
+        let found: Vec<(String, Option<String>)> = diags
+            .into_sorted()
+            .into_iter()
+            .map(|d| (d.severity.word().to_owned(), d.help))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "error".to_owned(),
+                    Some("did you mean `--var replicas=...`?".to_owned())
+                ),
+                (
+                    "warning".to_owned(),
+                    Some("did you mean `KSTEP_VAR_REPLICAS`?".to_owned())
+                ),
+            ]
+        );
     }
 
     #[test]
