@@ -378,3 +378,87 @@ fn explain_lists_every_code_in_its_group() {
     listed.sort();
     assert_eq!(listed, all, "every code once");
 }
+
+/// The catalog owns each code's summary and severity: the index row, the page's first line
+/// and its severity line, and the rules table of docs/lint.md say the same.
+#[test]
+fn the_index_and_the_pages_say_what_the_catalog_says() {
+    let capitalized = |text: &str| {
+        let mut chars = text.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+            .unwrap_or_default()
+    };
+    let index = fs::read_to_string(root().join("docs/diagnostics/README.md")).unwrap();
+    let lint = fs::read_to_string(root().join("docs/lint.md")).unwrap();
+    let mut problems = Vec::new();
+    for code in Code::ALL.iter().copied() {
+        let name = code.name();
+        let summary = capitalized(code.summary());
+        let severity = code.severity().word();
+        let row = index
+            .lines()
+            .find(|row| row.starts_with(&format!("| [`kstep::{name}`]")))
+            .unwrap_or_default();
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let expected_severity = if code.is_lint_rule() {
+            format!("{severity} (lint rule)")
+        } else {
+            severity.to_owned()
+        };
+        if cells
+            .get(2)
+            .is_none_or(|c| !c.starts_with(&expected_severity))
+        {
+            problems.push(format!(
+                "docs/diagnostics/README.md: the row of {name} says `{}`, the catalog `{expected_severity}`",
+                cells.get(2).unwrap_or(&"")
+            ));
+        }
+        if cells.get(3) != Some(&summary.as_str()) {
+            problems.push(format!(
+                "docs/diagnostics/README.md: the row of {name} says `{}`, the catalog (compiler/diagnostic/code.rs) `{summary}`",
+                cells.get(3).unwrap_or(&"")
+            ));
+        }
+        let page = fs::read_to_string(root().join(format!("docs/diagnostics/{name}.md"))).unwrap();
+        // The first paragraph, however it is wrapped.
+        let first = page
+            .lines()
+            .skip(2)
+            .take_while(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if first != format!("{summary}.") {
+            problems.push(format!(
+                "docs/diagnostics/{name}.md: its first line is `{first}`, the catalog says `{summary}.`"
+            ));
+        }
+        let severity_line = page
+            .lines()
+            .find(|l| l.starts_with("**Severity:**"))
+            .unwrap_or_default();
+        if !severity_line.starts_with(&format!("**Severity:** {severity}")) {
+            problems.push(format!(
+                "docs/diagnostics/{name}.md: `{severity_line}`, the catalog says {severity}"
+            ));
+        }
+        if code.is_lint_rule() {
+            let rule = lint
+                .lines()
+                .find(|l| l.starts_with(&format!("| [`{name}`]")))
+                .unwrap_or_default();
+            if !rule
+                .split('|')
+                .nth(2)
+                .is_some_and(|c| c.trim().starts_with(severity))
+            {
+                problems.push(format!(
+                    "docs/lint.md: the rules table says `{rule}` for {name}, the catalog {severity}"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

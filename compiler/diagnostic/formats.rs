@@ -8,7 +8,6 @@
 use serde_json::{Value, json};
 
 use super::{Code, Diagnostic, Severity};
-use crate::lint;
 use crate::source::{SourceMap, Span};
 
 /// Where a span is, for people and tools.
@@ -100,8 +99,8 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 "shortDescription": { "text": code.summary() },
                 "help": { "text": format!("kstep explain {code}") },
             });
-            if let Some(severity) = lint::default_severity(*code) {
-                rule["defaultConfiguration"] = json!({ "level": severity.word() });
+            if code.is_lint_rule() {
+                rule["defaultConfiguration"] = json!({ "level": code.severity().word() });
             }
             rule
         })

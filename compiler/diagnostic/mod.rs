@@ -9,7 +9,7 @@ mod code;
 pub mod formats;
 mod render;
 
-pub use code::Code;
+pub use code::{Code, Kind};
 pub use render::{Renderer, Style};
 
 use crate::source::Span;

@@ -5,7 +5,6 @@
 //! A comment that silences nothing is reported, so stale ones do not pile up.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::lint;
 use crate::read::closest;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{Node, NodeKind};
@@ -118,7 +117,7 @@ impl Ignores {
             let Some(span) = diagnostic.primary_span() else {
                 return true;
             };
-            if !lint::is_rule(diagnostic.code) {
+            if !diagnostic.code.is_lint_rule() {
                 return true;
             }
             let line = sources.get(span.file).line_index(span.start);
@@ -161,11 +160,11 @@ fn parse(rest: &str) -> Result<Vec<Code>, (String, String)> {
     let Some((names, after)) = inner.split_once(']') else {
         return Err(("a `kstep-ignore` comment must name its rule".into(), usage));
     };
-    let rules: Vec<&str> = lint::RULES.iter().map(|(c, _)| c.name()).collect();
+    let rules: Vec<&str> = Code::lint_rules().map(Code::name).collect();
     let mut codes = Vec::new();
     for name in names.split(',').map(str::trim) {
         match Code::from_name(name) {
-            Some(code) if lint::is_rule(code) => codes.push(code),
+            Some(code) if code.is_lint_rule() => codes.push(code),
             Some(_) => {
                 return Err((
                     format!("`{name}` is not a lint rule, so it cannot be ignored"),

@@ -1,6 +1,6 @@
 //! Lint: best-practice rules for `kstep lint`, beyond the API's own rules.
 //!
-//! Each rule has a stable code and a default severity ([`RULES`]); `[lint]` in the step file
+//! Each rule has a stable code and a default level, both in the code catalog (`Code::kind`); `[lint]` in the step file
 //! and in a `kstep.toml` found above it set a rule to allow, warn or deny, and a
 //! `# kstep-ignore[rule]: reason` comment silences one line. The rules see a checked step and
 //! its plan (some depend on the strategy). `secure-default-opt-out` notes show every place a
@@ -21,42 +21,6 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 use crate::model::Step;
 use crate::plan::Plan;
 use crate::source::Span;
-
-/// Every rule and its default severity. (`no-readiness-probe` is an error under blue/green.)
-pub(crate) const RULES: &[(Code, Severity)] = &[
-    (Code::LatestImageTag, Severity::Warning),
-    (Code::NoReadinessProbe, Severity::Warning),
-    (Code::NoLivenessProbe, Severity::Warning),
-    (Code::NoResourceRequests, Severity::Warning),
-    (Code::NoMemoryLimit, Severity::Warning),
-    (Code::MemoryInMillibytes, Severity::Warning),
-    (Code::PrivilegedContainer, Severity::Warning),
-    (Code::PrivilegeEscalation, Severity::Warning),
-    (Code::MayRunAsRoot, Severity::Warning),
-    (Code::WritableRootFilesystem, Severity::Warning),
-    (Code::CapabilitiesNotDropped, Severity::Warning),
-    (Code::DangerousCapability, Severity::Warning),
-    (Code::HostNamespace, Severity::Warning),
-    (Code::HostPort, Severity::Warning),
-    (Code::SensitiveHostPath, Severity::Warning),
-    (Code::SecretInEnv, Severity::Warning),
-    (Code::SingleReplica, Severity::Warning),
-    (Code::DefaultNamespace, Severity::Warning),
-    (Code::ServiceAccountToken, Severity::Warning),
-    (Code::NoSpread, Severity::Warning),
-    (Code::PatchSetsModelledField, Severity::Warning),
-    (Code::SecureDefaultOptOut, Severity::Note),
-];
-
-/// Whether a code is a lint rule (which configuration and ignore comments may change).
-pub(crate) fn is_rule(code: Code) -> bool {
-    default_severity(code).is_some()
-}
-
-/// The rule's default severity.
-pub(crate) fn default_severity(code: Code) -> Option<Severity> {
-    RULES.iter().find(|(c, _)| *c == code).map(|(_, s)| *s)
-}
 
 /// What the rules of one step found.
 pub(super) struct Rules<'a> {

@@ -4,7 +4,6 @@
 use super::reader::Reader;
 use super::suggest;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lint;
 use crate::model::{Level, LintLevels};
 use crate::syntax::{Node, NodeKind};
 
@@ -13,10 +12,10 @@ pub(super) fn read(r: &mut Reader<'_>, node: &Node) -> LintLevels {
         r.wrong_type(node, "a table of rule levels");
         return Vec::new();
     };
-    let rules: Vec<&str> = lint::RULES.iter().map(|(c, _)| c.name()).collect();
+    let rules: Vec<&str> = Code::lint_rules().map(Code::name).collect();
     let mut out = Vec::with_capacity(entries.len());
     for entry in entries {
-        let Some(code) = Code::from_name(&entry.key).filter(|c| lint::is_rule(*c)) else {
+        let Some(code) = Code::from_name(&entry.key).filter(|c| c.is_lint_rule()) else {
             let mut diagnostic = Diagnostic::error(
                 Code::UnknownField,
                 format!("unknown lint rule `{}`", entry.key),

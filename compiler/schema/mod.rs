@@ -26,7 +26,6 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lint;
 use crate::model::{Choice, Level};
 use crate::source::Span;
 use crate::syntax::{Node, NodeKind};
@@ -56,7 +55,7 @@ impl JsonSchema for LintRules {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let rules: Vec<&str> = lint::RULES.iter().map(|(c, _)| c.name()).collect();
+        let rules: Vec<&str> = Code::lint_rules().map(Code::name).collect();
         json_schema!({
             "type": "object",
             "propertyNames": { "enum": rules },
