@@ -321,6 +321,27 @@ fn compare(kind: &str, original: &Value, back: &Value) -> Vec<String> {
             }
         }
     }
+    // Capabilities by their canonical names (docs/security.md): `all` is written `ALL`.
+    for value in [&mut original, &mut back] {
+        for list in ["initContainers", "containers"] {
+            for container in value["spec"]["template"]["spec"][list]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+            {
+                for key in ["add", "drop"] {
+                    if let Some(Value::Array(names)) =
+                        container.pointer_mut(&format!("/securityContext/capabilities/{key}"))
+                    {
+                        for name in names.iter_mut() {
+                            let upper = name.as_str().unwrap_or_default().to_ascii_uppercase();
+                            *name = Value::String(upper.trim_start_matches("CAP_").to_owned());
+                        }
+                    }
+                }
+            }
+        }
+    }
     for value in [&mut original, &mut back] {
         for empty in [
             "/spec/template/metadata/annotations",
