@@ -473,3 +473,56 @@ fn the_bundled_examples_lint_clean() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
 }
+
+/// A "did you mean" is a fix in the machine formats: the span and its replacement, quoted as
+/// the source quotes it, applied by tools as it stands.
+#[test]
+fn suggestions_are_fixes_in_json_and_sarif() {
+    let step = "[deployment]\nname = \"web\"\n\n[[containers]]\nname = \"web\"\nimgae = \"nginx:1.27\"\nports = [{ name = \"http\", port = 8080 }]\nreadiness = { tcp = { port = \"htp\" } }\n";
+    let yaml = "deployment:\n  name: web\ncontainers:\n  - name: web\n    image: nginx:1.27\n    ports:\n      - { name: http, port: 8080 }\n    readiness:\n      tcp: { port: htp }\n";
+    let json = stdout(&lint(
+        &[("web.toml", step), ("other.yaml", yaml)],
+        &["--message-format", "json"],
+    ));
+    let fixes: Vec<(String, String)> = json
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .flat_map(|d| d["suggestions"].as_array().cloned().unwrap_or_default())
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap().to_owned(),
+                s["replacement"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            ("web.toml".to_owned(), "image".to_owned()),
+            ("web.toml".to_owned(), "\"http\"".to_owned()),
+            ("other.yaml".to_owned(), "http".to_owned()),
+        ]
+    );
+    // Applying the fixes gives a step without those errors.
+    let mut fixed = step.to_owned();
+    fixed = fixed
+        .replacen("imgae", "image", 1)
+        .replacen("\"htp\"", "\"http\"", 1);
+    let sarif = stdout(&lint(&[("web.toml", step)], &["--message-format", "sarif"]));
+    let log = valid_sarif(&sarif);
+    let replacements: Vec<String> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["fixes"].as_array().cloned().unwrap_or_default())
+        .map(|f| {
+            f["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(replacements, ["image", "\"http\""]);
+    let output = lint(&[("web.toml", &fixed)], &[]);
+    assert!(!stderr(&output).contains("×"), "{}", stderr(&output));
+}

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use super::quantity::Quantity;
 use super::{Cx, k8s};
+use crate::diagnostic::closest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Container, EnvSource, Spanned};
-use crate::read::closest;
 
 /// Pod fields an environment variable can take (`fieldRef.fieldPath`), besides
 /// `metadata.labels['<key>']` and `metadata.annotations['<key>']`.
@@ -121,10 +121,10 @@ fn field(cx: &mut Cx<'_>, path: &Spanned<String>) {
     )
     .label(path.span, "unknown field path");
     diagnostic = match closest(text, FIELDS) {
-        Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+        Some(hit) => diagnostic.suggest(hit),
         None => diagnostic.help(format!(
             "use one of {}, or `metadata.labels['<key>']` or `metadata.annotations['<key>']`",
-            crate::read::one_of(FIELDS)
+            crate::diagnostic::one_of(FIELDS)
         )),
     };
     cx.report(diagnostic);
@@ -150,8 +150,11 @@ fn resource_field(
         )
         .label(resource.span, "unknown resource");
         diagnostic = match closest(&resource.value, RESOURCES) {
-            Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
-            None => diagnostic.help(format!("use one of {}", crate::read::one_of(RESOURCES))),
+            Some(hit) => diagnostic.suggest(hit),
+            None => diagnostic.help(format!(
+                "use one of {}",
+                crate::diagnostic::one_of(RESOURCES)
+            )),
         };
         cx.report(diagnostic);
     }
@@ -166,7 +169,7 @@ fn resource_field(
         )
         .label(of.span, "no such container");
         diagnostic = match closest(&of.value, &names) {
-            Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+            Some(hit) => diagnostic.suggest(hit),
             None => diagnostic.help(format!(
                 "name one of the step's containers, or remove `container` to use {}",
                 container.describe()
@@ -199,7 +202,7 @@ fn resource_field(
                     ),
                 )
                 .label(divisor.span, "not an allowed divisor")
-                .help(format!("use one of {}", crate::read::one_of(allowed))),
+                .help(format!("use one of {}", crate::diagnostic::one_of(allowed))),
             );
         }
     }

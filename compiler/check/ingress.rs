@@ -4,10 +4,10 @@
 use super::ports::port_number;
 use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{closest, one_of};
 use crate::model::{
     Choice, Ingress, IngressPath, PathType, PortRef, Secret, Service, ServiceType, Spanned,
 };
-use crate::read::{closest, one_of};
 use crate::source::Span;
 
 use std::collections::BTreeMap;
@@ -138,7 +138,7 @@ fn tls(cx: &mut Cx<'_>, ingress: &Ingress) {
             )
             .label(host.span, "certificate for this host");
             diagnostic = match closest(&host.value, &rule_hosts) {
-                Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                Some(hit) => diagnostic.suggest(hit),
                 None if rule_hosts.is_empty() => diagnostic.help("add a rule for this host"),
                 None => diagnostic.help(format!(
                     "add a rule for it; the rules serve {}",
@@ -252,7 +252,7 @@ fn routed_service<'a>(cx: &mut Cx<'a>, ingress: &Ingress) -> Option<&'a Service>
             )
             .label(name.span, "unknown Service");
             match closest(&name.value, &names) {
-                Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                Some(hit) => diagnostic.suggest(hit),
                 None => diagnostic.help(format!("the step's Services are {}", one_of(&names))),
             }
         }
@@ -313,7 +313,7 @@ fn backend(cx: &mut Cx<'_>, service: &Service, port: &Spanned<PortRef>) {
         .collect();
     diagnostic = match &port.value {
         PortRef::Name(name) => match closest(name, &names) {
-            Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+            Some(hit) => diagnostic.suggest(hit),
             None if names.is_empty() => {
                 diagnostic.help("name the Service port, or give the backend port as a number")
             }

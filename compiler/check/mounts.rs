@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::read::{closest, one_of};
+use crate::diagnostic::{closest, one_of};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let step = cx.step;
@@ -24,7 +24,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
                 )
                 .label(mount.volume.span, "no volume with this name");
                 diagnostic = match closest(&mount.volume.value, &volumes) {
-                    Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                    Some(hit) => diagnostic.suggest(hit),
                     None if volumes.is_empty() => {
                         diagnostic.help("declare it in a `[[volumes]]` entry")
                     }

@@ -3,8 +3,8 @@
 
 use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{closest, one_of};
 use crate::model::{EnvSource, Secret, Spanned, VolumeSource};
-use crate::read::{closest, one_of};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let step = cx.step;
@@ -197,7 +197,7 @@ fn missing_key(
     )
     .label(key.span, "no such key");
     diagnostic = match closest(&key.value, keys) {
-        Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+        Some(hit) => diagnostic.suggest(hit),
         None if keys.is_empty() => {
             diagnostic.help(format!("add `{}` to the {kind}'s `data`", key.value))
         }

@@ -8,13 +8,13 @@ use serde_json::Value;
 
 use super::objects;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{closest, one_of};
 use crate::lower::labels::is_reserved;
 use crate::lower::patch::{self, Problem};
 use crate::lower::{self, Object};
 use crate::model::{Patch, PatchBody, Step};
 use crate::plan::Plan;
 use crate::pointer::{dotted, escape};
-use crate::read::{closest, one_of};
 use crate::source::Span;
 
 pub(crate) fn check(step: &Step, plan: &Plan, diags: &mut Diagnostics) {
@@ -122,7 +122,7 @@ fn problem_diagnostic(patch: &Patch, objects: &[Object], problem: Problem) -> Di
             )
             .label(kind.span, "no object of this kind");
             match closest(&kind.value, &kinds) {
-                Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                Some(hit) => diagnostic.suggest(hit),
                 None => diagnostic.help(format!(
                     "the step's objects are of kind {}; write the kind as in a manifest",
                     one_of(&kinds)
@@ -141,7 +141,7 @@ fn problem_diagnostic(patch: &Patch, objects: &[Object], problem: Problem) -> Di
             )
             .label(span, "no such object");
             match closest(written, &names) {
-                Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                Some(hit) => diagnostic.suggest(hit),
                 None => diagnostic.help(format!(
                     "the step's {} objects are {}",
                     kind.value,

@@ -4,9 +4,9 @@
 
 use super::ports::port_number;
 use super::{Cx, k8s};
+use crate::diagnostic::closest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Container, PortRef, Probe, ProbeHandler, ProbeKind, Spanned};
-use crate::read::closest;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for container in &cx.step.containers {
@@ -103,13 +103,13 @@ pub(super) fn port_ref(cx: &mut Cx<'_>, container: &Container, port: &Spanned<Po
     )
     .label(name.span, "unknown port name");
     diagnostic = match (closest(&name.value, &declared), declared.is_empty()) {
-        (Some(hit), _) => diagnostic.help(format!("did you mean `{hit}`?")),
+        (Some(hit), _) => diagnostic.suggest(hit),
         (None, true) => diagnostic.help(
             "declare the port in the container's `ports` with this name, or use a port number",
         ),
         (None, false) => diagnostic.help(format!(
             "the container's ports are named {}",
-            crate::read::one_of(&declared)
+            crate::diagnostic::one_of(&declared)
         )),
     };
     cx.report(diagnostic);

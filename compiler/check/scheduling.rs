@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 
 use super::{Cx, k8s};
+use crate::diagnostic::closest;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
     Choice, KeyValue, Placement, PodAffinityTerm, Requirement, Selector, Spanned,
     TolerationOperator, UnsatisfiableAction,
 };
-use crate::read::closest;
 
 /// Operators of node selector requirements; label selectors take the first four.
 const NODE_OPERATORS: &[&str] = &["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"];
@@ -94,11 +94,14 @@ fn requirement(cx: &mut Cx<'_>, requirement: &Requirement, operators: &[&str]) {
         )
         .label(
             operator.span,
-            format!("expected {}", crate::read::one_of(operators)),
+            format!("expected {}", crate::diagnostic::one_of(operators)),
         );
         diagnostic = match closest(&operator.value, operators) {
-            Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
-            None => diagnostic.help(format!("use one of {}", crate::read::one_of(operators))),
+            Some(hit) => diagnostic.suggest(hit),
+            None => diagnostic.help(format!(
+                "use one of {}",
+                crate::diagnostic::one_of(operators)
+            )),
         };
         cx.report(diagnostic);
         return;

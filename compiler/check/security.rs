@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::{Cx, k8s};
+use crate::diagnostic::closest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Container, Identity, Pod, Seccomp, SecurityProfile, Spanned, capability_name};
-use crate::read::closest;
 use crate::source::Span;
 
 /// Linux capabilities (capabilities(7)), without the `CAP_` prefix.
@@ -209,7 +209,7 @@ fn capabilities(cx: &mut Cx<'_>, container: &Container) {
         )
         .label(cap.span, "unknown capability");
         diagnostic = match closest(&name, CAPABILITIES) {
-            Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+            Some(hit) => diagnostic.suggest(hit),
             None => diagnostic.help(
                 "use a name from capabilities(7) without the `CAP_` prefix, e.g. `NET_BIND_SERVICE`, or `ALL`",
             ),

@@ -9,8 +9,8 @@ use super::ports::port_number;
 use super::service::mismatch;
 use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{closest, one_of};
 use crate::model::{Choice, PortRef, Protocol, Service, ServicePort, ServiceType, Spanned};
-use crate::read::{closest, one_of};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for service in &cx.step.services {
@@ -248,7 +248,7 @@ fn target(cx: &mut Cx<'_>, service: &Service, port: &ServicePort) {
                     .filter_map(|(_, p)| p.name.as_ref().map(|n| n.as_str()))
                     .collect();
                 match closest(&name, &names) {
-                    Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                    Some(hit) => diagnostic.suggest(hit),
                     None if names.is_empty() => diagnostic.help(
                         "name a port in a container's `ports`, or give the target port as a number",
                     ),

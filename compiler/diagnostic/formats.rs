@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Code, Diagnostic, Severity};
+use super::{Code, Diagnostic, Severity, Suggestion};
 use crate::source::{SourceMap, Span};
 
 /// Where a span is, for people and tools.
@@ -35,6 +35,26 @@ fn message_with_help(diagnostic: &Diagnostic) -> String {
     match &diagnostic.help {
         Some(help) => format!("{}\nhelp: {help}", diagnostic.message),
         None => diagnostic.message.clone(),
+    }
+}
+
+/// The text a suggestion puts in place of its span: the replacement, in the quotes the
+/// source has there (a quoted TOML or YAML value stays quoted).
+fn inserted(suggestion: &Suggestion, sources: &SourceMap) -> String {
+    let text = sources.get(suggestion.span.file).text();
+    let written = text.get(suggestion.span.range()).unwrap_or_default();
+    let quote = written.chars().next().filter(|q| *q == '"' || *q == '\'');
+    match quote {
+        Some(q) if written.len() >= 2 && written.ends_with(q) => {
+            // JSON escaping is valid in TOML and YAML double-quoted strings; a single-quoted
+            // string doubles its quotes (YAML) or has none to escape (TOML literal).
+            if q == '"' {
+                serde_json::Value::String(suggestion.replacement.clone()).to_string()
+            } else {
+                format!("'{}'", suggestion.replacement.replace('\'', "''"))
+            }
+        }
+        _ => suggestion.replacement.clone(),
     }
 }
 
@@ -68,6 +88,19 @@ pub fn json_lines(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         }
         if !diagnostic.notes.is_empty() {
             object["notes"] = json!(diagnostic.notes);
+        }
+        if !diagnostic.suggestions.is_empty() {
+            object["suggestions"] = Value::Array(
+                diagnostic
+                    .suggestions
+                    .iter()
+                    .map(|s| {
+                        let mut at = place(s.span, sources).json();
+                        at["replacement"] = json!(inserted(s, sources));
+                        at
+                    })
+                    .collect(),
+            );
         }
         object["labels"] = Value::Array(
             diagnostic
@@ -131,6 +164,33 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                         }
                     }
                 }]);
+            }
+            if !diagnostic.suggestions.is_empty() {
+                result["fixes"] = Value::Array(
+                    diagnostic
+                        .suggestions
+                        .iter()
+                        .map(|s| {
+                            let at = place(s.span, sources);
+                            let text = inserted(s, sources);
+                            json!({
+                                "description": { "text": format!("replace with {text}") },
+                                "artifactChanges": [{
+                                    "artifactLocation": { "uri": uri(&at.file) },
+                                    "replacements": [{
+                                        "deletedRegion": {
+                                            "startLine": at.start.0,
+                                            "startColumn": at.start.1,
+                                            "endLine": at.end.0,
+                                            "endColumn": at.end.1,
+                                        },
+                                        "insertedContent": { "text": text },
+                                    }],
+                                }],
+                            })
+                        })
+                        .collect(),
+                );
             }
             result
         })

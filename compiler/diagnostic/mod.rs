@@ -8,9 +8,11 @@
 mod code;
 pub mod formats;
 mod render;
+mod suggest;
 
 pub use code::{Code, Kind};
 pub use render::{Renderer, Style};
+pub(crate) use suggest::{all_of, closest, one_of, to_snake_case};
 
 use crate::source::Span;
 
@@ -51,6 +53,16 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// Replacements that would fix it: what people see as "did you mean", what tools apply.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A fix: the text to put in place of a span. For a quoted value the replacement is the
+/// value; formats that write the fix keep the quotes that stand in the source.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Suggestion {
+    pub span: Span,
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -75,6 +87,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             notes: Vec::new(),
+            suggestions: Vec::new(),
         }
     }
 
@@ -89,6 +102,17 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Suggests `replacement` for the primary label's span: "did you mean `...`?" as help
+    /// for people, and a fix for tools.
+    pub fn suggest(mut self, replacement: impl Into<String>) -> Self {
+        let replacement = replacement.into();
+        self.help = Some(format!("did you mean `{replacement}`?"));
+        if let Some(span) = self.primary_span() {
+            self.suggestions.push(Suggestion { span, replacement });
+        }
         self
     }
 

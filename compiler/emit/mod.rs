@@ -156,7 +156,7 @@ pub(crate) fn render(
         cleanup_kinds: script::CLEANUP_KINDS,
         network_title: format!(
             "Apply {}",
-            crate::read::all_of(&network_kinds).replace('`', "")
+            crate::diagnostic::all_of(&network_kinds).replace('`', "")
         ),
         cleanup_selector: format!(
             "{step_label}={step},{id_label},{id_label}!={id}",

@@ -4,8 +4,8 @@
 //! with content. The reason is mandatory: a reviewer should see why the rule does not apply.
 //! A comment that silences nothing is reported, so stale ones do not pile up.
 
+use crate::diagnostic::closest;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::read::closest;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{Node, NodeKind};
 

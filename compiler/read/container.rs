@@ -3,7 +3,8 @@
 use super::reader::Reader;
 use super::step::string_list;
 use super::table::Table;
-use super::{env, lifecycle, probe, security, suggest};
+use super::{env, lifecycle, probe, security};
+use crate::diagnostic as suggest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
     Container, ContainerKind, ContainerPort, ProbeKind, ResourceList, Resources, Spanned,

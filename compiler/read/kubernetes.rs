@@ -13,7 +13,7 @@
 //! and checks the help, and debug builds check that every key named here is one the reader
 //! asks for.
 
-use super::suggest::to_snake_case;
+use crate::diagnostic::to_snake_case;
 
 /// What kstep makes of a Kubernetes field at a place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

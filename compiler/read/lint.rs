@@ -2,7 +2,7 @@
 //! `kstep.toml`.
 
 use super::reader::Reader;
-use super::suggest;
+use crate::diagnostic as suggest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Level, LintLevels};
 use crate::syntax::{Node, NodeKind};
@@ -22,7 +22,7 @@ pub(super) fn read(r: &mut Reader<'_>, node: &Node) -> LintLevels {
             )
             .label(entry.key_span, "not a lint rule");
             diagnostic = match suggest::closest(&entry.key, &rules) {
-                Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                Some(hit) => diagnostic.suggest(hit),
                 None => diagnostic.help(
                     "the rules are listed in docs/lint.md; `kstep explain <rule>` describes one",
                 ),

@@ -25,12 +25,10 @@ mod scheduling;
 mod security;
 mod service;
 mod step;
-pub(crate) mod suggest;
 mod table;
 mod vars;
 mod volume;
 
-pub(crate) use suggest::{all_of, closest, one_of};
 pub(crate) use vars::{
     check_name as check_var_name, invalid_name as invalid_var_name,
     suggested_name as suggested_var_name,

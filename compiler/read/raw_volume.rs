@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::embedded;
 use super::reader::Reader;
-use super::suggest;
+use crate::diagnostic as suggest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::RawVolume;
 use crate::source::Span;
@@ -130,7 +130,7 @@ fn single_source<'n>(r: &mut Reader<'_>, node: &'n Node) -> Option<&'n Entry> {
             )
             .label(entry.key_span, "unknown volume source");
             diagnostic = match suggest::closest(&entry.key, SOURCES) {
-                Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+                Some(hit) => diagnostic.suggest(hit),
                 None => diagnostic.help(format!("use one of {}", suggest::one_of(SOURCES))),
             };
             r.report(diagnostic);

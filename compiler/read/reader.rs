@@ -4,8 +4,8 @@
 //! reports every bad value. [`NodeKind::Invalid`] was reported by the syntax stage and is
 //! skipped silently. An empty YAML value (`key:`) counts as absent for optional fields.
 
-use super::suggest;
 use super::table::Table;
+use crate::diagnostic as suggest;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{Choice, Count, KeyValue, PortRef, Spanned};
 use crate::source::{FileId, Span};
@@ -364,7 +364,7 @@ impl<'a> Reader<'a> {
         )
         .label(word.span, format!("expected {allowed}"));
         diagnostic = match suggest::closest(&word.value, T::WORDS) {
-            Some(hit) => diagnostic.help(format!("did you mean `{hit}`?")),
+            Some(hit) => diagnostic.suggest(hit),
             None => diagnostic.help(format!("use one of {allowed}")),
         };
         self.report(diagnostic);

@@ -10,8 +10,9 @@
 //! unknown-field diagnostic says so and the absence is not reported a second time. Every table
 //! must be finished; debug builds check it.
 
+use super::kubernetes;
 use super::reader::Reader;
-use super::{kubernetes, suggest};
+use crate::diagnostic as suggest;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::{Entry, Node, NodeKind};
@@ -262,7 +263,7 @@ impl<'n> Table<'n> {
                 }
                 (None, Some(hit)) => {
                     suggested.push(hit);
-                    diagnostic.help(format!("did you mean `{hit}`?"))
+                    diagnostic.suggest(hit)
                 }
                 (None, None) => diagnostic.help(format!(
                     "the fields of {} are {}",

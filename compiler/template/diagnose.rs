@@ -8,7 +8,6 @@ use super::engine::{FILE_FUEL, FILTERS, FUNCTIONS, PRINTED_NONE, TEMPLATE_FUEL, 
 use super::sources::{SENSITIVE_VAR_PREFIX, VAR_PREFIX};
 use super::vars::Vars;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::read;
 use crate::source::Span;
 use crate::syntax::Remap;
 
@@ -173,8 +172,8 @@ fn undefined(path: Option<&str>, span: Span, site: &Site<'_>, scope: &Scope<'_>)
                 diagnostic.help(format!(
                     "did you mean `vars.{name}`? variables are under `vars`"
                 ))
-            } else if let Some(hit) = read::closest(name, GLOBALS) {
-                diagnostic.help(format!("did you mean `{hit}`?"))
+            } else if let Some(hit) = crate::diagnostic::closest(name, GLOBALS) {
+                diagnostic.suggest(hit)
             } else {
                 diagnostic.help("templates can use `vars`, `env`, `step` and `deployment`")
             };
@@ -222,7 +221,7 @@ fn undefined_var(
         }
         None => {
             let names = scope.vars.names();
-            let help = match read::closest(name, &names) {
+            let help = match crate::diagnostic::closest(name, &names) {
                 Some(hit) => format!("did you mean `vars.{hit}`?"),
                 None if scope.vars.environment.is_some() => {
                     format!("define `{name}` in [vars] or in the environment's vars, or {give}")
@@ -246,7 +245,7 @@ fn unknown(what: &str, detail: &str, known: &[&str], span: Span) -> Diagnostic {
         .split_whitespace()
         .next()
         .unwrap_or(detail);
-    let help = match read::closest(name, known) {
+    let help = match crate::diagnostic::closest(name, known) {
         Some(hit) => format!("did you mean `{hit}`?"),
         None => format!("the {what}s templates have are listed in docs/templates.md"),
     };

@@ -205,7 +205,7 @@ impl Externals {
             if declared.contains(name) {
                 continue;
             }
-            let close = read::closest(name, &names);
+            let close = crate::diagnostic::closest(name, &names);
             let declare = format!(
                 "declare it in the `[vars]` of the step that uses it (`{name} = {{}}` to be given \
                  from outside)"

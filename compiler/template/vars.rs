@@ -12,7 +12,6 @@ use serde_json::Value;
 use super::sources::{Externals, Origin};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{StepVars, VarDecl};
-use crate::read;
 
 /// One resolved variable.
 #[derive(Clone, Debug)]
@@ -159,12 +158,12 @@ fn unknown_environment(step: &StepVars, name: &str, diags: &mut Diagnostics) {
         .iter()
         .map(|e| e.name.value.as_str())
         .collect();
-    let known = read::all_of(&names);
-    let help = match read::closest(name, &names) {
+    let known = crate::diagnostic::all_of(&names);
+    let help = match crate::diagnostic::closest(name, &names) {
         Some(hit) => format!("did you mean `--env {hit}`?"),
         None => format!(
             "use {}, or add `[env.{name}]` to the step",
-            read::one_of(&names)
+            crate::diagnostic::one_of(&names)
         ),
     };
     diags.push(

@@ -1,4 +1,5 @@
-//! "Did you mean" for unknown keys and words.
+//! "Did you mean": the closest of the words a place allows, and lists of words for messages.
+//! Every stage uses them, so they live with the diagnostic model, below every stage.
 
 /// Kubernetes names of words that are not table keys (the keys are in `kubernetes.rs`).
 const KUBERNETES_NAMES: &[(&str, &str)] = &[("ephemeral-storage", "ephemeral_storage")];
@@ -7,7 +8,7 @@ const KUBERNETES_NAMES: &[(&str, &str)] = &[("ephemeral-storage", "ephemeral_sto
 ///
 /// camelCase for snake_case (`volumeMounts` for `volume_mounts`) and words in the wrong case
 /// (`tcp`) are matched before edit distance is tried. (What kstep calls a Kubernetes field
-/// of another name is `kubernetes::hint`'s.)
+/// of another name is `read::kubernetes::hint`'s.)
 pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     if let Some(hit) = KUBERNETES_NAMES
         .iter()
@@ -34,7 +35,7 @@ pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
 
 /// `loadBalancerIP` → `load_balancer_ip`: a capital starts a word after a lower-case letter
 /// or digit, or when it ends a run of capitals before a lower-case letter.
-pub(super) fn to_snake_case(word: &str) -> String {
+pub(crate) fn to_snake_case(word: &str) -> String {
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(word.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
