@@ -54,7 +54,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub notes: Vec<String>,
     /// Replacements that would fix it: what people see as "did you mean", what tools apply.
-    pub suggestions: Vec<Suggestion>,
+    /// (A boxed slice: most diagnostics have none, and `Result<_, Diagnostic>` stays small.)
+    pub suggestions: Box<[Suggestion]>,
 }
 
 /// A fix: the text to put in place of a span. For a quoted value the replacement is the
@@ -87,7 +88,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             notes: Vec::new(),
-            suggestions: Vec::new(),
+            suggestions: Box::default(),
         }
     }
 
@@ -111,7 +112,9 @@ impl Diagnostic {
         let replacement = replacement.into();
         self.help = Some(format!("did you mean `{replacement}`?"));
         if let Some(span) = self.primary_span() {
-            self.suggestions.push(Suggestion { span, replacement });
+            let mut suggestions = std::mem::take(&mut self.suggestions).into_vec();
+            suggestions.push(Suggestion { span, replacement });
+            self.suggestions = suggestions.into_boxed_slice();
         }
         self
     }
