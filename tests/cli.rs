@@ -599,3 +599,41 @@ fn public_images_that_run_as_root_start_under_the_default_profile() {
         assert!(text.contains("type: RuntimeDefault"), "{text}");
     }
 }
+
+#[test]
+fn a_patched_secret_is_masked_and_a_patched_config_rolls_the_pods() {
+    let dir = tempfile::tempdir().unwrap();
+    let step = |value: &str| {
+        format!(
+            "{STEP}\n[config_maps.web-config]\ndata = {{ LEVEL = \"info\" }}\n\n[secrets.web-token]\ndata = {{ token = \"one\" }}\n\n[[patches]]\nkind = \"Secret\"\nmerge = {{ stringData = {{ extra = \"hidden-{value}\" }} }}\n\n[[patches]]\nkind = \"ConfigMap\"\nmerge = {{ data = {{ EXTRA = \"{value}\" }} }}\n"
+        )
+    };
+    let compile = |value: &str, show: bool| {
+        let path = write(dir.path(), "web.toml", &step(value));
+        let mut command = kstep();
+        command
+            .current_dir(dir.path())
+            .args(["compile", "--stdout"])
+            .arg(&path);
+        if show {
+            command.arg("--show-secrets");
+        }
+        let output = run(&mut command);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let masked = compile("s3cr3t", false);
+    assert!(!masked.contains("hidden-s3cr3t"), "{masked}");
+    assert!(compile("s3cr3t", true).contains("hidden-s3cr3t"));
+    let hash = |text: &str| {
+        text.lines()
+            .find(|l| l.contains("kstep.dev/config-hash"))
+            .map(str::to_owned)
+            .expect("a config hash")
+    };
+    assert_ne!(
+        hash(&compile("a", false)),
+        hash(&compile("b", false)),
+        "a patch to an owned ConfigMap or Secret changes the pods' config hash"
+    );
+}

@@ -196,9 +196,12 @@ fn write(value: &serde_json::Value, format: Format) -> Result<String, EmitError>
 /// A Secret with every data value replaced by a marker that is not valid base64, so a
 /// masked manifest cannot be applied by mistake.
 fn masked(mut secret: serde_json::Value) -> serde_json::Value {
-    if let Some(data) = secret.get_mut("data").and_then(|d| d.as_object_mut()) {
-        for value in data.values_mut() {
-            *value = serde_json::Value::String("<redacted>".into());
+    // `stringData` too: a patch may set it.
+    for field in ["data", "stringData"] {
+        if let Some(data) = secret.get_mut(field).and_then(|d| d.as_object_mut()) {
+            for value in data.values_mut() {
+                *value = serde_json::Value::String("<redacted>".into());
+            }
         }
     }
     secret

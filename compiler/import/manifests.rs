@@ -27,6 +27,25 @@ pub(crate) struct Manifest {
     pub(crate) span: Span,
 }
 
+impl Manifest {
+    /// An object kstep made itself (no source to point into): every span is `span`.
+    pub(crate) fn made(kind: &str, value: Value, span: Span) -> Manifest {
+        let text = |p: &str| value.pointer(p).and_then(Value::as_str).map(str::to_owned);
+        Manifest {
+            kind: kind.to_owned(),
+            api_version: text("/apiVersion").unwrap_or_default(),
+            name: text("/metadata/name").unwrap_or_default(),
+            namespace: text("/metadata/namespace"),
+            spans: Spans {
+                by_pointer: BTreeMap::new(),
+                whole: Some(span),
+            },
+            value,
+            span,
+        }
+    }
+}
+
 /// The span of every key and list item of an object, by JSON pointer.
 #[derive(Debug, Default)]
 pub(crate) struct Spans {

@@ -133,6 +133,38 @@ fn header(sources: &[&str], objects: &[String]) -> String {
     out
 }
 
+/// The fields of an object (one kstep emits: a Deployment, Service, Ingress, ConfigMap or
+/// Secret) that a step file has keys for, as JSON pointers: what `kstep import` would write
+/// as keys. For other kinds, none.
+pub(crate) fn carried_by_keys(
+    kind: &str,
+    object: &Value,
+    span: crate::source::Span,
+) -> Vec<String> {
+    let manifest = Manifest::made(kind, object.clone(), span);
+    let mut src = Source::new(&manifest);
+    match kind {
+        "Deployment" => {
+            workload::deployment(&mut src);
+        }
+        "Service" => {
+            network::service(&mut src);
+        }
+        "Ingress" => {
+            let service = network::ingress_service(object).unwrap_or_default();
+            network::ingress(&mut src, &service);
+        }
+        "ConfigMap" => {
+            owned::config_map(&mut src);
+        }
+        "Secret" => {
+            owned::secret(&mut src);
+        }
+        _ => return Vec::new(),
+    }
+    src.carried_by_keys()
+}
+
 /// The objects of one step: indexes into the manifests.
 struct Group {
     workload: usize,

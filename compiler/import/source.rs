@@ -173,7 +173,14 @@ impl<'m> Source<'m> {
         (!defaults::is_default(&self.manifest.kind, self.value(), pointer, value)).then_some(value)
     }
 
-    fn is_carried(&self, pointer: &str) -> bool {
+    /// The pointers a step file key carries (not the object's identity, not what the server
+    /// writes).
+    pub(crate) fn carried_by_keys(&self) -> Vec<String> {
+        let given = SERVER_FIELDS.len() + 4;
+        self.carried[given..].to_vec()
+    }
+
+    pub(crate) fn is_carried(&self, pointer: &str) -> bool {
         self.carried.iter().any(|c| {
             pointer == c
                 || pointer

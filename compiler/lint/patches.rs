@@ -1,10 +1,14 @@
 //! `patch-sets-modelled-field`: a patch that sets a field the step file has a key for. The
 //! key is checked against the API's rules and kept consistent with everything else kstep
 //! writes (selectors, names under blue/green, the config hash); a patch is not.
+//!
+//! Which fields have keys is what `kstep import` knows: the fields it would write as keys
+//! when importing the patched object (`import::carried_by_keys`). `MODELLED` only names the
+//! key for the message.
 
 use super::Rules;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Patch, PatchBody};
+use crate::model::{Patch, PatchBody, PatchOpKind};
 use crate::source::Span;
 
 /// `(kind, JSON pointer pattern, step file key)`. `*` stands for one list index; a pattern
@@ -327,8 +331,22 @@ const MODELLED: &[(&str, &str, &str)] = &[
 ];
 
 pub(super) fn check(rules: &mut Rules<'_>) {
-    for patch in &rules.step.patches {
-        for (span, key) in modelled(patch) {
+    let step = rules.step;
+    if step.patches.is_empty() {
+        return;
+    }
+    // Each patch is judged on the object it leaves, before later patches change it again.
+    let mut objects = crate::lower::unpatched(step, rules.plan);
+    for patch in &step.patches {
+        let Ok((index, patched)) = crate::lower::patch::apply(&objects, patch, rules.plan) else {
+            continue;
+        };
+        objects[index] = patched;
+        let Ok(json) = objects[index].to_json() else {
+            continue;
+        };
+        let carried = crate::import::carried_by_keys(&patch.kind.value, &json, patch.head);
+        for (span, key) in modelled(patch, &carried) {
             rules.report(
                 Diagnostic::warning(
                     Code::PatchSetsModelledField,
@@ -343,35 +361,52 @@ pub(super) fn check(rules: &mut Rules<'_>) {
     }
 }
 
-/// Where the patch sets a modelled field, and the field's key; one finding per field.
-fn modelled(patch: &Patch) -> Vec<(Span, &'static str)> {
+/// Where the patch sets a field the step file has a key for (one of `carried`), and the key;
+/// one finding per field. Removing a field is not reported: no key says "leave it out".
+fn modelled(patch: &Patch, carried: &[String]) -> Vec<(Span, &'static str)> {
     let set: Vec<(&str, Span)> = match &patch.body {
-        PatchBody::Merge(merge) => merge.keys.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
+        // The leaves of a merge patch: a key whose value is a table only leads to them.
+        PatchBody::Merge(merge) => merge
+            .keys
+            .iter()
+            .filter(|(p, _)| {
+                !merge
+                    .keys
+                    .iter()
+                    .any(|(q, _)| q.len() > p.len() && q.starts_with(&format!("{p}/")))
+            })
+            .map(|(p, s)| (p.as_str(), *s))
+            .collect(),
         PatchBody::Json(ops) => ops
             .iter()
+            .filter(|op| op.op.value != PatchOpKind::Remove)
             .flat_map(|op| {
                 let from = op.from.as_ref().map(|f| (f.value.as_str(), f.span));
                 std::iter::once((op.path.value.as_str(), op.path.span)).chain(from)
             })
             .collect(),
     };
+    let has_key = |pointer: &str| {
+        let pointer = pointer.trim_end_matches("/-");
+        carried.iter().any(|c| {
+            c == pointer
+                || c.starts_with(&format!("{pointer}/"))
+                || pointer.starts_with(&format!("{c}/"))
+        })
+    };
     let mut out: Vec<(Span, &'static str)> = Vec::new();
-    for (kind, pattern, key) in MODELLED {
-        if *kind != patch.kind.value {
+    for (pointer, span) in set {
+        if !has_key(pointer) {
             continue;
         }
-        // The key that sets the field itself, else the first one below it.
-        let hit = set
+        let key = MODELLED
             .iter()
-            .find(|(pointer, _)| matches(pattern, pointer) == Some(true))
-            .or_else(|| {
-                set.iter()
-                    .find(|(pointer, _)| matches(pattern, pointer).is_some())
-            });
-        if let Some((_, span)) = hit
-            && !out.iter().any(|(s, k)| s == span && k == key)
-        {
-            out.push((*span, key));
+            .find(|(kind, pattern, _)| {
+                *kind == patch.kind.value && matches(pattern, pointer).is_some()
+            })
+            .map_or("a key of the step file", |(_, _, key)| key);
+        if !out.iter().any(|(s, k)| *s == span && *k == key) {
+            out.push((span, key));
         }
     }
     out.sort_by_key(|(span, _)| span.start);

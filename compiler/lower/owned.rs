@@ -93,6 +93,16 @@ pub(super) fn config_hash(step: &Step) -> Option<String> {
             feed(&String::from_utf8_lossy(&value.0));
         }
     }
+    // A patch changes an owned object's content as much as its keys do.
+    for patch in &step.patches {
+        if !matches!(patch.kind.value.as_str(), "ConfigMap" | "Secret") {
+            continue;
+        }
+        feed("patch");
+        feed(&patch.kind.value);
+        feed(patch.name.as_ref().map_or("", |n| n.as_str()));
+        feed(&patch.body_json().to_string());
+    }
     let digest = hasher.finalize();
     Some(digest.iter().take(8).map(|b| format!("{b:02x}")).collect())
 }

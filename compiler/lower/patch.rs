@@ -80,7 +80,7 @@ fn read_back(object: &Object, patched: Value) -> Result<Object, Problem> {
 
 /// The object `patch` addresses: its kind, and its name as the step writes it (under
 /// blue/green the object's name carries the deployment id).
-fn target(objects: &[Object], patch: &Patch, plan: &Plan) -> Result<usize, Problem> {
+pub(crate) fn target(objects: &[Object], patch: &Patch, plan: &Plan) -> Result<usize, Problem> {
     let of_kind: Vec<usize> = (0..objects.len())
         .filter(|&i| objects[i].kind() == patch.kind.value)
         .collect();

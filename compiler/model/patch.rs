@@ -18,6 +18,27 @@ pub(crate) struct Patch {
     pub(crate) body: PatchBody,
 }
 
+impl Patch {
+    /// The patch body as JSON: the merge patch, or the list of operations.
+    pub(crate) fn body_json(&self) -> serde_json::Value {
+        match &self.body {
+            PatchBody::Merge(merge) => merge.value.value.clone(),
+            PatchBody::Json(ops) => serde_json::Value::Array(
+                ops.iter()
+                    .map(|op| {
+                        serde_json::json!({
+                            "op": super::Choice::as_str(op.op.value),
+                            "path": op.path.value,
+                            "from": op.from.as_ref().map(|f| &f.value),
+                            "value": op.value.as_ref().map(|v| &v.value),
+                        })
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum PatchBody {
     /// A JSON merge patch: objects merge key by key, anything else replaces, `null` removes.
