@@ -1,4 +1,5 @@
-//! Runs every fixture in `fixtures/` through the `kstep` binary.
+//! Runs every fixture in `fixtures/` through the `kstep` binary, one test per fixture named
+//! after it (`core/web.toml`; a custom harness, libtest-mimic, makes the tests at run time).
 //!
 //! Valid fixtures snapshot their whole output directory; a TOML and a YAML fixture with the
 //! same name must produce byte-identical output, but for the line of `deploy.sh` that names
@@ -15,7 +16,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use kstep::diagnostic::Severity;
@@ -26,62 +26,67 @@ use support::{
     fixture_args, is_error_fixture, is_lint_fixture, kstep, render_tree, root, run, stderr,
 };
 
-#[test]
-fn fixtures() {
-    let fixtures = support::fixtures();
-    // Expectations first, all of them: they say more than a snapshot diff.
-    let failures: Vec<String> = fixtures
-        .iter()
-        .filter_map(|path| {
-            let relative = path.strip_prefix(root()).expect("inside the repo");
-            check_expectations(relative)
-                .err()
-                .map(|problem| format!("{}: {problem}", relative.display()))
+/// One test per fixture, named after it (`core/web.toml`): `cargo test --test fixtures --
+/// core/web` runs one, and a failure names the fixture that broke.
+fn main() {
+    let arguments = libtest_mimic::Arguments::from_args();
+    let trials = support::fixtures()
+        .into_iter()
+        .map(|path| {
+            let relative = path
+                .strip_prefix(root())
+                .expect("inside the repo")
+                .to_owned();
+            let name = relative
+                .strip_prefix("fixtures")
+                .expect("below fixtures")
+                .display()
+                .to_string();
+            libtest_mimic::Trial::test(name, move || fixture(&path, &relative).map_err(Into::into))
         })
         .collect();
-    assert!(
-        failures.is_empty(),
-        "fixture expectations not met:\n{}",
-        failures.join("\n")
-    );
+    libtest_mimic::run(&arguments, trials).exit();
+}
 
-    let mut outputs: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for path in &fixtures {
-        let relative = path.strip_prefix(root()).expect("inside the repo");
-        let snapshot = if is_lint_fixture(path) {
-            lint_snapshot(relative)
-        } else if is_error_fixture(path) {
-            error_snapshot(relative)
-        } else {
-            let output = valid_output(relative);
-            let stem = relative.with_extension("").display().to_string();
-            if let Some((other, first)) = outputs.get(&stem) {
-                assert_eq!(
-                    without_source_line(first),
-                    without_source_line(&output),
-                    "{} and {other} compile to different output",
-                    relative.display()
-                );
-                continue;
+/// A fixture's expectations, then its snapshot; a YAML fixture with a TOML twin instead
+/// compiles to the twin's output.
+fn fixture(path: &Path, relative: &Path) -> Result<(), String> {
+    check_expectations(relative).map_err(|problem| format!("expectations not met: {problem}"))?;
+    let snapshot = if is_lint_fixture(path) {
+        lint_snapshot(relative)
+    } else if is_error_fixture(path) {
+        error_snapshot(relative)
+    } else {
+        let output = valid_output(relative);
+        let twin = relative.with_extension("toml");
+        if relative.extension().is_some_and(|e| e != "toml") && root().join(&twin).exists() {
+            let first = valid_output(&twin);
+            if without_source_line(&first) != without_source_line(&output) {
+                return Err(format!(
+                    "{} and {} compile to different output",
+                    relative.display(),
+                    twin.display()
+                ));
             }
-            outputs.insert(stem, (relative.display().to_string(), output.clone()));
-            output
-        };
-        let name = relative
-            .strip_prefix("fixtures")
-            .expect("below fixtures")
-            .display()
-            .to_string()
-            .replace('/', "__");
-        insta::with_settings!({
-            snapshot_path => root().join("snapshots"),
-            prepend_module_to_snapshot => false,
-            input_file => path,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!(name, snapshot);
-        });
-    }
+            return Ok(());
+        }
+        output
+    };
+    let name = relative
+        .strip_prefix("fixtures")
+        .expect("below fixtures")
+        .display()
+        .to_string()
+        .replace('/', "__");
+    insta::with_settings!({
+        snapshot_path => root().join("snapshots"),
+        prepend_module_to_snapshot => false,
+        input_file => path,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, snapshot);
+    });
+    Ok(())
 }
 
 /// Output without the script header line that names the source file.

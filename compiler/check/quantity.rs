@@ -146,8 +146,9 @@ mod tests {
     }
 
     #[test]
-    fn seed_examples_are_equal() {
-        // seed 000: "100m cpu, and 0.1 cpu are all the same"
+    fn equal_quantities_are_equal() {
+        // kubernetes.io/docs/concepts/configuration/manage-resources-containers/#meaning-of-cpu:
+        // "100m cpu, and 0.1 cpu are all the same"
         assert_eq!(q("100m"), q("0.1"));
         assert_eq!(q("129e6"), q("129M"));
         assert_eq!(q("1Ki"), q("1024"));

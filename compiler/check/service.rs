@@ -1,4 +1,5 @@
-//! The Service as a whole: its name, the fields each type allows (seed 004), addresses,
+//! The Service as a whole: its name, the fields each type allows (`ValidateService` in
+//! pkg/apis/core/validation/validation.go), addresses,
 //! traffic policies, session affinity and IP families.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,5 +1,5 @@
 //! Probes. Only the timing fields a step sets are emitted; the API server applies its own
-//! defaults (seed 000 lists them) to the rest.
+//! defaults (`SetDefaults_Probe` in pkg/apis/core/v1/defaults.go) to the rest.
 
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;

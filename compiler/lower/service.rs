@@ -83,7 +83,8 @@ fn service_port(p: &crate::model::ServicePort) -> core::ServicePort {
     }
 }
 
-/// The EndpointSlice that gives a Service without a selector its backends (seed 004).
+/// The EndpointSlice that gives a Service without a selector its backends
+/// (kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors).
 pub(super) fn endpoint_slice(
     cx: &Lowering<'_>,
     service: &Service,

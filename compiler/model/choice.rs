@@ -71,7 +71,8 @@ choice!(
 );
 
 choice!(
-    /// What a host path must be before it is mounted (seed 000's table; "" means no check).
+    /// What a host path must be before it is mounted (`HostPathType` in `core/v1`, and the
+    /// table in kubernetes.io/docs/concepts/storage/volumes/#hostpath; "" means no check).
     HostPathType, "host path type" {
         Unchecked => "",
         DirectoryOrCreate => "DirectoryOrCreate",
@@ -94,7 +95,7 @@ choice!(
 );
 
 choice!(
-    /// How a Service is exposed (seeds 002 and 004).
+    /// How a Service is exposed (`ServiceType` in `core/v1`; kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types).
     ServiceType, "Service type" {
         ClusterIp => "ClusterIP",
         NodePort => "NodePort",
@@ -155,7 +156,8 @@ choice!(
 );
 
 choice!(
-    /// How a new version replaces the old one (seed 000, "Deployment strategy").
+    /// How a new version replaces the old one: a Deployment's own strategies, and blue/green
+    /// (docs/strategies.md).
     Strategy, "strategy" {
         Recreate => "recreate",
         RollingUpdate => "rolling-update",

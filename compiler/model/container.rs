@@ -1,4 +1,4 @@
-//! Containers (seed 000, "Containers"): image, ports, init flag, resources, environment,
+//! Containers (`core/v1` `Container`, kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Container): image, ports, init flag, resources, environment,
 //! volume mounts, probes, command and arguments; and how the container runs: pull policy,
 //! security, lifecycle hooks, working directory, termination message.
 

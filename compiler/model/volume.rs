@@ -1,4 +1,4 @@
-//! Pod volumes (seed 000, "Volumes"): ConfigMap, Secret, empty dir, host path, persistent
+//! Pod volumes (`core/v1` `Volume`, kubernetes.io/docs/concepts/storage/volumes/): ConfigMap, Secret, empty dir, host path, persistent
 //! volume claim, and any other Kubernetes volume source given raw.
 
 use super::{HostPathType, Spanned, StorageMedium};

@@ -1,4 +1,4 @@
-//! `raw`: a volume source given as its Kubernetes body (seed 000, "Raw YAML").
+//! `raw`: a volume source given as its Kubernetes body (`core/v1` `VolumeSource`).
 //!
 //! The value is one mapping such as `awsElasticBlockStore: { volumeID: ..., fsType: ext4 }`,
 //! written inline or as a string of YAML. It is deserialized into k8s-openapi's `Volume`, so
