@@ -26,6 +26,8 @@ mod security;
 mod service;
 mod step;
 mod table;
+#[cfg(test)]
+pub(crate) use table::read_keys;
 mod vars;
 mod volume;
 

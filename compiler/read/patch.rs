@@ -15,15 +15,18 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<Patch> {
     let name = t.optional(r, "name", Reader::string);
     let body = match t.one_of(r, &["merge", "json"], "patch (`merge` or `json`)") {
         Some("merge") => t.optional(r, "merge", merge).map(PatchBody::Merge),
-        Some(_) => t
-            .optional(r, "json", |r, node| {
+        Some(_) => {
+            let path = t.child_path("json");
+            let mut index = 0;
+            t.optional(r, "json", |r, node| {
                 r.list(node, "a list of patch operations", |r, op| {
-                    let head = op.span;
-                    let table = r.table(op, "json".into(), head)?;
-                    operation(r, table)
+                    let table = r.table(op, format!("{path}[{index}]"), op.span);
+                    index += 1;
+                    operation(r, table?)
                 })
             })
-            .map(|ops| PatchBody::Json(ops.value)),
+            .map(|ops| PatchBody::Json(ops.value))
+        }
         None => None,
     };
     t.finish(r);

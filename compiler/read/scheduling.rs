@@ -37,9 +37,10 @@ fn placement(r: &mut Reader<'_>, t: &mut Table<'_>) -> Option<Placement> {
 pub(super) fn node_term(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<NodeAffinityTerm> {
     let key_span = t.head();
     let placement = placement(r, &mut t);
+    let path = t.child_path("match");
     let requirements = t
         .required(r, "match", |r, node| {
-            Some(r.table_list(node, "match", requirement).0)
+            Some(r.table_list(node, &path, requirement).0)
         })
         .unwrap_or_default();
     t.finish(r);
@@ -69,9 +70,10 @@ fn selector(r: &mut Reader<'_>, t: &mut Table<'_>) -> Selector {
     let labels = t
         .optional(r, "match_labels", Reader::string_map)
         .unwrap_or_default();
+    let path = t.child_path("match");
     let requirements = t
         .optional(r, "match", |r, node| {
-            Some(r.table_list(node, "match", requirement).0)
+            Some(r.table_list(node, &path, requirement).0)
         })
         .unwrap_or_default();
     Selector {

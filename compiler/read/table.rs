@@ -60,7 +60,8 @@ impl<'n> Table<'n> {
         self.head
     }
 
-    fn child_path(&self, key: &str) -> String {
+    /// The path of a table under `key`, for tables read through a closure.
+    pub(crate) fn child_path(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_owned()
         } else {
@@ -244,6 +245,10 @@ impl<'n> Table<'n> {
     /// Reports every key that was never asked for, then the absences no misspelt key explains.
     pub(crate) fn finish(mut self, r: &mut Reader<'_>) {
         self.finished = true;
+        #[cfg(test)]
+        if !self.keys_are_data {
+            read_keys::record(&self.path, &self.known);
+        }
         let mut suggested = Vec::new();
         for entry in self.entries {
             if self.keys_are_data || self.known.contains(&entry.key.as_str()) {
@@ -278,5 +283,44 @@ impl<'n> Table<'n> {
                 r.report(absent.diagnostic);
             }
         }
+    }
+}
+
+/// What the reader asks for, table by table, for the test that holds the reader to the
+/// schema (`schema::tests`): the keys each table path (list indexes as `[]`) was read with.
+#[cfg(test)]
+pub(crate) mod read_keys {
+    use std::cell::RefCell;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    thread_local! {
+        static READ: RefCell<BTreeMap<String, BTreeSet<&'static str>>> = RefCell::default();
+    }
+
+    pub(crate) fn record(path: &str, keys: &[&'static str]) {
+        let mut normal = String::with_capacity(path.len());
+        let mut in_index = false;
+        for c in path.chars() {
+            match c {
+                '[' => {
+                    in_index = true;
+                    normal.push_str("[]");
+                }
+                ']' => in_index = false,
+                _ if in_index => {}
+                c => normal.push(c),
+            }
+        }
+        READ.with(|read| {
+            read.borrow_mut()
+                .entry(normal)
+                .or_default()
+                .extend(keys.iter().copied())
+        });
+    }
+
+    /// Everything recorded on this thread so far, and forgets it.
+    pub(crate) fn take() -> BTreeMap<String, BTreeSet<&'static str>> {
+        READ.with(|read| std::mem::take(&mut *read.borrow_mut()))
     }
 }

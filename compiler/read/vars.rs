@@ -15,12 +15,13 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> StepVars {
     };
     for entry in entries {
         match entry.key.as_str() {
-            "vars" => out.vars = declarations(r, &entry.value),
+            "vars" => out.vars = declarations(r, &entry.value, "vars"),
             "env" => {
                 out.env_key = Some(entry.key_span);
                 out.environments = r.named_tables(&entry.value, "env", |r, name, mut t| {
+                    let path = t.child_path("vars");
                     let vars = t
-                        .optional(r, "vars", |r, node| Some(declarations(r, node)))
+                        .optional(r, "vars", |r, node| Some(declarations(r, node, &path)))
                         .unwrap_or_default();
                     t.finish(r);
                     Some(Environment { name, vars })
@@ -35,7 +36,7 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> StepVars {
 /// A table of variables: `name = value`, or `name = { value = ..., sensitive = true }`. An
 /// empty YAML value (`name:`) is an error (a forgotten value, most likely); `name: {}`
 /// declares a variable without a value.
-fn declarations(r: &mut Reader<'_>, node: &Node) -> Vec<VarDecl> {
+fn declarations(r: &mut Reader<'_>, node: &Node, path: &str) -> Vec<VarDecl> {
     let NodeKind::Map(entries) = &node.kind else {
         r.wrong_type(node, "a table of variables");
         return Vec::new();
@@ -48,7 +49,7 @@ fn declarations(r: &mut Reader<'_>, node: &Node) -> Vec<VarDecl> {
             continue;
         }
         let decl = match &entry.value.kind {
-            NodeKind::Map(_) => declaration(r, name, &entry.value),
+            NodeKind::Map(_) => declaration(r, name, &entry.value, path),
             NodeKind::Null => {
                 r.report(
                     Diagnostic::error(
@@ -84,8 +85,13 @@ fn declarations(r: &mut Reader<'_>, node: &Node) -> Vec<VarDecl> {
 }
 
 /// `{ value = ..., sensitive = true }`; without `value`, the value must come from outside.
-fn declaration(r: &mut Reader<'_>, name: Spanned<String>, node: &Node) -> Option<VarDecl> {
-    let path = format!("vars.{}", name.value);
+fn declaration(
+    r: &mut Reader<'_>,
+    name: Spanned<String>,
+    node: &Node,
+    path: &str,
+) -> Option<VarDecl> {
+    let path = format!("{path}.{}", name.value);
     let mut t = r.table(node, path, name.span)?;
     let value_span = t.entry("value").map(|e| e.value.span);
     let value = t.optional(r, "value", Reader::json);

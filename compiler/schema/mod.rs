@@ -9,6 +9,8 @@
 // The shape types exist only to be described; nothing builds them.
 #![allow(dead_code)]
 
+#[cfg(test)]
+mod agree;
 mod container;
 mod network;
 mod pod;

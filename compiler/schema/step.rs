@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::json;
 
 use super::LintRules;
@@ -26,7 +28,7 @@ pub(super) struct StepFile {
     /// Variables for templates, as `vars.<name>`. A value is data; a table declares the
     /// variable: `{ value = ..., sensitive = true }`.
     #[schemars(example = json!({ "version": "1.4.2", "db_password": { "sensitive": true } }))]
-    vars: Option<BTreeMap<String, Any>>,
+    vars: Option<BTreeMap<String, Variable>>,
     /// Environments chosen with `kstep compile --env NAME`; each may override variables.
     #[schemars(example = json!({ "production": { "vars": { "replicas": 5 } } }))]
     env: Option<BTreeMap<String, Environment>>,
@@ -122,13 +124,48 @@ struct StepTable {
     strategy: Option<Word<Strategy>>,
 }
 
+/// A variable: its value, or a table that declares it.
+struct Variable;
+
+impl JsonSchema for Variable {
+    fn schema_name() -> Cow<'static, str> {
+        "variable".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                {
+                    "description": "the value (a table is a declaration; put a table value under `value`)",
+                    "type": ["string", "number", "boolean", "array"]
+                },
+                generator.subschema_for::<VarDeclaration>()
+            ]
+        })
+    }
+}
+
+/// `name = { value = ..., sensitive = true }`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct VarDeclaration {
+    /// The value, tables included; without one, it must be given from outside the step
+    /// (`--var`, `--vars-file`, or `KSTEP_VAR_<NAME>`).
+    #[schemars(example = &"1.4.2")]
+    value: Option<Any>,
+    /// `true`: whatever a template renders from the variable may only fill a Secret's
+    /// `data` or `registry.password`.
+    #[schemars(example = &true)]
+    sensitive: Option<bool>,
+}
+
 /// `[env.<name>]`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct Environment {
     /// Variables that replace or add to the step's `[vars]` in this environment.
     #[schemars(example = json!({ "replicas": 5, "host": "shop.example.com" }))]
-    vars: Option<BTreeMap<String, Any>>,
+    vars: Option<BTreeMap<String, Variable>>,
 }
 
 /// `[deployment]`.
