@@ -14,6 +14,7 @@ mod agree;
 mod container;
 mod network;
 mod pod;
+mod rule;
 mod step;
 mod values;
 mod volume;
@@ -66,8 +67,10 @@ impl JsonSchema for LintRules {
     }
 }
 
+static SCHEMA: LazyLock<Value> = LazyLock::new(schema);
+
 static VALIDATOR: LazyLock<Option<jsonschema::Validator>> =
-    LazyLock::new(|| jsonschema::draft7::new(&schema()).ok());
+    LazyLock::new(|| jsonschema::draft7::new(&SCHEMA).ok());
 
 /// A schema error: the diagnostic, and the region it concerns (the value with its key).
 pub(crate) struct SchemaError {
@@ -80,30 +83,39 @@ pub(crate) fn validate(root: &Node) -> Vec<SchemaError> {
     let Some(validator) = VALIDATOR.as_ref() else {
         return Vec::new();
     };
+    let schema = &*SCHEMA;
     let instance = json(root);
     validator
         .iter_errors(&instance)
+        .flat_map(|error| rule::intended(error.to_owned()))
         .filter_map(|error| {
             let path: Vec<LocationSegment<'_>> = error.instance_path().segments().collect();
             let (node, key) = locate(root, &path)?;
             let region = key.map_or(extent(node), |k| k.to(extent(node)));
+            let place = place(&path);
             let (span, message) = match error.kind() {
                 ValidationErrorKind::AdditionalProperties { unexpected } => {
                     let key = unexpected.first()?;
                     let entry = node.as_map()?.iter().find(|e| &e.key == key)?;
-                    (entry.key_span, format!("`{key}` is not allowed here"))
+                    let key = if place.is_empty() {
+                        format!("`{key}`")
+                    } else {
+                        format!("`{key}` in `{place}`")
+                    };
+                    (entry.key_span, format!("{key} is not allowed here"))
                 }
-                ValidationErrorKind::Required { property } => (
-                    key.unwrap_or(node.span.head()),
-                    format!("missing `{}`", property.as_str().unwrap_or("?")),
-                ),
-                kind => (
-                    node.span,
-                    format!(
-                        "the value does not match the step file schema (`{}`)",
-                        kind.keyword()
-                    ),
-                ),
+                kind => {
+                    let span = match kind {
+                        ValidationErrorKind::Required { .. } => key.unwrap_or(node.span.head()),
+                        _ => node.span,
+                    };
+                    let subject = if place.is_empty() {
+                        "the step file".to_owned()
+                    } else {
+                        format!("`{place}`")
+                    };
+                    (span, format!("{subject} must {}", rule::rule(schema, kind)))
+                }
             };
             Some(SchemaError {
                 diagnostic: Diagnostic::warning(Code::SchemaViolation, message)
@@ -113,6 +125,23 @@ pub(crate) fn validate(root: &Node) -> Vec<SchemaError> {
             })
         })
         .collect()
+}
+
+/// An instance path as the step file spells it: `containers[0].ports[1].port`.
+fn place(path: &[LocationSegment<'_>]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            LocationSegment::Property(name) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            LocationSegment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
 }
 
 /// The span of a node with everything in it (a TOML table's span may hold only its header).
@@ -271,5 +300,60 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod messages {
+    use super::*;
+    use crate::diagnostic::Diagnostics;
+    use crate::source::SourceMap;
+    use crate::syntax::{self, Format};
+
+    fn messages(text: &str) -> Vec<String> {
+        let mut sources = SourceMap::default();
+        let file = sources.add("step.toml".into(), text.to_owned().into());
+        let mut diags = Diagnostics::default();
+        let root = syntax::parse(file, text, Format::Toml, &mut diags).expect("TOML");
+        validate(&root)
+            .into_iter()
+            .map(|e| e.diagnostic.message)
+            .collect()
+    }
+
+    /// A schema violation names the key and says what its value must be.
+    #[test]
+    fn a_violation_names_the_key_and_the_rule() {
+        let found = messages(
+            r#"
+            colour = "blue"
+            [step]
+            strategy = "canary"
+            [deployment]
+            replicas = true
+            strategy = 3
+            [[containers]]
+            name = "web"
+            image = "nginx"
+            [service]
+            ports = [{ port = 80, target_port = true }]
+            "#,
+        );
+        assert_eq!(
+            found,
+            [
+                "`deployment.replicas` must be an integer or a template",
+                "`strategy` in `deployment` is not allowed here",
+                "`deployment` must have `name`",
+                "`service.ports[0].target_port` must be an integer or a string",
+                "`step.strategy` must be one of `recreate`, `rolling-update`, `blue-green` or a template",
+                "`colour` is not allowed here",
+            ]
+        );
+        assert!(
+            found
+                .iter()
+                .all(|m| !m.contains("anyOf") && !m.contains("oneOf"))
+        );
     }
 }

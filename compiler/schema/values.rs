@@ -13,7 +13,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use crate::model::Choice;
 
 /// Template syntax, as a pattern: what makes a string a template.
-const TEMPLATE: &str = r"\{\{|\{%|\{#";
+pub(super) const TEMPLATE: &str = r"\{\{|\{%|\{#";
 
 fn template() -> Schema {
     json_schema!({
