@@ -38,6 +38,11 @@ fn documents(schema: &Value) -> (Vec<Value>, BTreeMap<String, BTreeSet<String>>)
 
 /// The schema a place refers to: through `$ref`, and through an `allOf` of one (how a
 /// documented field refers to a shared definition).
+/// The keys the schema declares at each table path.
+pub(super) fn declared(schema: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    documents(schema).1
+}
+
 fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let name = reference.rsplit('/').next().unwrap_or_default();

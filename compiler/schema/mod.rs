@@ -14,6 +14,8 @@ mod agree;
 mod container;
 mod network;
 mod pod;
+#[cfg(test)]
+mod reference;
 mod rule;
 mod step;
 mod values;
