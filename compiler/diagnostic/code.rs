@@ -161,6 +161,7 @@ codes! {
     SelectorMissesOwnPods => "selector-misses-own-pods", "a Service selector that the step's own pods do not match";
     // Strategies and owned objects.
     InvalidRollingUpdate => "invalid-rolling-update", "rolling update settings the API rejects";
+    InvalidBlueGreen => "invalid-blue-green", "blue/green settings the deploy script cannot carry out";
     InvalidDeploymentId => "invalid-deployment-id", "a deployment id that cannot be a label value or part of a name";
     PodNameTooLong => "pod-name-too-long", "a blue/green Deployment name that makes pod names longer than 63 characters";
     UnsupportedByStrategy => "unsupported-by-strategy", "a setting the deployment strategy cannot carry out";
