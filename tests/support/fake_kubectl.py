@@ -332,14 +332,17 @@ def jsonpath(template, value):
     return "".join(out)
 
 
-def print_object(obj, output, state):
-    """An object as `--output` asks: jsonpath=..., name, json."""
+def print_object(obj, output, state, live=True):
+    """An object as `--output` asks: jsonpath=..., name, json; a live one as the API server
+    returns it."""
+    if live:
+        obj = shown(obj, state)
     if output.startswith("jsonpath="):
-        sys.stdout.write(jsonpath(output[len("jsonpath=") :], shown(obj, state)))
+        sys.stdout.write(jsonpath(output[len("jsonpath=") :], obj))
     elif output == "name":
         print(f'{singular(obj["kind"])}/{obj["metadata"]["name"]}')
     elif output == "json":
-        print(json.dumps(shown(obj, state), indent=4))
+        print(json.dumps(obj, indent=4))
     else:
         fail(f"fake kubectl: unsupported output {output!r}")
 
@@ -597,7 +600,7 @@ def patch(state, kind, name, namespace, options, dry_run):
         for obj in read_documents(options.get("--filename", [])):
             patched = merge_patch(obj, body)
             validate(patched, "patching", options["--filename"])
-            print_object(patched, options.get("--output", "json"), state)
+            print_object(patched, options.get("--output", "json"), state, live=False)
         return
     ns = namespace or "default"
     obj = find(state, kind, ns, name)
