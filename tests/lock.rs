@@ -222,7 +222,7 @@ fn a_second_run_gives_up_after_the_lock_timeout_and_says_who_holds_it() {
             &cluster,
             &one,
             &[],
-            &[("FAKE_KUBECTL_ROLLOUT_SECONDS", "4")],
+            &[("FAKE_KUBECTL_ROLLOUT_SECONDS", "8")],
         );
         wait_until("the first run to take the lock", || {
             holder(&cluster).is_some()
@@ -364,8 +364,8 @@ fn the_lock_is_renewed_while_the_run_waits() {
     let first = spawn(
         &cluster,
         &one,
-        &["--lock-duration", "3"],
-        &[("FAKE_KUBECTL_ROLLOUT_SECONDS", "6")],
+        &["--lock-duration", "6"],
+        &[("FAKE_KUBECTL_ROLLOUT_SECONDS", "9")],
     );
     wait_until("the first run to take the lock", || {
         holder(&cluster).is_some()
@@ -385,7 +385,7 @@ fn the_lock_is_renewed_while_the_run_waits() {
         .iter()
         .filter(|call| call.iter().any(|a| a == "replace"))
         .count();
-    // Every second, during the 6 s rollout, and the two releases.
+    // Every 2 s during the 9 s rollout, and the two releases.
     assert!(renewals >= 5, "{renewals} replace calls");
 }
 
