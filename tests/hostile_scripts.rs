@@ -22,7 +22,7 @@ use std::process::{Command, Output};
 
 use base64::Engine;
 use serde_json::Value;
-use support::{Rng, kstep, python, root, run, stderr};
+use support::{Rng, kstep, root, run, stderr};
 
 /// Cases per run: each compiles one step and runs its script once (a few seconds in all).
 const CASES: u64 = 12;
@@ -274,7 +274,8 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
 
     /// Every kubectl call the script makes, each with its arguments as bytes. `files` are
     /// the manifests relative to the step's directory `here`, in apply order; `unready` the
-    /// pods a failed rollout leaves.
+    /// pods a failed rollout leaves. The switch time in a blue/green Service patch is `T`
+    /// (see `normalized`).
     fn calls(&self, here: &[u8], files: &[String], unready: &[String]) -> Vec<Vec<Vec<u8>>> {
         let arg = |s: &str| s.as_bytes().to_vec();
         let apply = |ranks: std::ops::Range<u32>| {
@@ -288,57 +289,78 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
             }
             (call.len() > 1).then_some(call)
         };
+        let words = |words: &[&str]| words.iter().map(|w| arg(w)).collect::<Vec<_>>();
         let blue_green = self.strategy == "blue-green";
         let (id, deployment_id) = (&self.step_id, &self.deployment_id);
+        let deployment = self.deployment();
+        let lock = format!("kstep-{id}");
+        let lease = "jsonpath={.metadata.resourceVersion},{.spec.leaseDurationSeconds},{.spec.acquireTime},{.spec.renewTime},{.spec.holderIdentity}";
+        let read_lease = words(&[
+            "get",
+            "lease",
+            &lock,
+            "--ignore-not-found",
+            "--output",
+            lease,
+        ]);
+        let version = "jsonpath={.metadata.resourceVersion}";
         let pods = if blue_green {
             format!("kstep.dev/deployment-id={deployment_id},kstep.dev/step={id}")
         } else {
             format!("kstep.dev/step={id},kstep.dev/track=in-place")
         };
-        let cleanup = format!(
-            "kstep.dev/step={id},kstep.dev/deployment-id,kstep.dev/deployment-id!={deployment_id}"
-        );
         let mut calls: Vec<Vec<Vec<u8>>> = Vec::new();
         if blue_green {
-            calls.push(
-                [
-                    "get",
-                    "deployments",
-                    "--selector",
-                    &format!("kstep.dev/step={id}"),
-                ]
-                .map(arg)
-                .to_vec(),
-            );
-            calls.extend(apply(0..30));
+            calls.push(read_lease.clone());
+            calls.push(words(&["create", "--filename", "-", "--output", version]));
+            calls.push(words(&[
+                "get",
+                "service",
+                &self.name,
+                "--ignore-not-found",
+                "--output",
+                r"jsonpath={.metadata.name},{.spec.selector.kstep\.dev/deployment-id},{.spec.selector.kstep\.dev/track},{.metadata.annotations.kstep\.dev/previous-deployment},{.metadata.annotations.kstep\.dev/switched-at}",
+            ]));
+            calls.push(words(&[
+                "get",
+                "deployments",
+                "--selector",
+                &format!("kstep.dev/step={id}"),
+            ]));
+            calls.extend(apply(0..20));
+            calls.extend(apply(20..30));
+            calls.push(words(&[
+                "scale",
+                &format!("deployment/{deployment}"),
+                "--replicas=2",
+            ]));
         } else {
-            // The selector check, before anything changes.
-            calls.push(
-                [
-                    "get",
-                    "deployment",
-                    &self.deployment(),
-                    "--ignore-not-found",
-                    "--output",
-                    "jsonpath={.spec.selector}",
-                ]
-                .map(arg)
-                .to_vec(),
-            );
+            calls.push(words(&[
+                "get",
+                "deployment",
+                &deployment,
+                "--ignore-not-found",
+                "--output",
+                "jsonpath={.spec.selector}",
+            ]));
+            calls.push(read_lease.clone());
+            calls.push(words(&["create", "--filename", "-", "--output", version]));
             calls.extend(apply(0..20));
             calls.extend(apply(20..30));
         }
-        let deployment = self.deployment();
-        calls.push(
-            [
-                "rollout",
-                "status",
-                &format!("deployment/{deployment}"),
-                &format!("--timeout={}s", self.deadline),
-            ]
-            .map(arg)
-            .to_vec(),
-        );
+        calls.push(words(&[
+            "get",
+            "deployment",
+            &deployment,
+            "--output",
+            "name",
+        ]));
+        calls.push(words(&[
+            "rollout",
+            "status",
+            &format!("deployment/{deployment}"),
+            &format!("--timeout={}s", self.deadline),
+        ]));
         if self.failing {
             let scripts = root().join("compiler/emit/scripts");
             let template = |file: &str| {
@@ -347,69 +369,123 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
                     fs::read_to_string(scripts.join(file)).unwrap()
                 )
             };
-            calls.push(
-                [
-                    "get",
-                    "pods",
-                    "--selector",
-                    &pods,
-                    "--output",
-                    &template("pod-report.gotmpl"),
-                ]
-                .map(arg)
-                .to_vec(),
-            );
-            calls.push(
-                [
-                    "get",
-                    "events",
-                    "--field-selector",
-                    "involvedObject.kind=Pod,reason=Unhealthy",
-                    "--output",
-                    &template("probe-events.gotmpl"),
-                ]
-                .map(arg)
-                .to_vec(),
-            );
-            calls.push(["describe", "deployment", &deployment].map(arg).to_vec());
-            calls.push(
-                ["get", "pods", "--selector", &pods, "--output", "wide"]
-                    .map(arg)
-                    .to_vec(),
-            );
+            calls.push(words(&[
+                "get",
+                "pods",
+                "--selector",
+                &pods,
+                "--output",
+                &template("pod-report.gotmpl"),
+            ]));
+            calls.push(words(&[
+                "get",
+                "events",
+                "--field-selector",
+                "involvedObject.kind=Pod,reason=Unhealthy",
+                "--output",
+                &template("probe-events.gotmpl"),
+            ]));
+            calls.push(words(&["describe", "deployment", &deployment]));
+            calls.push(words(&[
+                "get",
+                "pods",
+                "--selector",
+                &pods,
+                "--output",
+                "wide",
+            ]));
             for pod in unready {
-                calls.push(["describe", "pod", "--", pod].map(arg).to_vec());
+                calls.push(words(&["describe", "pod", "--", pod]));
             }
-        } else {
+        } else if blue_green {
+            // The first deployment: the Service is created, with the deployment's selector,
+            // then given the record of the switch; nothing served before, so no delay.
             calls.extend(apply(30..100));
-            calls.push(
-                [
-                    "delete",
-                    "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io",
-                    "--selector",
-                    &cleanup,
-                    "--ignore-not-found",
-                ]
-                .map(arg)
-                .to_vec(),
+            let patch = format!(
+                r#"{{"metadata":{{"annotations":{{"kstep.dev/active-deployment":"{deployment_id}","kstep.dev/previous-deployment":null,"kstep.dev/switched-at":"T"}}}},"spec":{{"selector":{{"kstep.dev/deployment-id":"{deployment_id}","kstep.dev/track":null}}}}}}"#
             );
-            calls.push(
-                [
-                    "delete",
-                    "endpointslices.discovery.k8s.io",
-                    "--selector",
-                    &format!("{cleanup},endpointslice.kubernetes.io/managed-by=kstep.dev"),
-                    "--ignore-not-found",
-                ]
-                .map(arg)
-                .to_vec(),
+            calls.push(words(&[
+                "patch",
+                "service",
+                &self.name,
+                "--type=merge",
+                "--patch",
+                &patch,
+            ]));
+            let step = format!("kstep.dev/step={id},kstep.dev/deployment-id");
+            calls.push(words(&[
+                "delete",
+                "deployments.apps,configmaps,secrets",
+                "--selector",
+                &format!("{step},kstep.dev/deployment-id notin ({deployment_id})"),
+                "--ignore-not-found",
+            ]));
+            calls.push(words(&[
+                "delete",
+                "services,ingresses.networking.k8s.io",
+                "--selector",
+                &format!("{step},kstep.dev/deployment-id!={deployment_id}"),
+                "--ignore-not-found",
+            ]));
+            calls.push(words(&[
+                "delete",
+                "endpointslices.discovery.k8s.io",
+                "--selector",
+                &format!("{step},kstep.dev/deployment-id!={deployment_id},endpointslice.kubernetes.io/managed-by=kstep.dev"),
+                "--ignore-not-found",
+            ]));
+        } else {
+            let cleanup = format!(
+                "kstep.dev/step={id},kstep.dev/deployment-id,kstep.dev/deployment-id!={deployment_id}"
             );
+            calls.extend(apply(30..100));
+            calls.push(words(&[
+                "delete",
+                "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io",
+                "--selector",
+                &cleanup,
+                "--ignore-not-found",
+            ]));
+            calls.push(words(&[
+                "delete",
+                "endpointslices.discovery.k8s.io",
+                "--selector",
+                &format!("{cleanup},endpointslice.kubernetes.io/managed-by=kstep.dev"),
+                "--ignore-not-found",
+            ]));
         }
+        // The lock is released, whatever happened.
+        calls.push(read_lease);
+        calls.push(words(&["replace", "--filename", "-", "--output", version]));
         calls
             .into_iter()
             .map(|call| [self.scope(), call].concat())
             .collect()
     }
+}
+
+/// A call as the test expects it: the time in a switch's Service patch becomes `T`.
+fn normalized(call: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    let mut after_patch = false;
+    call.into_iter()
+        .map(|arg| {
+            let patch = after_patch;
+            after_patch = arg == b"--patch";
+            if !patch {
+                return arg;
+            }
+            let text = String::from_utf8(arg).unwrap();
+            let key = "\"kstep.dev/switched-at\":\"";
+            match text.find(key) {
+                Some(start) => {
+                    let digits = start + key.len();
+                    let end = digits + text[digits..].find('"').unwrap();
+                    format!("{}T{}", &text[..digits], &text[end..]).into_bytes()
+                }
+                None => text.into_bytes(),
+            }
+        })
+        .collect()
 }
 
 /// A TOML basic string: `"` and `\` escaped, every control character as `\uXXXX`.
@@ -492,12 +568,7 @@ fn run_case(i: u64, case: &Case, rng: &mut Rng) {
         dir.path(),
         &[b"kube ".to_vec(), hostile_name(rng), b"ctl".to_vec()].concat(),
     );
-    let wrapper = format!(
-        "#!/bin/sh\ncat >/dev/null\nexec '{}' '{}' \"$@\"\n",
-        python().display(),
-        root().join("tests/support/fake_kubectl.py").display()
-    );
-    fs::write(&kubectl, wrapper).unwrap();
+    fs::write(&kubectl, support::cluster::wrapper()).unwrap();
     support::cluster::make_executable(&kubectl);
     let state = dir.path().join("state.json");
 
@@ -526,6 +597,8 @@ fn run_case(i: u64, case: &Case, rng: &mut Rng) {
         command.arg(OsString::from_vec(b"--namespace".to_vec()));
         command.arg(OsString::from_vec(namespace.clone()));
     }
+    // No lock renewal within a case: its calls would come at no fixed place.
+    command.args(["--lock-duration", "3600"]);
     command
         .env("KUBECTL", &kubectl)
         .env("FAKE_KUBECTL_STATE", &state)
@@ -574,6 +647,7 @@ fn run_case(i: u64, case: &Case, rng: &mut Rng) {
                 .map(|arg| hex(arg.as_str().unwrap()))
                 .collect()
         })
+        .map(normalized)
         .collect();
     let unready: Vec<String> = stderr(&output)
         .lines()

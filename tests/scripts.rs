@@ -51,9 +51,15 @@ rules = [{{ host = "web.example.com", paths = [{{ path = "/", port = "http" }}] 
     )
 }
 
-/// The objects a deployment of the test step owns, for a strategy and id.
+/// The objects a deployment of the test step owns, for a strategy and id, and the lock.
 fn expected(strategy: &str, id: &str) -> Vec<String> {
-    let versioned = |name: &str| {
+    expected_with(strategy, id, None)
+}
+
+/// The same, with the previous deployment a blue/green one keeps for rollback (its
+/// Deployment, ConfigMap and Secret).
+fn expected_with(strategy: &str, id: &str, previous: Option<&str>) -> Vec<String> {
+    let versioned = |name: &str, id: &str| {
         if strategy == "blue-green" {
             format!("{name}-{id}")
         } else {
@@ -61,12 +67,18 @@ fn expected(strategy: &str, id: &str) -> Vec<String> {
         }
     };
     let mut names = vec![
-        format!("ConfigMap/shop/{}", versioned("web-config")),
-        format!("Deployment/shop/{}", versioned("web")),
+        format!("ConfigMap/shop/{}", versioned("web-config", id)),
+        format!("Deployment/shop/{}", versioned("web", id)),
         "Ingress/shop/web".to_owned(),
-        format!("Secret/shop/{}", versioned("web-secret")),
+        "Lease/shop/kstep-web".to_owned(),
+        format!("Secret/shop/{}", versioned("web-secret", id)),
         "Service/shop/web".to_owned(),
     ];
+    if let Some(previous) = previous.filter(|_| strategy == "blue-green") {
+        names.push(format!("ConfigMap/shop/web-config-{previous}"));
+        names.push(format!("Deployment/shop/web-{previous}"));
+        names.push(format!("Secret/shop/web-secret-{previous}"));
+    }
     names.sort();
     names
 }
@@ -116,7 +128,7 @@ fn a_new_deployment_replaces_the_old_one() {
         cluster.deploy_ok(&cluster.compile(&step("\"two\""), strategy, "build-2"));
         assert_eq!(
             cluster.objects(),
-            expected(strategy, "build-2"),
+            expected_with(strategy, "build-2", Some("build-1")),
             "{strategy}"
         );
         let selector = service_selector(&cluster);
@@ -218,7 +230,7 @@ fn a_failed_rollout_changes_nothing_more_and_a_retry_completes() {
         cluster.deploy_ok(&second);
         assert_eq!(
             cluster.objects(),
-            expected(strategy, "build-2"),
+            expected_with(strategy, "build-2", Some("build-1")),
             "{strategy}: the retry cleans up"
         );
     }
@@ -388,9 +400,7 @@ fn dry_run_changes_nothing() {
                 );
             }
         }
-        assert!(
-            String::from_utf8_lossy(&output.stdout).contains("dry run: a real run removes what")
-        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("dry run: a real run removes"));
     }
 }
 

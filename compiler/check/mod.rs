@@ -7,6 +7,7 @@
 //! cascade into several.
 
 mod address;
+mod blue_green;
 mod containers;
 mod deployment;
 mod endpoints;
@@ -62,6 +63,7 @@ pub(crate) fn check(step: &Step, diags: &mut Diagnostics) {
     endpoints::check(&mut cx);
     ingress::check(&mut cx);
     strategy::check(&mut cx);
+    blue_green::check(&mut cx);
     owned::check(&mut cx);
 }
 

@@ -65,6 +65,7 @@ pub(crate) fn plan(step: &Step, plan: &Plan, diags: &mut Diagnostics) {
             );
         }
     }
+    super::blue_green::plan(step, plan, diags);
     if let Some(rolling) = &step.deployment.rolling
         && plan.strategy != Strategy::RollingUpdate
     {

@@ -190,6 +190,7 @@ codes! {
     KeptAsPatch => "kept-as-patch", WARNING, "an imported field that no step file key carries, kept as a patch";
     // Strategies and owned objects.
     InvalidRollingUpdate => "invalid-rolling-update", ERROR, "rolling update settings the API rejects";
+    InvalidBlueGreen => "invalid-blue-green", ERROR, "blue/green settings the deploy script cannot carry out";
     InvalidDeploymentId => "invalid-deployment-id", ERROR, "a deployment id that cannot be a label value or part of a name";
     PodNameTooLong => "pod-name-too-long", ERROR, "a blue/green Deployment name that makes pod names longer than 63 characters";
     UnsupportedByStrategy => "unsupported-by-strategy", ERROR, "a setting the deployment strategy cannot carry out";

@@ -16,7 +16,7 @@ pub(crate) use write::Staging;
 use std::path::Path;
 
 use crate::lower::{StepObjects, labels};
-use crate::model::{Step, Strategy};
+use crate::model::{BlueGreen, Choice, Deployment, Previous, Step, Strategy};
 use crate::plan::Plan;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -83,6 +83,12 @@ pub(crate) fn render(
 ) -> Result<StepOutput, EmitError> {
     let mut files = Vec::with_capacity(objects.objects.len() + 2);
     let mut phases: [Vec<String>; 3] = Default::default();
+    let preview_service = if plan.is_blue_green() {
+        step.preview_service_name()
+    } else {
+        None
+    };
+    let mut preview_file = String::new();
     let mut network_kinds: Vec<&str> = Vec::new();
     for object in &objects.objects {
         let value = object.to_json().map_err(|e| EmitError(e.to_string()))?;
@@ -98,7 +104,11 @@ pub(crate) fn render(
             20..30 => 1,
             _ => 2,
         };
-        phases[phase].push(path.clone());
+        if object.kind() == "Service" && Some(object.name()) == preview_service.as_deref() {
+            preview_file = path.clone();
+        } else {
+            phases[phase].push(path.clone());
+        }
         if phase == 2 && !network_kinds.contains(&object.kind()) {
             network_kinds.push(object.kind());
         }
@@ -125,6 +135,15 @@ pub(crate) fn render(
         shown: None,
     });
     let [config_files, workload_files, network_files] = phases;
+    let blue_green = step.deployment.blue_green.as_ref();
+    let services: Vec<String> = if plan.is_blue_green() {
+        step.switched_services()
+            .map(|s| step.service_name(s).to_owned())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let switches = !services.is_empty();
     let script = script::Script {
         // The file name alone: the output must not depend on the directory kstep ran in.
         source: source.file_name().map_or_else(
@@ -168,6 +187,49 @@ pub(crate) fn render(
         config_files,
         workload_files,
         network_files,
+        lock_name: format!("kstep-{}", step.id()),
+        deployment_base: step.deployment.name().to_owned(),
+        replicas: step
+            .deployment
+            .replicas
+            .as_ref()
+            .map_or(Deployment::DEFAULT_REPLICAS, |r| r.value)
+            .to_string(),
+        services,
+        switches,
+        exit_codes: script::wrap(
+            &format!(
+                "Exit codes: {}.",
+                script::exit_codes(plan.is_blue_green(), switches)
+            ),
+            92,
+            "",
+        ),
+        exit_codes_comment: script::wrap(
+            &format!(
+                "# Exit codes: {}.",
+                script::exit_codes(plan.is_blue_green(), switches)
+            ),
+            92,
+            "# ",
+        ),
+        preview_service: preview_service.clone().unwrap_or_default(),
+        preview_file,
+        preview_replicas: blue_green
+            .and_then(|b| b.preview.as_ref())
+            .and_then(|p| p.replicas.as_ref())
+            .map(|r| r.value.to_string())
+            .unwrap_or_default(),
+        scale_down_delay: blue_green
+            .map_or(
+                BlueGreen::DEFAULT_SCALE_DOWN_DELAY,
+                BlueGreen::scale_down_delay,
+            )
+            .to_string(),
+        auto_promote: blue_green.is_none_or(BlueGreen::auto_promote),
+        keep_previous: blue_green
+            .map_or(Previous::ScaleToZero, BlueGreen::previous)
+            .as_str(),
     };
     files.push(OutputFile {
         path: "deploy.sh".into(),

@@ -27,6 +27,7 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, String>> = LazyLock::new
     env.add_filter("comment", comment);
     let templates = [
         ("common.sh.j2", include_str!("scripts/common.sh.j2")),
+        ("lock.sh.j2", include_str!("scripts/lock.sh.j2")),
         ("rollout.sh.j2", include_str!("scripts/rollout.sh.j2")),
         ("blue-green.sh.j2", include_str!("scripts/blue-green.sh.j2")),
         ("report.sh.j2", include_str!("scripts/report.sh.j2")),
@@ -67,7 +68,73 @@ pub(crate) struct Script {
     pub(crate) cleanup_selector: String,
     pub(crate) config_files: Vec<String>,
     pub(crate) workload_files: Vec<String>,
+    /// Services (but the preview one), EndpointSlices and Ingresses.
     pub(crate) network_files: Vec<String>,
+    /// The Lease that is the deployment lock of the step: `kstep-<step id>`.
+    pub(crate) lock_name: String,
+    /// Blue/green: the Deployment's name without the deployment id.
+    pub(crate) deployment_base: String,
+    pub(crate) replicas: String,
+    /// Blue/green: the Services the script switches, together.
+    pub(crate) services: Vec<String>,
+    /// Blue/green: the preview Service's name and manifest (empty: none).
+    pub(crate) preview_service: String,
+    pub(crate) preview_file: String,
+    /// Blue/green: replicas until promotion (empty: all).
+    pub(crate) preview_replicas: String,
+    pub(crate) scale_down_delay: String,
+    pub(crate) auto_promote: bool,
+    /// `scale-to-zero` or `keep-running`.
+    pub(crate) keep_previous: &'static str,
+    /// Blue/green with Services to switch: promote, abort, rollback.
+    pub(crate) switches: bool,
+    /// The exit codes, as `--help` lists them (wrapped) and the header (wrapped, commented).
+    pub(crate) exit_codes: String,
+    pub(crate) exit_codes_comment: String,
+}
+
+/// `text` in lines of at most `width` characters (words are never split), each but the first
+/// starting with `prefix`.
+pub(crate) fn wrap(text: &str, width: usize, prefix: &str) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    // `~` joins words that stay on one line.
+    for word in text.split(' ') {
+        if line > 0 && line + 1 + word.len() > width {
+            out.push('\n');
+            out.push_str(prefix);
+            line = prefix.len();
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(&word.replace('~', " "));
+        line += word.len();
+    }
+    out
+}
+
+/// The exit codes of a script, for its header and `--help`.
+pub(crate) fn exit_codes(blue_green: bool, switches: bool) -> String {
+    let mut codes = vec![
+        if switches {
+            "0~done (deploy: deployed, or ready and waiting for promotion)"
+        } else {
+            "0~done"
+        },
+        "1~kubectl failed",
+        "2~wrong usage",
+        "3~the rollout did not become ready",
+    ];
+    if !blue_green {
+        codes.push("4~the Deployment exists with another selector");
+    }
+    codes.push("5~another run holds the deployment lock");
+    if switches {
+        codes.push("6~nothing to promote, abort or roll back");
+    }
+    codes.push("143~(130, 129) stopped by SIGTERM (SIGINT, SIGHUP), the lock released");
+    codes.join(", ")
 }
 
 /// Every kind of object kstep creates but EndpointSlices (removed separately), for cleanup.

@@ -107,6 +107,24 @@ pub(crate) fn lower(step: &Step, plan: &Plan) -> StepObjects {
             objects[index] = patched;
         }
     }
+    // The preview Service copies the main Service as patched; patches never see it.
+    if plan.is_blue_green()
+        && let Some(name) = step.preview_service_name()
+        && let Some(main) = step.switched_services().next()
+    {
+        let cx = Lowering { step, plan };
+        let main = step.service_name(main);
+        let preview = objects.iter().find_map(|o| match o {
+            Object::Service(s) if s.metadata.name.as_deref() == Some(main) => {
+                Some(service::preview(&cx, name.clone(), s))
+            }
+            _ => None,
+        });
+        if let Some(preview) = preview {
+            objects.push(Object::Service(Box::new(preview)));
+            objects.sort_by(|a, b| (a.apply_rank(), a.name()).cmp(&(b.apply_rank(), b.name())));
+        }
+    }
     StepObjects {
         step_id: step.id().to_owned(),
         objects,

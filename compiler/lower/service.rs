@@ -72,6 +72,35 @@ pub(super) fn lower(cx: &Lowering<'_>, service: &Service) -> core::Service {
     }
 }
 
+/// The blue/green preview Service: the main Service's ports, on the pods of this deployment,
+/// reachable only inside the cluster (a ClusterIP: a second load balancer would expose the
+/// untested version and cost money), without the main Service's annotations.
+pub(super) fn preview(cx: &Lowering<'_>, name: String, main: &core::Service) -> core::Service {
+    let ports = main
+        .spec
+        .as_ref()
+        .and_then(|s| s.ports.clone())
+        .map(|ports| {
+            ports
+                .into_iter()
+                .map(|p| core::ServicePort {
+                    node_port: None,
+                    ..p
+                })
+                .collect()
+        });
+    core::Service {
+        metadata: cx.metadata(name, &[], &[]),
+        spec: Some(core::ServiceSpec {
+            type_: Some("ClusterIP".to_owned()),
+            selector: Some(labels::selector(cx.step, cx.plan)),
+            ports,
+            ..core::ServiceSpec::default()
+        }),
+        status: None,
+    }
+}
+
 fn service_port(p: &crate::model::ServicePort) -> core::ServicePort {
     core::ServicePort {
         name: p.name.as_ref().map(|n| n.value.clone()),

@@ -166,6 +166,14 @@ choice!(
 );
 
 choice!(
+    /// What becomes of the previous blue/green deployment after the switch and its delay.
+    Previous, "previous deployment policy" {
+        ScaleToZero => "scale-to-zero",
+        KeepRunning => "keep-running",
+    }
+);
+
+choice!(
     /// When a container's image is pulled.
     PullPolicy, "pull policy" {
         Always => "Always",

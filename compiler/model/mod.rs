@@ -19,10 +19,10 @@ mod vars;
 mod volume;
 
 pub(crate) use choice::{
-    Choice, DnsPolicy, HostPathType, IpFamily, IpFamilyPolicy, PathType, Protocol, PullPolicy,
-    Scheme, SeccompType, SecurityProfile, ServiceType, SessionAffinity, Spread, StorageMedium,
-    Strategy, TaintEffect, TerminationMessagePolicy, TolerationOperator, TrafficDistribution,
-    TrafficPolicy, UnsatisfiableAction,
+    Choice, DnsPolicy, HostPathType, IpFamily, IpFamilyPolicy, PathType, Previous, Protocol,
+    PullPolicy, Scheme, SeccompType, SecurityProfile, ServiceType, SessionAffinity, Spread,
+    StorageMedium, Strategy, TaintEffect, TerminationMessagePolicy, TolerationOperator,
+    TrafficDistribution, TrafficPolicy, UnsatisfiableAction,
 };
 pub(crate) use container::{
     Container, ContainerKind, ContainerPort, EnvFrom, EnvSource, EnvVar, Hook, HookHandler,
@@ -118,6 +118,25 @@ impl Step {
             .map_or_else(|| self.deployment.name(), |n| n.as_str())
     }
 
+    /// The Services that select the step's own pods: under blue/green, the ones the deploy
+    /// script switches from one deployment to the next, together.
+    pub(crate) fn switched_services(&self) -> impl Iterator<Item = &Service> {
+        self.services
+            .iter()
+            .filter(|s| s.has_selector() && s.shared_selector().is_none())
+    }
+
+    /// The name of the blue/green preview Service, when the step asks for one and has a
+    /// Service to derive it from.
+    pub(crate) fn preview_service_name(&self) -> Option<String> {
+        let preview = self.deployment.blue_green.as_ref()?.preview.as_ref()?;
+        if let Some(name) = &preview.service {
+            return Some(name.value.clone());
+        }
+        let main = self.switched_services().next()?;
+        Some(format!("{}-preview", self.service_name(main)))
+    }
+
     /// The Service an Ingress routes to: the one it names, else the step's only one.
     pub(crate) fn ingress_service(&self, ingress: &Ingress) -> Option<&Service> {
         match &ingress.service {
@@ -147,6 +166,8 @@ pub(crate) struct Deployment {
     pub(crate) selector: Option<Spanned<Vec<KeyValue>>>,
     /// Rolling update settings (rolling-update strategy only).
     pub(crate) rolling: Option<Rolling>,
+    /// Blue/green settings (blue-green strategy only).
+    pub(crate) blue_green: Option<BlueGreen>,
     /// Seconds a new pod must be ready before it counts as available.
     pub(crate) min_ready: Option<Spanned<i64>>,
     /// Old ReplicaSets kept for rollback.
@@ -161,6 +182,51 @@ pub(crate) struct Rolling {
     pub(crate) max_surge: Option<Spanned<Count>>,
     /// Pods allowed to be unavailable during the update.
     pub(crate) max_unavailable: Option<Spanned<Count>>,
+}
+
+/// How the deploy script switches a blue/green deployment: the drain delay, promotion, the
+/// preview Service and what becomes of the previous deployment.
+#[derive(Clone, Debug)]
+pub(crate) struct BlueGreen {
+    pub(crate) key_span: Span,
+    /// Seconds the previous deployment keeps running after the switch.
+    pub(crate) scale_down_delay: Option<Spanned<i64>>,
+    /// Whether the script switches as soon as the new deployment is ready.
+    pub(crate) auto_promote: Option<Spanned<bool>>,
+    pub(crate) previous: Option<Spanned<Previous>>,
+    pub(crate) preview: Option<Preview>,
+}
+
+impl BlueGreen {
+    pub(crate) const DEFAULT_SCALE_DOWN_DELAY: i64 = 30;
+    /// An hour: the script holds the deployment lock while it waits.
+    pub(crate) const MAX_SCALE_DOWN_DELAY: i64 = 3600;
+
+    pub(crate) fn scale_down_delay(&self) -> i64 {
+        self.scale_down_delay
+            .as_ref()
+            .map_or(Self::DEFAULT_SCALE_DOWN_DELAY, |d| d.value)
+    }
+
+    pub(crate) fn auto_promote(&self) -> bool {
+        self.auto_promote.as_ref().is_none_or(|a| a.value)
+    }
+
+    pub(crate) fn previous(&self) -> Previous {
+        self.previous
+            .as_ref()
+            .map_or(Previous::ScaleToZero, |p| p.value)
+    }
+}
+
+/// A Service that selects the new deployment before it is promoted.
+#[derive(Clone, Debug)]
+pub(crate) struct Preview {
+    pub(crate) key_span: Span,
+    /// Default: the first switched Service's name and `-preview`.
+    pub(crate) service: Option<Spanned<String>>,
+    /// Replicas of the new deployment until it is promoted; default: all of them.
+    pub(crate) replicas: Option<Spanned<i64>>,
 }
 
 /// A number of pods, or a percentage of the replicas.

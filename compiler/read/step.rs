@@ -12,7 +12,7 @@ use super::service;
 use super::table::Table;
 use super::volume;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Deployment, Rolling, Spanned, Step};
+use crate::model::{BlueGreen, Deployment, Preview, Rolling, Spanned, Step};
 use crate::source::Span;
 use crate::syntax::{Node, NodeKind};
 
@@ -156,6 +156,9 @@ fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
             max_unavailable,
         }
     });
+    let blue_green = t
+        .optional_table(r, "blue_green")
+        .map(|t| read_blue_green(r, t));
     t.finish(r);
     Deployment {
         name,
@@ -165,8 +168,36 @@ fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
         annotations,
         selector,
         rolling,
+        blue_green,
         min_ready,
         revision_history_limit,
+    }
+}
+
+/// `[deployment.blue_green]`.
+fn read_blue_green(r: &mut Reader<'_>, mut t: Table<'_>) -> BlueGreen {
+    let key_span = t.head();
+    let scale_down_delay = t.optional(r, "scale_down_delay", Reader::int);
+    let auto_promote = t.optional(r, "auto_promote", Reader::bool);
+    let previous = t.optional(r, "previous", Reader::choice);
+    let preview = t.optional_table(r, "preview").map(|mut p| {
+        let key_span = p.head();
+        let service = p.optional(r, "service", Reader::string);
+        let replicas = p.optional(r, "replicas", Reader::int);
+        p.finish(r);
+        Preview {
+            key_span,
+            service,
+            replicas,
+        }
+    });
+    t.finish(r);
+    BlueGreen {
+        key_span,
+        scale_down_delay,
+        auto_promote,
+        previous,
+        preview,
     }
 }
 

@@ -14,7 +14,7 @@ use super::network::{Ingress, Service};
 use super::pod::Pod;
 use super::values::{Any, Count, Templated, Word};
 use super::volume::Volume;
-use crate::model::{PatchOpKind, Strategy};
+use crate::model::{PatchOpKind, Previous, Strategy};
 
 /// A kstep step file: one workload (a Deployment with its containers and volumes), how it
 /// is exposed, the objects it owns, and how it is deployed. Any string value may be a
@@ -195,6 +195,10 @@ struct Deployment {
     /// How fast a rolling update replaces pods (rolling-update strategy only).
     #[schemars(example = json!({ "max_surge": "25%", "max_unavailable": 0 }))]
     rolling: Option<Rolling>,
+    /// How the deploy script switches traffic (blue-green strategy only): the drain delay,
+    /// manual promotion, a preview Service, and what becomes of the previous deployment.
+    #[schemars(example = json!({ "scale_down_delay": 30, "auto_promote": false, "preview": { "replicas": 1 } }))]
+    blue_green: Option<BlueGreen>,
     /// Seconds a new pod must be ready before it counts as available.
     #[schemars(example = 10)]
     min_ready: Option<Templated<i64>>,
@@ -213,6 +217,40 @@ struct Rolling {
     /// Pods allowed to be unavailable during the update.
     #[schemars(example = 0)]
     max_unavailable: Option<Count>,
+}
+
+/// `[deployment.blue_green]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct BlueGreen {
+    /// Seconds the previous deployment keeps running after the Services switch away from
+    /// it, so that requests in flight finish; 0 to 3600, default 30. `deploy.sh
+    /// --scale-down-delay` overrides it.
+    #[schemars(example = 30)]
+    scale_down_delay: Option<Templated<i64>>,
+    /// Whether the script switches the Services as soon as the new deployment is ready
+    /// (default true); with false it stops there until `deploy.sh promote`.
+    #[schemars(example = false)]
+    auto_promote: Option<Templated<bool>>,
+    /// What becomes of the previous deployment after the delay, kept for `deploy.sh
+    /// rollback`: `scale-to-zero` (the default) or `keep-running`.
+    #[schemars(example = &"scale-to-zero")]
+    previous: Option<Word<Previous>>,
+    /// A Service that selects the new deployment before it takes traffic.
+    #[schemars(example = json!({ "service": "web-preview", "replicas": 1 }))]
+    preview: Option<BlueGreenPreview>,
+}
+
+/// `[deployment.blue_green.preview]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct BlueGreenPreview {
+    /// The preview Service's name; default: the step's first Service's name and `-preview`.
+    #[schemars(example = &"web-preview")]
+    service: Option<String>,
+    /// Replicas of the new deployment until it is promoted; default: `replicas`.
+    #[schemars(example = 1)]
+    replicas: Option<Templated<i64>>,
 }
 
 /// `[config_maps.<name>]`.

@@ -20,14 +20,7 @@ impl Cluster {
         let cluster = Cluster {
             dir: tempfile::tempdir().unwrap(),
         };
-        // Like a CI system's kubectl wrapper, it reads its standard input to the end: a
-        // script that lets kubectl read the input of a loop loses the rest of that loop.
-        let wrapper = format!(
-            "#!/bin/sh\ncat >/dev/null\nexec '{}' '{}' \"$@\"\n",
-            python().display(),
-            root().join("tests/support/fake_kubectl.py").display()
-        );
-        fs::write(cluster.kubectl(), wrapper).unwrap();
+        fs::write(cluster.kubectl(), wrapper()).unwrap();
         make_executable(&cluster.kubectl());
         cluster
     }
@@ -55,16 +48,28 @@ impl Cluster {
         out.join("web")
     }
 
-    /// A command that runs a compiled step's deploy.sh against this cluster.
+    /// A command that runs a compiled step's deploy.sh against this cluster. A blue/green
+    /// script that switches Services runs with `--scale-down-delay 0` unless `args` give a
+    /// delay: tests of the delay itself give one.
     pub(crate) fn deploy_command(&self, step_dir: &Path, args: &[&str]) -> Command {
-        let mut command = Command::new(step_dir.join("deploy.sh"));
+        let script = step_dir.join("deploy.sh");
+        let mut command = Command::new(&script);
+        command.args(args);
+        let switches = fs::read_to_string(&script)
+            .is_ok_and(|text| text.contains("--scale-down-delay SECONDS"));
+        if switches && !args.iter().any(|a| a.starts_with("--scale-down-delay")) {
+            command.args(["--scale-down-delay", "0"]);
+        }
         command
-            .args(args)
             .env("KUBECTL", self.kubectl())
             .env("FAKE_KUBECTL_STATE", self.state())
             .env_remove("FAKE_KUBECTL_FAIL_ROLLOUT")
             .env_remove("FAKE_KUBECTL_FAIL_STATUS")
-            .env_remove("FAKE_KUBECTL_FAIL_EVENTS");
+            .env_remove("FAKE_KUBECTL_FAIL_EVENTS")
+            .env_remove("FAKE_KUBECTL_ROLLOUT_SECONDS")
+            .env_remove("FAKE_KUBECTL_LAGGING_READS")
+            .env_remove("FAKE_KUBECTL_FAIL_COMMAND")
+            .stdin(std::process::Stdio::null());
         command
     }
 
@@ -137,6 +142,27 @@ impl Cluster {
     pub(crate) fn log(&self) -> Vec<Vec<String>> {
         serde_json::from_value(self.read_state()["log"].clone()).unwrap()
     }
+}
+
+/// The kubectl the scripts run: the stand-in, behind a wrapper that, like a CI system's
+/// kubectl wrapper, reads its standard input to the end (a script that lets kubectl read the
+/// input of a loop loses the rest of that loop), unless kubectl is to read a manifest from it
+/// (`--filename -`).
+pub(crate) fn wrapper() -> String {
+    format!(
+        r#"#!/bin/sh
+previous=""
+reads=false
+for arg in "$@"; do
+  if [ "$previous" = --filename ] && [ "$arg" = - ]; then reads=true; fi
+  previous=$arg
+done
+if [ "$reads" = false ]; then cat >/dev/null; fi
+exec '{}' '{}' "$@"
+"#,
+        python().display(),
+        root().join("tests/support/fake_kubectl.py").display()
+    )
 }
 
 #[cfg(unix)]

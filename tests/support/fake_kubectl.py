@@ -1,42 +1,69 @@
 """A stand-in for kubectl, for running kstep's deploy scripts in tests.
 
-It keeps the cluster's objects in a JSON file and implements the few commands the scripts
-use, with the API's semantics where they matter:
+It keeps the cluster's objects in a JSON file and implements the commands the scripts use,
+with the API server's semantics where the scripts depend on them:
 
 - label selectors as the API evaluates them: `k=v`, `k==v`, `k!=v`, `k`, `!k`,
   `k in (a,b)`, `k notin (a,b)`; `k!=v` and `notin` also match objects without the key;
+- every write gives the object a new `metadata.resourceVersion`; `create` fails with
+  AlreadyExists on an existing object; `replace` fails with NotFound on a missing one, and
+  with Conflict when the object carries a resourceVersion other than the stored one;
+- `apply` is kubectl's client-side apply: a three-way merge of the object as last applied,
+  the live object and the manifest, so a field the manifest did not change since it was last
+  applied keeps its live value (a Deployment scaled by `scale` or `patch` keeps its
+  replicas), and a field dropped from the manifest is removed;
+- `patch --type=merge` is a JSON merge patch (RFC 7386) on the live object, `patch --local`
+  one on a file's object, printed; `scale` sets `spec.replicas`; annotations, labels and a
+  Service's selector must hold strings, replicas an integer, a Lease's times MicroTime;
 - a Deployment's `spec.selector` cannot change (the API answers "field is immutable");
 - an object's namespace must match `--namespace` when both are given;
-- `--dry-run=server` validates and changes nothing.
+- `--dry-run=server` validates and changes nothing;
+- `get -o jsonpath=...` as kubectl's JSONPath prints it (fields with `\.` in keys, literal
+  text, `{"\n"}`, `{range .items[*]}...{end}`; missing keys print nothing), `-o name`.
 
-Pods are made up from the Deployments, `<deployment>-<template hash>-<i>`, with a `status` in
-the API's shape (conditions, `initContainerStatuses`, `containerStatuses`). `get pods` prints
-them as a table (`--output wide`), as JSON (`--output json`) or through deploy.sh's
-go-template (compiler/emit/scripts/pod-report.gotmpl, read from there: any other template is
-refused), rendered as kubectl renders it; `get events` likewise with probe-events.gotmpl.
+Pods are made up from the Deployments, `<deployment>-<template hash>-<i>`, `spec.replicas` of
+them, with a `status` in the API's shape (conditions, `initContainerStatuses`,
+`containerStatuses`); a Deployment's `status` counts its ready pods. `get pods` prints them
+as a table (`--output wide`), as JSON (`--output json`) or through deploy.sh's go-template
+(compiler/emit/scripts/pod-report.gotmpl, read from there: any other template is refused),
+rendered as kubectl renders it; `get events` likewise with probe-events.gotmpl.
 tests/report.rs checks the rendering against the real kubectl.
 
 Environment:
-  FAKE_KUBECTL_STATE         the JSON state file (required)
-  FAKE_KUBECTL_FAIL_ROLLOUT  a Deployment name whose rollout times out ("*" for any); its pods
-                             then report not ready to `get pods` until a rollout succeeds
-  FAKE_KUBECTL_FAIL_STATUS   the `status` of those pods, as JSON in the API's shape (default:
-                             every container running but not ready, as with a failing
-                             readiness probe)
-  FAKE_KUBECTL_FAIL_EVENTS   events about each of those pods, a JSON list of
-                             {"type", "reason", "message", "fieldPath"}: each becomes an Event
-                             whose involvedObject is the pod
+  FAKE_KUBECTL_STATE           the JSON state file (required)
+  FAKE_KUBECTL_FAIL_ROLLOUT    a Deployment name whose rollout times out ("*" for any); its
+                               pods then report not ready to `get pods` until a rollout
+                               succeeds
+  FAKE_KUBECTL_FAIL_STATUS     the `status` of those pods, as JSON in the API's shape
+                               (default: every container running but not ready, as with a
+                               failing readiness probe)
+  FAKE_KUBECTL_FAIL_EVENTS     events about each of those pods, a JSON list of
+                               {"type", "reason", "message", "fieldPath"}: each becomes an
+                               Event whose involvedObject is the pod
+  FAKE_KUBECTL_ROLLOUT_SECONDS `rollout status` takes this long (the state is not locked
+                               meanwhile, so other kubectl calls go on)
+  FAKE_KUBECTL_LAGGING_READS   a Deployment created by `apply` is not found by the first N
+                               `get deployment NAME` and `rollout status` calls, as when an
+                               API server's cache lags behind a write
+  FAKE_KUBECTL_FAIL_COMMAND    a regular expression: a call whose arguments, joined by
+                               spaces, match it fails as the API server fails a request
+  FAKE_KUBECTL_LEASE_RACE      another client writes the Lease just before the first
+                               `create` or `replace` of one (once per state): it holds it as
+                               "racer/1/other" for 2 s, so that write fails (AlreadyExists,
+                               Conflict)
 
-Every invocation's arguments are appended to the state's "log", so tests can check what
-reached a command line, and to "raw_log" as the bytes they were, in hex (an argument need
-not be UTF-8: a directory name, a context name).
+Every invocation's arguments are appended to the state's "log", with the time in "times", so
+tests can check what reached a command line and when, and to "raw_log" as the bytes they
+were, in hex (an argument need not be UTF-8: a directory name, a context name).
 """
+import copy
 import fcntl
 import hashlib
 import json
 import os
 import re
 import sys
+import time
 
 import yaml
 
@@ -46,12 +73,36 @@ KINDS = {
     "deployments": "Deployment",
     "deployment": "Deployment",
     "configmaps": "ConfigMap",
+    "configmap": "ConfigMap",
     "secrets": "Secret",
+    "secret": "Secret",
     "services": "Service",
+    "service": "Service",
     "ingresses.networking.k8s.io": "Ingress",
     "endpointslices.discovery.k8s.io": "EndpointSlice",
     "pods": "Pod",
+    "lease": "Lease",
+    "leases": "Lease",
+    "leases.coordination.k8s.io": "Lease",
 }
+
+# How kubectl names a kind's resource in its messages.
+RESOURCES = {
+    "Deployment": "deployments.apps",
+    "Ingress": "ingresses.networking.k8s.io",
+    "EndpointSlice": "endpointslices.discovery.k8s.io",
+    "Lease": "leases.coordination.k8s.io",
+}
+
+
+def resource(kind):
+    return RESOURCES.get(kind, kind.lower() + "s")
+
+
+def singular(kind):
+    """`deployment.apps/web`, as kubectl prints an object it changed."""
+    group = resource(kind).partition(".")[2]
+    return kind.lower() + ("." + group if group else "")
 
 
 def fail(message, code=1):
@@ -148,6 +199,10 @@ def find(state, kind, namespace, name):
     return None
 
 
+def key_of(kind, namespace, name):
+    return f"{kind}/{namespace}/{name}"
+
+
 def go_json(value):
     """JSON as Go's encoding/json writes it for kubectl: compact, map keys sorted, UTF-8 as
     it is, and <, > and & escaped."""
@@ -155,54 +210,428 @@ def go_json(value):
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# kubectl's JSONPath (k8s.io/client-go/util/jsonpath), as far as deploy.sh uses it.
+
+
+def jsonpath_tokens(template):
+    """Literal text and `{...}` actions, in order."""
+    tokens, i = [], 0
+    while i < len(template):
+        start = template.find("{", i)
+        if start < 0:
+            tokens.append(("text", template[i:]))
+            break
+        if start > i:
+            tokens.append(("text", template[i:start]))
+        end, depth, quoted = start + 1, 1, False
+        while depth:
+            if end >= len(template):
+                fail(f"error: error parsing jsonpath {template}, unclosed action")
+            ch = template[end]
+            if quoted:
+                if ch == "\\":
+                    end += 1
+                elif ch == '"':
+                    quoted = False
+            elif ch == '"':
+                quoted = True
+            elif ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+            end += 1
+        tokens.append(("action", template[start + 1 : end - 1].strip()))
+        i = end
+    return tokens
+
+
+def jsonpath_fields(path):
+    """`.a.b\\.c[*]` as ["a", "b.c", "[*]"]."""
+    if not path.startswith("."):
+        fail(f"fake kubectl: unsupported jsonpath {path!r}")
+    fields, current, i = [], "", 1
+    while i < len(path):
+        ch = path[i]
+        if ch == "\\" and i + 1 < len(path):
+            current += path[i + 1]
+            i += 2
+            continue
+        if ch == ".":
+            fields.append(current)
+            current = ""
+        elif ch == "[":
+            if current:
+                fields.append(current)
+            close = path.index("]", i)
+            fields.append(path[i : close + 1])
+            current = ""
+            i = close + 1
+            if i < len(path) and path[i] == ".":
+                i += 1
+            continue
+        else:
+            current += ch
+        i += 1
+    if current:
+        fields.append(current)
+    return fields
+
+
+def jsonpath_values(value, path):
+    values = [value]
+    for field in jsonpath_fields(path):
+        found = []
+        for v in values:
+            if field == "[*]":
+                if isinstance(v, list):
+                    found.extend(v)
+            elif isinstance(v, dict) and field in v:
+                found.append(v[field])
+        values = found
+    return values
+
+
+def jsonpath_text(value):
+    if isinstance(value, (dict, list)):
+        return go_json(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def jsonpath(template, value):
+    out = []
+
+    def run(tokens, current):
+        i = 0
+        while i < len(tokens):
+            kind, text = tokens[i]
+            if kind == "text":
+                out.append(text)
+            elif text.startswith('"'):
+                out.append(json.loads(text))
+            elif text.startswith("range "):
+                depth, j = 1, i + 1
+                while depth:
+                    if j >= len(tokens):
+                        fail("error: error parsing jsonpath, not in range")
+                    if tokens[j] == ("action", "end"):
+                        depth -= 1
+                    elif tokens[j][0] == "action" and tokens[j][1].startswith("range "):
+                        depth += 1
+                    j += 1
+                for item in jsonpath_values(current, text[len("range ") :].strip()):
+                    run(tokens[i + 1 : j - 1], item)
+                i = j
+                continue
+            else:
+                out.append(" ".join(jsonpath_text(v) for v in jsonpath_values(current, text)))
+            i += 1
+
+    run(jsonpath_tokens(template), value)
+    return "".join(out)
+
+
+def print_object(obj, output, state, live=True):
+    """An object as `--output` asks: jsonpath=..., name, json; a live one as the API server
+    returns it."""
+    if live:
+        obj = shown(obj, state)
+    if output.startswith("jsonpath="):
+        sys.stdout.write(jsonpath(output[len("jsonpath=") :], obj))
+    elif output == "name":
+        print(f'{singular(obj["kind"])}/{obj["metadata"]["name"]}')
+    elif output == "json":
+        print(json.dumps(obj, indent=4))
+    else:
+        fail(f"fake kubectl: unsupported output {output!r}")
+
+
+def shown(obj, state):
+    """An object as the API server returns it: a Deployment with its status."""
+    if obj.get("kind") != "Deployment" or "spec" not in obj or "template" not in obj["spec"]:
+        return obj
+    obj = copy.deepcopy(obj)
+    made = [p for p in pods(state, "", obj["metadata"].get("namespace")) if p["metadata"]["name"].startswith(obj["metadata"]["name"] + "-")]
+    ready = sum(1 for p in made if is_ready(p))
+    status = {"replicas": len(made)}
+    if ready:
+        status["readyReplicas"] = ready
+        status["availableReplicas"] = ready
+    obj["status"] = status
+    return obj
+
+
+def lagging(state, obj):
+    """Whether this read of a Deployment just created is one the API's cache misses."""
+    key = key_of(obj["kind"], obj["metadata"]["namespace"], obj["metadata"]["name"])
+    left = state.get("lagging", {}).get(key, 0)
+    if left > 0:
+        state["lagging"][key] = left - 1
+        save_state(os.environ["FAKE_KUBECTL_STATE"], state)  # kept though this call fails
+        return True
+    return False
+
+
 def get_one(state, kind, name, namespace, options):
-    """`get KIND NAME [--ignore-not-found] --output jsonpath={.a.b}`: like kubectl, a map or a
-    list prints as JSON, anything else as text; a missing object is NotFound (exit 1) unless
-    --ignore-not-found, which prints nothing."""
-    obj = find(state, kind, namespace, name)
+    """`get KIND NAME [--ignore-not-found] [--output ...]`: a missing object is NotFound
+    (exit 1) unless --ignore-not-found, which prints nothing."""
+    obj = find(state, kind, namespace or "default", name)
+    if obj is not None and kind == "Deployment" and lagging(state, obj):
+        obj = None
     if obj is None:
         if options.get("ignore-not-found"):
             return
-        fail(f'Error from server (NotFound): {kind.lower()}s "{name}" not found')
+        fail(f'Error from server (NotFound): {resource(kind)} "{name}" not found')
     output = options.get("--output", "")
-    m = re.fullmatch(r"jsonpath=\{((?:\.[A-Za-z]+)+)\}", output)
-    if not m:
-        fail(f"fake kubectl: unsupported output {output!r}")
-    value = obj
-    for key in m.group(1).split(".")[1:]:
-        value = value.get(key) if isinstance(value, dict) else None
-    if value is None:
+    if not output:
+        print(f'NAME\n{obj["metadata"]["name"]}')
         return
-    print(go_json(value) if isinstance(value, (dict, list)) else value, end="")
+    print_object(obj, output, state)
+
+
+def get_list(state, kind, namespace, options):
+    """`get KIND [--selector S] [--output ...]`: the objects of the namespace it selects."""
+    requirements = parse_selector(options["--selector"]) if options.get("--selector") else []
+    ns = namespace or "default"
+    found = [
+        o
+        for o in state["objects"]
+        if o["kind"] == kind
+        and o["metadata"].get("namespace") == ns
+        and matches(o["metadata"].get("labels") or {}, requirements)
+    ]
+    output = options.get("--output", "")
+    if output.startswith("jsonpath="):
+        items = [shown(o, state) for o in found]
+        listing = {"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}}
+        sys.stdout.write(jsonpath(output[len("jsonpath=") :], listing))
+    elif output == "name":
+        for o in found:
+            print(f'{singular(kind)}/{o["metadata"]["name"]}')
+    elif output:
+        fail(f"fake kubectl: unsupported output {output!r}")
+    elif not found:
+        print(f"No resources found in {ns} namespace.", file=sys.stderr)
+    else:
+        print("NAME")
+        for o in found:
+            print(o["metadata"]["name"])
+
+
+# Standard input, read before the state is locked: the command writing it may be a kubectl
+# waiting for the lock (`kubectl patch --local ... | kubectl apply --filename -`).
+STDIN = None
+
+
+def read_documents(paths):
+    documents = []
+    for path in paths:
+        if path == "-":
+            documents.extend(d for d in yaml.safe_load_all(STDIN or "") if d)
+            continue
+        with open(path, encoding="utf-8") as f:
+            documents.extend(d for d in yaml.safe_load_all(f) if d)
+    return [json.loads(json.dumps(d)) for d in documents]
+
+
+def where(paths):
+    return "STDIN" if paths == ["-"] else paths[0]
+
+
+def merge_patch(target, patch):
+    """RFC 7386."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def three_way(last, live, new):
+    """kubectl apply's merge: what the manifest changed since it was last applied goes onto
+    the live object; what it dropped is removed; the rest of the live object stays. Maps
+    merge key by key; any other value is replaced whole."""
+    if not isinstance(new, dict) or not isinstance(live, dict):
+        return copy.deepcopy(new) if new != last else copy.deepcopy(live)
+    last = last if isinstance(last, dict) else {}
+    result = copy.deepcopy(live)
+    for key in last:
+        if key not in new:
+            result.pop(key, None)
+    for key, value in new.items():
+        if key not in result:
+            result[key] = copy.deepcopy(value)
+        elif key not in last:
+            result[key] = three_way({}, result[key], value) if isinstance(value, dict) else copy.deepcopy(value)
+        else:
+            result[key] = three_way(last[key], result[key], value)
+    return result
+
+
+MICRO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+
+
+def validate(obj, verb, paths):
+    """What the API server checks that the scripts could get wrong."""
+    kind, name, meta = obj["kind"], obj["metadata"]["name"], obj["metadata"]
+    for field in ("labels", "annotations"):
+        for key, value in (meta.get(field) or {}).items():
+            if not isinstance(value, str):
+                fail(f'Error from server (BadRequest): error when {verb} "{where(paths)}": json: cannot unmarshal {type(value).__name__} into Go struct field ObjectMeta.metadata.{field} of type string')
+    if kind == "Service":
+        for key, value in ((obj.get("spec") or {}).get("selector") or {}).items():
+            if not isinstance(value, str):
+                fail(f'Error from server (BadRequest): json: cannot unmarshal into Go struct field ServiceSpec.spec.selector of type string')
+    if kind == "Deployment":
+        replicas = obj["spec"].get("replicas", 1)
+        if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+            fail(f'The Deployment "{name}" is invalid: spec.replicas: Invalid value: {json.dumps(replicas)}')
+    if kind == "Lease":
+        spec = obj.get("spec") or {}
+        for field in ("acquireTime", "renewTime"):
+            if field in spec and not MICRO_TIME.fullmatch(str(spec[field])):
+                fail(f'Error from server (BadRequest): error when {verb} "{where(paths)}": parsing time {json.dumps(spec[field])} as "2006-01-02T15:04:05.000000Z07:00": cannot parse')
+        duration = spec.get("leaseDurationSeconds")
+        if duration is not None and (not isinstance(duration, int) or duration <= 0):
+            fail(f'The Lease "{name}" is invalid: spec.leaseDurationSeconds: Invalid value: {duration}: must be greater than 0')
+
+
+def stored(state, obj):
+    """Gives a written object its new resourceVersion."""
+    state["version"] = state.get("version", 0) + 1
+    obj["metadata"]["resourceVersion"] = str(state["version"])
+    return obj
 
 
 def apply(state, files, namespace, dry_run):
-    for path in files:
-        with open(path, encoding="utf-8") as f:
-            documents = [d for d in yaml.safe_load_all(f) if d]
-        for obj in documents:
-            obj = json.loads(json.dumps(obj))
-            ns = namespace_of(obj, namespace)
-            obj["metadata"]["namespace"] = ns
-            kind, name = obj["kind"], obj["metadata"]["name"]
-            existing = find(state, kind, ns, name)
-            if kind == "Deployment" and existing is not None:
-                if existing["spec"]["selector"] != obj["spec"]["selector"]:
-                    fail(
-                        f'The Deployment "{name}" is invalid: spec.selector: Invalid value: '
-                        f'{json.dumps(obj["spec"]["selector"])}: field is immutable'
-                    )
-            suffix = " (server dry run)" if dry_run else ""
-            resource = f"{kind.lower()}/{name}"
-            if dry_run:
-                print(f"{resource} {'configured' if existing else 'created'}{suffix}")
-                continue
-            if existing is not None:
-                if kind == "Deployment" and keeps_old_pods(existing, obj):
-                    state.setdefault("previous", {})[name] = template_hash(existing)
-                state["objects"].remove(existing)
-            state["objects"].append(obj)
-            print(f"{resource} {'configured' if existing else 'created'}")
+    for obj in read_documents(files):
+        ns = namespace_of(obj, namespace)
+        obj["metadata"]["namespace"] = ns
+        kind, name = obj["kind"], obj["metadata"]["name"]
+        existing = find(state, kind, ns, name)
+        if kind == "Deployment" and existing is not None:
+            if existing["spec"]["selector"] != obj["spec"]["selector"]:
+                fail(
+                    f'The Deployment "{name}" is invalid: spec.selector: Invalid value: '
+                    f'{json.dumps(obj["spec"]["selector"])}: field is immutable'
+                )
+        key = key_of(kind, ns, name)
+        last = state.setdefault("last_applied", {}).get(key, {})
+        merged = obj if existing is None else three_way(last, existing, obj)
+        validate(merged, "applying", files)
+        suffix = " (server dry run)" if dry_run else ""
+        printed = f"{singular(kind)}/{name}"
+        if dry_run:
+            print(f"{printed} {'configured' if existing else 'created'}{suffix}")
+            continue
+        if existing is not None:
+            if kind == "Deployment" and keeps_old_pods(existing, merged):
+                state.setdefault("previous", {})[name] = template_hash(existing)
+            state["objects"].remove(existing)
+        elif kind == "Deployment" and os.environ.get("FAKE_KUBECTL_LAGGING_READS"):
+            state.setdefault("lagging", {})[key] = int(os.environ["FAKE_KUBECTL_LAGGING_READS"])
+        state["objects"].append(stored(state, merged))
+        state["last_applied"][key] = obj
+        print(f"{printed} {'configured' if existing else 'created'}")
+
+
+def race(state, kind, ns, name, existing):
+    """FAKE_KUBECTL_LEASE_RACE: another client's write of the Lease, just before this one."""
+    if kind != "Lease" or not os.environ.get("FAKE_KUBECTL_LEASE_RACE") or state.get("raced"):
+        return existing
+    state["raced"] = True
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
+    theirs = {
+        "apiVersion": "coordination.k8s.io/v1",
+        "kind": "Lease",
+        "metadata": {"name": name, "namespace": ns},
+        "spec": {"holderIdentity": "racer/1/other", "leaseDurationSeconds": 2, "acquireTime": now, "renewTime": now},
+    }
+    if existing is not None:
+        state["objects"].remove(existing)
+    state["objects"].append(stored(state, theirs))
+    save_state(os.environ["FAKE_KUBECTL_STATE"], state)  # kept though this call fails
+    return theirs
+
+
+def create_or_replace(state, verb, files, namespace, dry_run, output):
+    for obj in read_documents(files):
+        ns = namespace_of(obj, namespace)
+        obj["metadata"]["namespace"] = ns
+        kind, name = obj["kind"], obj["metadata"]["name"]
+        existing = race(state, kind, ns, name, find(state, kind, ns, name))
+        doing = "creating" if verb == "create" else "replacing"
+        if verb == "create" and existing is not None:
+            fail(f'Error from server (AlreadyExists): error when creating "{where(files)}": {resource(kind)} "{name}" already exists')
+        if verb == "replace":
+            if existing is None:
+                fail(f'Error from server (NotFound): error when replacing "{where(files)}": {resource(kind)} "{name}" not found')
+            wanted = obj["metadata"].get("resourceVersion")
+            if wanted is not None and wanted != existing["metadata"].get("resourceVersion"):
+                fail(
+                    f'Error from server (Conflict): error when replacing "{where(files)}": Operation cannot be fulfilled on '
+                    f'{resource(kind)} "{name}": the object has been modified; please apply your changes to the latest version and try again'
+                )
+        if kind == "Deployment" and existing is not None and existing["spec"]["selector"] != obj["spec"]["selector"]:
+            fail(f'The Deployment "{name}" is invalid: spec.selector: field is immutable')
+        validate(obj, doing, files)
+        if dry_run:
+            print(f"{singular(kind)}/{name} {'created' if verb == 'create' else 'replaced'} (server dry run)")
+            continue
+        if existing is not None:
+            state["objects"].remove(existing)
+        state["objects"].append(stored(state, obj))
+        if output:
+            print_object(obj, output, state)
+        else:
+            print(f"{singular(kind)}/{name} {'created' if verb == 'create' else 'replaced'}")
+
+
+def patch(state, kind, name, namespace, options, dry_run):
+    if options.get("--type") != "merge":
+        fail("fake kubectl: only --type=merge patches are modelled")
+    body = json.loads(options["--patch"])
+    if options.get("local"):
+        for obj in read_documents(options.get("--filename", [])):
+            patched = merge_patch(obj, body)
+            validate(patched, "patching", options["--filename"])
+            print_object(patched, options.get("--output", "json"), state, live=False)
+        return
+    ns = namespace or "default"
+    obj = find(state, kind, ns, name)
+    if obj is None:
+        fail(f'Error from server (NotFound): {resource(kind)} "{name}" not found')
+    patched = merge_patch(obj, body)
+    if kind == "Deployment" and patched["spec"]["selector"] != obj["spec"]["selector"]:
+        fail(f'The Deployment "{name}" is invalid: spec.selector: field is immutable')
+    validate(patched, "patching", [name])
+    suffix = " (server dry run)" if dry_run else ""
+    changed = patched != obj
+    print(f"{singular(kind)}/{name} patched{'' if changed else ' (no change)'}{suffix}")
+    if not dry_run and changed:
+        state["objects"][state["objects"].index(obj)] = stored(state, patched)
+
+
+def scale(state, target, namespace, replicas, dry_run):
+    kind, _, name = target.partition("/")
+    kind = KINDS.get(kind)
+    if kind != "Deployment":
+        fail(f"fake kubectl: unsupported scale target {target}")
+    if replicas is None or not re.fullmatch(r"\d+", replicas):
+        fail("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+    obj = find(state, kind, namespace or "default", name)
+    if obj is None:
+        fail(f'Error from server (NotFound): deployments.apps "{name}" not found')
+    suffix = " (server dry run)" if dry_run else ""
+    print(f"deployment.apps/{name} scaled{suffix}")
+    if not dry_run:
+        obj["spec"]["replicas"] = int(replicas)
+        stored(state, obj)
 
 
 def delete(state, kinds, selector, namespace, dry_run):
@@ -222,17 +651,43 @@ def delete(state, kinds, selector, namespace, dry_run):
     ]
     for obj in doomed:
         suffix = " (server dry run)" if dry_run else ""
-        print(f'{obj["kind"].lower()} "{obj["metadata"]["name"]}" deleted{suffix}')
+        print(f'{singular(obj["kind"])} "{obj["metadata"]["name"]}" deleted{suffix}')
         if not dry_run:
             state["objects"].remove(obj)
 
 
-def rollout_status(state, target, namespace):
+def delete_one(state, kind, name, namespace, options, dry_run):
+    obj = find(state, kind, namespace or "default", name)
+    if obj is None:
+        if options.get("ignore-not-found"):
+            return
+        fail(f'Error from server (NotFound): {resource(kind)} "{name}" not found')
+    suffix = " (server dry run)" if dry_run else ""
+    print(f'{singular(kind)} "{name}" deleted{suffix}')
+    if not dry_run:
+        state["objects"].remove(obj)
+
+
+def rollout_status(state, target, namespace, lock):
     kind, _, name = target.partition("/")
     if KINDS.get(kind) != "Deployment":
         fail(f"error: unsupported rollout target {target}")
-    if find(state, "Deployment", namespace or "default", name) is None:
+    ns = namespace or "default"
+    obj = find(state, "Deployment", ns, name)
+    if obj is None or lagging(state, obj):
+        save_state(os.environ["FAKE_KUBECTL_STATE"], state)
         fail(f'Error from server (NotFound): deployments.apps "{name}" not found')
+    seconds = float(os.environ.get("FAKE_KUBECTL_ROLLOUT_SECONDS") or 0)
+    if seconds:
+        # Other kubectl calls go on meanwhile, as with a real API server.
+        save_state(os.environ["FAKE_KUBECTL_STATE"], state)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        print(f'Waiting for deployment "{name}" rollout to finish: 0 of {obj["spec"].get("replicas", 1)} updated replicas are available...', flush=True)
+        time.sleep(seconds)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        state = load_state(os.environ["FAKE_KUBECTL_STATE"])
+        if find(state, "Deployment", ns, name) is None:
+            fail(f'error: deployment "{name}" was deleted while waiting')
     failing = os.environ.get("FAKE_KUBECTL_FAIL_ROLLOUT", "")
     if failing in ("*", name):
         state["unready"] = name
@@ -241,6 +696,7 @@ def rollout_status(state, target, namespace):
     state.pop("unready", None)
     state.get("previous", {}).pop(name, None)
     print(f'deployment "{name}" successfully rolled out')
+    return state
 
 
 def template_hash(deployment):
@@ -308,6 +764,8 @@ def pods(state, selector, namespace):
     ns = namespace or "default"
     for obj in state["objects"]:
         if obj["kind"] != "Deployment" or obj["metadata"].get("namespace") != ns:
+            continue
+        if "template" not in obj.get("spec", {}):
             continue
         labels = obj["spec"]["template"]["metadata"].get("labels", {})
         if not matches(labels, requirements):
@@ -487,9 +945,12 @@ def get_events(state, selector, namespace, output):
 
 
 def main(argv):
+    global STDIN
     state_path = os.environ["FAKE_KUBECTL_STATE"]
+    if any(argv[i : i + 2] == ["--filename", "-"] for i in range(len(argv))):
+        STDIN = sys.stdin.read()
     # One kubectl at a time: two processes that load and save the state at once would lose
-    # one's changes. The lock is held until the process exits.
+    # one's changes. The lock is held until the process exits (but see rollout_status).
     lock = open(state_path + ".lock", "w")  # noqa: SIM115 (held for the process's life)
     fcntl.flock(lock, fcntl.LOCK_EX)
     state = load_state(state_path)
@@ -499,13 +960,18 @@ def main(argv):
     # as they are.
     lossy = [os.fsencode(arg).decode("utf-8", "replace") for arg in argv]
     state["log"].append(lossy)
+    state.setdefault("times", []).append(time.time())
     argv = [arg if argv[i - 1 : i] == ["--filename"] else lossy[i] for i, arg in enumerate(argv)]
     save_state(state_path, state)  # logged even if the command fails
+    injected = os.environ.get("FAKE_KUBECTL_FAIL_COMMAND")
+    if injected and re.search(injected, " ".join(lossy)):
+        fail('Error from server (InternalError): an error on the server ("injected by the test") has prevented the request from succeeding')
     namespace, rest, options = None, [], {}
     i = 0
+    valued = ("--namespace", "--context", "--selector", "--field-selector", "--timeout", "--output", "--patch", "--type", "--replicas")
     while i < len(argv):
         arg = argv[i]
-        if arg in ("--namespace", "--context", "--selector", "--field-selector", "--timeout", "--output"):
+        if arg in valued:
             options[arg] = argv[i + 1]
             i += 2
             continue
@@ -513,12 +979,15 @@ def main(argv):
             options.setdefault("--filename", []).append(argv[i + 1])
             i += 2
             continue
-        if arg.startswith("--timeout="):
-            options["--timeout"] = arg.split("=", 1)[1]
+        name, equals, value = arg.partition("=")
+        if equals and name in valued:
+            options[name] = value
         elif arg == "--dry-run=server":
             options["dry-run"] = True
         elif arg == "--ignore-not-found":
             options["ignore-not-found"] = True
+        elif arg == "--local":
+            options["local"] = True
         elif arg == "--":  # the end of the options
             rest.extend(argv[i + 1:])
             break
@@ -530,20 +999,32 @@ def main(argv):
     namespace = options.get("--namespace")
     dry_run = options.get("dry-run", False)
     verb = rest[0] if rest else ""
+    kind = KINDS.get(rest[1], rest[1]) if len(rest) > 1 else None
     if verb == "apply":
         apply(state, options.get("--filename", []), namespace, dry_run)
+    elif verb in ("create", "replace"):
+        create_or_replace(state, verb, options.get("--filename", []), namespace, dry_run, options.get("--output"))
+    elif verb == "patch" and options.get("local"):
+        patch(state, None, None, namespace, options, dry_run)
+    elif verb == "patch" and len(rest) == 3:
+        patch(state, kind, rest[2], namespace, options, dry_run)
+    elif verb == "scale" and len(rest) == 2:
+        scale(state, rest[1], namespace, options.get("--replicas"), dry_run)
+    elif verb == "delete" and len(rest) == 3:
+        delete_one(state, kind, rest[2], namespace, options, dry_run)
     elif verb == "delete":
         delete(state, rest[1], options["--selector"], namespace, dry_run)
     elif verb == "rollout" and rest[1:2] == ["status"]:
-        rollout_status(state, rest[2], namespace)
+        state = rollout_status(state, rest[2], namespace, lock)
     elif verb == "get" and rest[1] == "pods":
         get_pods(state, options.get("--selector", ""), namespace, options.get("--output", ""))
     elif verb == "get" and rest[1] == "events":
         get_events(state, options.get("--field-selector", ""), namespace, options.get("--output", ""))
     elif verb == "get" and len(rest) == 3:
-        get_one(state, KINDS.get(rest[1], rest[1]), rest[2], namespace, options)
-    elif verb in ("get", "describe"):
-        kind = KINDS.get(rest[1], rest[1])
+        get_one(state, kind, rest[2], namespace, options)
+    elif verb == "get" and len(rest) == 2:
+        get_list(state, kind, namespace, options)
+    elif verb == "describe":
         for obj in state["objects"]:
             if obj["kind"] == kind:
                 print(f'{kind.lower()}/{obj["metadata"]["name"]}')
