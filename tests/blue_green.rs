@@ -582,19 +582,19 @@ fn the_help_lists_every_command_option_and_exit_code() {
                 "status",
                 "unlock --force",
             ][..],
-            &[0, 1, 2, 3, 5, 6][..],
+            &[0, 1, 2, 3, 5, 6, 7][..],
         ),
         (
             "rolling-update",
             STEP.to_owned(),
             &["deploy", "status", "unlock --force"][..],
-            &[0, 1, 2, 3, 4, 5][..],
+            &[0, 1, 2, 3, 4, 5, 7][..],
         ),
         (
             "recreate",
             STEP.to_owned(),
             &["deploy", "status", "unlock --force"][..],
-            &[0, 1, 2, 3, 4, 5][..],
+            &[0, 1, 2, 3, 4, 5, 7][..],
         ),
     ] {
         let cluster = Cluster::new();

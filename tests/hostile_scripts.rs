@@ -309,7 +309,13 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
         } else {
             format!("kstep.dev/step={id},kstep.dev/track=in-place")
         };
-        let mut calls: Vec<Vec<Vec<u8>>> = Vec::new();
+        // First, whether kubectl reaches the cluster.
+        let mut calls: Vec<Vec<Vec<u8>>> = vec![words(&[
+            "get",
+            "--raw",
+            "/version",
+            "--request-timeout=30s",
+        ])];
         if blue_green {
             calls.push(read_lease.clone());
             calls.push(words(&["create", "--filename", "-", "--output", version]));

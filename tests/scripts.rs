@@ -463,6 +463,98 @@ fn a_namespace_other_than_the_steps_is_refused() {
     assert!(help.status.success() && String::from_utf8_lossy(&help.stdout).contains("--dry-run"));
 }
 
+/// Without kubectl, or without an API server to reach, every command stops before it reads or
+/// changes anything, with exit code 7 and what to check.
+#[test]
+fn no_kubectl_or_no_cluster_stops_before_anything() {
+    for strategy in STRATEGIES {
+        let cluster = Cluster::new();
+        let dir = cluster.compile(&step("\"x\""), strategy, "build-1");
+
+        // KUBECTL names nothing, or it is unset and the PATH has no kubectl (only bash and
+        // dirname, which the script needs before it looks).
+        let tools = tempfile::tempdir().unwrap();
+        for tool in ["bash", "dirname"] {
+            let found = run(Command::new("sh").args(["-c", &format!("command -v {tool}")]));
+            let path = String::from_utf8_lossy(&found.stdout).trim().to_owned();
+            std::os::unix::fs::symlink(path, tools.path().join(tool)).unwrap();
+        }
+        let named = cluster
+            .deploy_command(&dir, &[])
+            .env("KUBECTL", cluster.dir.path().join("no-such-kubectl"))
+            .output()
+            .unwrap();
+        let unset = cluster
+            .deploy_command(&dir, &["status"])
+            .env_remove("KUBECTL")
+            .env("PATH", tools.path())
+            .output()
+            .unwrap();
+        for (output, name) in [
+            (&named, "no-such-kubectl is not a command"),
+            (&unset, "kubectl is not a command"),
+        ] {
+            assert_eq!(
+                output.status.code(),
+                Some(7),
+                "{strategy}: {}",
+                stderr(output)
+            );
+            let text = stderr(output);
+            assert!(
+                text.contains("deploy.sh: kubectl not found: "),
+                "{strategy}: {text}"
+            );
+            assert!(text.contains(name), "{strategy}: {text}");
+            assert!(
+                text.contains("set KUBECTL to its path"),
+                "{strategy}: {text}"
+            );
+        }
+        assert!(cluster.log().is_empty(), "{strategy}: kubectl ran");
+
+        // kubectl is there, but no API server answers: one call, which fails.
+        for (args, context) in [
+            (&[][..], "the current context"),
+            (&["--context", "prod", "--dry-run"][..], "context prod"),
+            (&["status"][..], "the current context"),
+        ] {
+            let before = cluster.log().len();
+            let output = cluster
+                .deploy_command(&dir, args)
+                .env("FAKE_KUBECTL_UNREACHABLE", "1")
+                .output()
+                .unwrap();
+            let text = stderr(&output);
+            assert_eq!(output.status.code(), Some(7), "{strategy} {args:?}: {text}");
+            assert!(
+                text.contains(&format!(
+                    "deploy.sh: kubectl cannot reach the API server of {context}:"
+                )),
+                "{strategy} {args:?}: {text}"
+            );
+            assert!(
+                text.contains("The connection to the server 127.0.0.1:6443 was refused"),
+                "{text}"
+            );
+            assert!(text.contains("nothing was changed"), "{text}");
+            let calls = &cluster.log()[before..];
+            assert_eq!(calls.len(), 1, "{strategy} {args:?}: {calls:?}");
+            assert!(
+                calls[0].ends_with(
+                    &["get", "--raw", "/version", "--request-timeout=30s"].map(String::from)
+                ),
+                "{calls:?}"
+            );
+        }
+        assert!(
+            cluster.objects().is_empty(),
+            "{strategy}: {:?}",
+            cluster.objects()
+        );
+    }
+}
+
 #[test]
 fn every_script_passes_shellcheck() {
     let out = tempfile::tempdir().unwrap();

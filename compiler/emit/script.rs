@@ -133,6 +133,7 @@ pub(crate) fn exit_codes(blue_green: bool, switches: bool) -> String {
     if switches {
         codes.push("6~nothing to promote, abort or roll back");
     }
+    codes.push("7~kubectl is missing or cannot reach the cluster");
     codes.push("143~(130, 129) stopped by SIGTERM (SIGINT, SIGHUP), the lock released");
     codes.join(", ")
 }

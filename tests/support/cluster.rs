@@ -69,6 +69,7 @@ impl Cluster {
             .env_remove("FAKE_KUBECTL_ROLLOUT_SECONDS")
             .env_remove("FAKE_KUBECTL_LAGGING_READS")
             .env_remove("FAKE_KUBECTL_FAIL_COMMAND")
+            .env_remove("FAKE_KUBECTL_UNREACHABLE")
             .stdin(std::process::Stdio::null());
         command
     }

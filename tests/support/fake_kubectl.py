@@ -47,6 +47,8 @@ Environment:
                                API server's cache lags behind a write
   FAKE_KUBECTL_FAIL_COMMAND    a regular expression: a call whose arguments, joined by
                                spaces, match it fails as the API server fails a request
+  FAKE_KUBECTL_UNREACHABLE     every call fails as kubectl fails when no API server answers
+                               at the context's address (connection refused)
   FAKE_KUBECTL_LEASE_RACE      another client writes the Lease just before the first
                                `create` or `replace` of one (once per state): it holds it as
                                "racer/1/other" for 2 s, so that write fails (AlreadyExists,
@@ -966,9 +968,11 @@ def main(argv):
     injected = os.environ.get("FAKE_KUBECTL_FAIL_COMMAND")
     if injected and re.search(injected, " ".join(lossy)):
         fail('Error from server (InternalError): an error on the server ("injected by the test") has prevented the request from succeeding')
+    if os.environ.get("FAKE_KUBECTL_UNREACHABLE"):
+        fail("The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?")
     namespace, rest, options = None, [], {}
     i = 0
-    valued = ("--namespace", "--context", "--selector", "--field-selector", "--timeout", "--output", "--patch", "--type", "--replicas")
+    valued = ("--namespace", "--context", "--selector", "--field-selector", "--timeout", "--output", "--patch", "--type", "--replicas", "--raw", "--request-timeout")
     while i < len(argv):
         arg = argv[i]
         if arg in valued:
@@ -1000,7 +1004,10 @@ def main(argv):
     dry_run = options.get("dry-run", False)
     verb = rest[0] if rest else ""
     kind = KINDS.get(rest[1], rest[1]) if len(rest) > 1 else None
-    if verb == "apply":
+    if verb == "get" and options.get("--raw") == "/version" and len(rest) == 1:
+        # What the API server's /version answers (a request any authenticated user may make).
+        print(json.dumps({"major": "1", "minor": "34", "gitVersion": "v1.34.0", "platform": "linux/amd64"}, indent=2))
+    elif verb == "apply":
         apply(state, options.get("--filename", []), namespace, dry_run)
     elif verb in ("create", "replace"):
         create_or_replace(state, verb, options.get("--filename", []), namespace, dry_run, options.get("--output"))
