@@ -401,15 +401,15 @@ fn finish(
     match options.output {
         OutputMode::Write => {
             let staging = emit::Staging::new(options.out_dir).map_err(|e| cannot_write(&e))?;
-            let ids = parallel::map(jobs, |i, job| {
+            let staged = parallel::map(jobs, |i, job| {
                 let output = render(job, options.format)?;
-                staging.stage(i, &output).map_err(|e| cannot_write(&e))?;
-                Ok(output.step_id)
+                let staged = staging.stage(i, &output).map_err(|e| cannot_write(&e))?;
+                Ok((output.step_id, staged))
             })
             .into_iter()
-            .collect::<Result<Vec<String>, Diagnostic>>()?;
-            staging.commit(&ids).map_err(|e| cannot_write(&e))?;
-            outcome.written = ids;
+            .collect::<Result<Vec<_>, Diagnostic>>()?;
+            staging.commit(&staged).map_err(|e| cannot_write(&e))?;
+            outcome.written = staged.into_iter().map(|(id, _)| id).collect();
         }
         OutputMode::Stdout | OutputMode::Check => {
             let outputs = parallel::map(jobs, |_, job| render(job, options.format))

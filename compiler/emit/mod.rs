@@ -44,6 +44,17 @@ pub(crate) enum FileMode {
     Executable,
 }
 
+impl FileMode {
+    /// The Unix permission bits a file is created with.
+    pub(crate) fn bits(self) -> u32 {
+        match self {
+            FileMode::Regular => 0o644,
+            FileMode::Private => 0o600,
+            FileMode::Executable => 0o755,
+        }
+    }
+}
+
 /// One file of a step's output, relative to the step's directory.
 pub(crate) struct OutputFile {
     pub(crate) path: String,
