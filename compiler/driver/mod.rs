@@ -324,10 +324,9 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
     let planned = parallel::map(&steps, |_, (_, loaded)| {
         let plan = Plan::new(&loaded.step, strategy, inputs.deployment_id);
         let mut found = Diagnostics::default();
-        let again = loaded
-            .again
-            .as_ref()
-            .map(|again| load::again(again, sources, &plan.deployment_id, &mut found));
+        let again = loaded.again.as_ref().map(|again| {
+            load::again(again, sources, &plan.deployment_id, &mut found).map(Box::new)
+        });
         // The plan's rules see the step as it is emitted, rendered with the final id.
         let step = match &again {
             Some(Some(step)) => step,
@@ -340,7 +339,7 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
     for ((path, mut loaded), (plan, found, again)) in steps.into_iter().zip(planned) {
         diags.extend(found);
         if let Some(Some(step)) = again {
-            loaded.step = step;
+            loaded.step = *step;
         }
         planned_steps.push(PlannedStep { path, loaded, plan });
     }
