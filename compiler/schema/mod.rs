@@ -71,6 +71,12 @@ impl JsonSchema for LintRules {
 
 static SCHEMA: LazyLock<Value> = LazyLock::new(schema);
 
+/// The schema, built once: the language server reads descriptions, types, examples and
+/// allowed words from it.
+pub(crate) fn shape() -> &'static Value {
+    &SCHEMA
+}
+
 static VALIDATOR: LazyLock<Option<jsonschema::Validator>> =
     LazyLock::new(|| jsonschema::draft7::new(&SCHEMA).ok());
 

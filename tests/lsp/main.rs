@@ -1,0 +1,311 @@
+//! `kstep lsp` through real protocol sessions: an in-memory connection to the server (the
+//! client in `client.rs`), and once the binary over standard input and output. Snapshots
+//! (`snapshots/lsp__*.snap`) hold what an editor receives, with the temporary directory
+//! written as `/STEPS`.
+
+mod client;
+
+use std::path::{Path, PathBuf};
+
+use client::{Client, uri};
+use serde_json::{Value, json};
+
+/// A step with one error (an unknown key) and the lint findings of a bare container.
+const STEP: &str = r#"[step]
+id = "web"
+namespace = "shop"
+
+[deployment]
+name = "web"
+replicas = 2
+
+[[containers]]
+name = "web"
+image = "ghcr.io/acme/web:1.4.2"
+ports = [{ name = "http", port = 8080 }]
+"#;
+
+fn steps_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// Paths without the temporary directory, and links to the repository's pages without
+/// the checkout's place, so snapshots are the same everywhere.
+fn stable(value: &Value, dir: &Path) -> String {
+    let text = serde_json::to_string_pretty(value).expect("json");
+    let repo = uri(Path::new(env!("CARGO_MANIFEST_DIR")));
+    text.replace(&uri(dir), "file:///STEPS")
+        .replace(&repo, "file:///REPO")
+        .replace(&dir.display().to_string(), "/STEPS")
+}
+
+fn snapshot(name: &str, text: &str) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+    insta::with_settings!({ snapshot_path => root, prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(format!("lsp__{name}"), text);
+    });
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn change(uri: &str, version: i64, changes: Value) -> Value {
+    json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes})
+}
+
+fn edit(start: (u32, u32), end: (u32, u32), text: &str) -> Value {
+    json!({"range": {"start": {"line": start.0, "character": start.1},
+                     "end": {"line": end.0, "character": end.1}}, "text": text})
+}
+
+#[test]
+fn initialize_announces_what_the_server_does() {
+    let client = Client::new();
+    let dir = steps_dir();
+    snapshot("initialize", &stable(&client.initialized, dir.path()));
+    client.shutdown();
+}
+
+#[test]
+fn diagnostics_follow_unsaved_changes_with_their_version() {
+    let dir = steps_dir();
+    let path = dir.path().join("web.toml");
+    // Nothing on disk: the server reads the editor's buffer.
+    let mut client = Client::new();
+    let with_typo = STEP.replace("replicas = 2", "replica = 2");
+    let uri = client.open(&path, &with_typo);
+    let first = client.diagnostics(&uri, Some(1));
+    snapshot("open_diagnostics", &stable(&json!(first), dir.path()));
+    assert_eq!(codes(&first), ["unknown-field"]);
+
+    // Fix the typo incrementally: `replica` → `replicas` (line 6, after column 7).
+    client.notify(
+        "textDocument/didChange",
+        change(&uri, 2, json!([edit((6, 7), (6, 7), "s")])),
+    );
+    let second = client.diagnostics(&uri, Some(2));
+    // Now the lint rules run: probes and resources.
+    let found = codes(&second);
+    assert!(
+        found.contains(&"no-readiness-probe".to_owned()),
+        "{found:?}"
+    );
+    assert!(!found.contains(&"unknown-field".to_owned()), "{found:?}");
+    snapshot("lint_diagnostics", &stable(&json!(second), dir.path()));
+
+    // Closing clears them.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(client.diagnostics(&uri, None), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn project_levels_apply_and_follow_an_open_kstep_toml() {
+    let dir = steps_dir();
+    std::fs::write(
+        dir.path().join("kstep.toml"),
+        "[lint]\nno-liveness-probe = \"allow\"\n",
+    )
+    .unwrap();
+    let mut client = Client::new();
+    let uri = client.open(&dir.path().join("web.toml"), STEP);
+    let found = codes(&client.diagnostics(&uri, Some(1)));
+    assert!(
+        !found.contains(&"no-liveness-probe".to_owned()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"no-readiness-probe".to_owned()),
+        "{found:?}"
+    );
+
+    // An unsaved kstep.toml wins over the one on disk.
+    let project = client.open(
+        &dir.path().join("kstep.toml"),
+        "[lint]\nno-readiness-probe = \"deny\"\n",
+    );
+    assert_eq!(client.latest(&project), Some(Vec::new()));
+    let found = client.latest(&uri).expect("the step is checked again");
+    let readiness = found
+        .iter()
+        .find(|d| d["code"] == "no-readiness-probe")
+        .expect("still reported");
+    assert_eq!(readiness["severity"], 1, "denied: an error");
+    assert!(codes(&found).contains(&"no-liveness-probe".to_owned()));
+
+    // A mistake in kstep.toml is shown there, and at the top of the step it stops.
+    client.notify(
+        "textDocument/didChange",
+        change(
+            &project,
+            2,
+            json!([edit((1, 0), (1, 0), "no-such-rule = \"allow\"\n")]),
+        ),
+    );
+    let in_project = client.latest(&project).expect("kstep.toml diagnostics");
+    assert_eq!(codes(&in_project), ["unknown-field"], "{in_project:?}");
+    assert_eq!(in_project[0]["range"]["start"]["line"], 1);
+    let in_step = client.latest(&uri).expect("the step is checked again");
+    snapshot(
+        "project_error_in_step",
+        &stable(&json!(in_step), dir.path()),
+    );
+    client.shutdown();
+}
+
+#[test]
+fn two_open_steps_with_one_id_are_reported_in_both() {
+    let dir = steps_dir();
+    let mut client = Client::new();
+    let a = client.open(&dir.path().join("a.toml"), STEP);
+    client.diagnostics(&a, Some(1));
+    let b = client.open(&dir.path().join("b.yaml"), "step:\n  id: web\ndeployment:\n  name: web\ncontainers:\n- name: web\n  image: nginx:1.27\n");
+    let in_b = client.latest(&b).unwrap();
+    let in_a = client.latest(&a).unwrap();
+    for (found, other) in [(&in_a, &b), (&in_b, &a)] {
+        let duplicate = found
+            .iter()
+            .find(|d| d["code"] == "duplicate-step-id")
+            .expect("reported in both files");
+        assert_eq!(
+            duplicate["relatedInformation"][0]["location"]["uri"],
+            json!(other)
+        );
+    }
+    // Renaming one clears both.
+    client.notify(
+        "textDocument/didChange",
+        change(&b, 2, json!([edit((1, 6), (1, 9), "api")])),
+    );
+    let in_a = client.latest(&a).unwrap();
+    assert!(!codes(&in_a).contains(&"duplicate-step-id".to_owned()));
+    client.shutdown();
+}
+
+#[test]
+fn files_that_are_not_steps_get_no_step_diagnostics() {
+    let dir = steps_dir();
+    let mut client = Client::new();
+    let workflow = client.open(
+        &dir.path().join("ci.yaml"),
+        "on: push\nenv:\n  A: b\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+    );
+    let vars = client.open(&dir.path().join("prod.vars.toml"), "replicas = 3\n");
+    let values = client.open(&dir.path().join("values.yaml"), "image:\n  tag: 1.2\n");
+    for uri in [workflow, vars, values] {
+        let found = client.latest(&uri).unwrap_or_default();
+        assert_eq!(found, Vec::<Value>::new(), "{uri}");
+    }
+    client.shutdown();
+}
+
+#[test]
+fn positions_count_utf16_units_unless_utf8_is_offered() {
+    let dir = steps_dir();
+    let text = STEP.replace("namespace = \"shop\"", "namespace = \"shöp😀\"");
+    let find_range = |client: &mut Client| {
+        let uri = client.open(&dir.path().join("web.toml"), &text);
+        let found = client.diagnostics(&uri, Some(1));
+        let invalid = found
+            .iter()
+            .find(|d| d["code"] == "invalid-name")
+            .expect("the namespace is no DNS label")
+            .clone();
+        invalid["range"].clone()
+    };
+    let mut utf16 = Client::new();
+    let range = find_range(&mut utf16);
+    // `namespace = "` is 13 units; `shöp😀` is 4 + 2 UTF-16 units, 4 + 1 + 4 bytes.
+    assert_eq!(range["start"], json!({"line": 2, "character": 12}));
+    assert_eq!(range["end"], json!({"line": 2, "character": 20}));
+    utf16.shutdown();
+
+    let mut utf8 = Client::start(
+        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+        json!({}),
+    );
+    assert_eq!(
+        utf8.initialized["capabilities"]["positionEncoding"],
+        "utf-8"
+    );
+    let range = find_range(&mut utf8);
+    assert_eq!(range["end"], json!({"line": 2, "character": 23}));
+    // An edit after the emoji, in bytes.
+    let uri = uri(&dir.path().join("web.toml"));
+    utf8.notify(
+        "textDocument/didChange",
+        change(&uri, 2, json!([edit((2, 13), (2, 22), "shop")])),
+    );
+    let found = utf8.diagnostics(&uri, Some(2));
+    assert!(!codes(&found).contains(&"invalid-name".to_owned()));
+    utf8.shutdown();
+}
+
+#[test]
+fn a_failing_handler_answers_an_error_and_the_server_goes_on() {
+    let dir = steps_dir();
+    let mut client = Client::new();
+    let (code, message) = client
+        .request("kstep/panicForTesting", json!({}))
+        .expect_err("the handler panics");
+    assert_eq!(code, -32603, "{message}");
+    assert!(
+        message.contains("kstep failed on this request"),
+        "{message}"
+    );
+    // Still serving.
+    let uri = client.open(&dir.path().join("web.toml"), STEP);
+    assert!(!client.diagnostics(&uri, Some(1)).is_empty());
+    client.shutdown();
+}
+
+#[test]
+fn the_binary_speaks_the_protocol_on_standard_input_and_output() {
+    use std::io::{BufReader, Write};
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_kstep"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("kstep lsp starts");
+    let mut stdin = server.stdin.take().unwrap();
+    let mut stdout = BufReader::new(server.stdout.take().unwrap());
+    let send = |stdin: &mut std::process::ChildStdin, message: lsp_server::Message| {
+        message.write(stdin).unwrap();
+        stdin.flush().unwrap();
+    };
+    let request = |id: i32, method: &str, params: Value| {
+        lsp_server::Message::Request(lsp_server::Request::new(id.into(), method.into(), params))
+    };
+    let notification = |method: &str, params: Value| {
+        lsp_server::Message::Notification(lsp_server::Notification::new(method.into(), params))
+    };
+    send(
+        &mut stdin,
+        request(
+            1,
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        ),
+    );
+    let answer = lsp_server::Message::read(&mut stdout).unwrap().unwrap();
+    let lsp_server::Message::Response(response) = answer else {
+        panic!("{answer:?}")
+    };
+    assert_eq!(response.result.unwrap()["serverInfo"]["name"], "kstep");
+    send(&mut stdin, notification("initialized", json!({})));
+    send(&mut stdin, request(2, "shutdown", Value::Null));
+    let answer = lsp_server::Message::read(&mut stdout).unwrap().unwrap();
+    assert!(matches!(answer, lsp_server::Message::Response(r) if r.error.is_none()));
+    send(&mut stdin, notification("exit", Value::Null));
+    drop(stdin);
+    let status = server.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
