@@ -21,17 +21,19 @@
 
 mod diagnostics;
 mod documents;
+mod hover;
 mod position;
 mod schema;
 mod settings;
+mod tree;
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{self as notif, Notification as _};
-use lsp_types::request as req;
+use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
     InitializeParams, InitializeResult, PublishDiagnosticsParams, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind,
@@ -98,6 +100,7 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(
             TextDocumentSyncKind::INCREMENTAL,
         )),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -203,20 +206,53 @@ impl Server<'_> {
     }
 
     fn request(&mut self, request: Request) -> Result<Value, Failure> {
-        let Request { id, method, params } = request;
-        let _: RequestId = id;
-        match method.as_str() {
+        let Request { method, params, .. } = request;
+        let result = match method.as_str() {
+            req::HoverRequest::METHOD => {
+                let p = decode::<req::HoverRequest>(params)?;
+                to_json(self.hover(&p.text_document_position_params)?)
+            }
             #[cfg(debug_assertions)]
             "kstep/panicForTesting" => panic!("a handler that panics, for the tests"),
-            _ => Err((
-                ErrorCode::MethodNotFound,
-                format!("kstep does not handle `{method}`"),
-            )),
-        }
-        .map(|value: Value| {
-            let _ = &params;
-            value
+            _ => {
+                return Err((
+                    ErrorCode::MethodNotFound,
+                    format!("kstep does not handle `{method}`"),
+                ));
+            }
+        };
+        Ok(result)
+    }
+
+    /// The open document a request is about.
+    fn document(&self, uri: &lsp_types::Uri) -> Result<&Document, Failure> {
+        self.documents.get(uri.as_str()).ok_or_else(|| {
+            (
+                ErrorCode::InvalidParams,
+                format!("`{}` is not open", uri.as_str()),
+            )
         })
+    }
+
+    fn hover(
+        &self,
+        at: &lsp_types::TextDocumentPositionParams,
+    ) -> Result<Option<lsp_types::Hover>, Failure> {
+        let doc = self.document(&at.text_document.uri)?;
+        let parsed = doc
+            .language
+            .and_then(|format| tree::parse(&doc.text, format));
+        let published = self.published.get(doc.uri.as_str());
+        let context = hover::Context {
+            text: &doc.text,
+            parsed: parsed.as_ref(),
+            offset: doc.lines.offset(&doc.text, at.position, self.encoding),
+            position: at.position,
+            found: published.map_or(&[], |p| &p.found),
+            vars: published.and_then(|p| p.vars.as_ref()),
+            placeholders: published.map_or(&[], |p| &p.placeholders),
+        };
+        Ok(hover::hover(&context))
     }
 
     fn notification(&mut self, notification: Notification) {
@@ -471,7 +507,10 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Decodes a request's parameters.
-#[allow(dead_code)]
-fn params<R: req::Request>(params: Value) -> Result<R::Params, Failure> {
+fn decode<R: req::Request>(params: Value) -> Result<R::Params, Failure> {
     serde_json::from_value(params).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+}
+
+fn to_json(value: impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }

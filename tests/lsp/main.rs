@@ -309,3 +309,98 @@ fn the_binary_speaks_the_protocol_on_standard_input_and_output() {
     let status = server.wait().unwrap();
     assert!(status.success(), "{status}");
 }
+
+/// A step with variables: one CI supplies (`tag = {}`, a placeholder), one sensitive, and
+/// one used where a number goes.
+const TEMPLATED: &str = r#"[vars]
+tag = {}
+replicas = {}
+token = { value = "s3cret", sensitive = true }
+team = "storefront"
+
+[deployment]
+name = "web"
+replicas = "{{ vars.replicas }}"
+labels = { team = "{{ vars.team }}" }
+
+[[containers]]
+name = "web"
+image = "ghcr.io/acme/web:{{ vars.tag }}"
+pull_policy = "IfNotPresent"
+ports = [{ name = "http", port = 8080 }]
+"#;
+
+fn position(text: &str, needle: &str, plus: usize) -> Value {
+    let at = text.find(needle).expect("needle") + plus;
+    let line = text[..at].matches('\n').count();
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let character: usize = text[start..at].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": character})
+}
+
+fn at(uri: &str, position: Value) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": position})
+}
+
+fn hover_text(client: &mut Client, uri: &str, position: Value) -> String {
+    let hover = client
+        .request("textDocument/hover", at(uri, position))
+        .expect("hover answers");
+    hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn variables_ci_supplies_are_placeholders_in_the_editor() {
+    let dir = steps_dir();
+    let mut client = Client::new();
+    let uri = client.open(&dir.path().join("web.toml"), TEMPLATED);
+    let found = client.diagnostics(&uri, Some(1));
+    let errors: Vec<&Value> = found.iter().filter(|d| d["severity"] == 1).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The lint rules ran on the rest.
+    assert!(
+        codes(&found).contains(&"no-readiness-probe".to_owned()),
+        "{found:#?}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn hover_describes_keys_variables_and_diagnostics() {
+    let dir = steps_dir();
+    let mut client = Client::new();
+    let uri = client.open(&dir.path().join("web.toml"), TEMPLATED);
+    client.diagnostics(&uri, Some(1));
+    let key = hover_text(&mut client, &uri, position(TEMPLATED, "pull_policy", 3));
+    let tag = hover_text(&mut client, &uri, position(TEMPLATED, "vars.tag", 6));
+    let team = hover_text(&mut client, &uri, position(TEMPLATED, "vars.team", 6));
+    let token = hover_text(&mut client, &uri, position(TEMPLATED, "token", 1));
+    assert!(!token.contains("s3cret"), "{token}");
+    // The lint finding on the container's name explains its code.
+    let name = position(TEMPLATED, "name = \"web\"\nimage", 8);
+    let finding = hover_text(&mut client, &uri, name);
+    assert!(
+        finding.contains("# `kstep::no-readiness-probe`"),
+        "{finding}"
+    );
+    let shown = format!(
+        "## key\n{key}\n\n## placeholder\n{tag}\n\n## value\n{team}\n\n## sensitive\n{token}\n"
+    );
+    snapshot("hover", &shown);
+    // Nothing to say about a comment-free blank line.
+    let blank = client
+        .request(
+            "textDocument/hover",
+            at(&uri, json!({"line": 5, "character": 0})),
+        )
+        .unwrap();
+    assert_eq!(blank, Value::Null);
+    let (code, _) = client
+        .request("textDocument/hover", json!({"nonsense": true}))
+        .expect_err("invalid parameters");
+    assert_eq!(code, -32602);
+    client.shutdown();
+}
