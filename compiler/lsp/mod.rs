@@ -22,6 +22,7 @@
 mod diagnostics;
 mod documents;
 mod hover;
+mod navigation;
 mod position;
 mod schema;
 mod settings;
@@ -101,6 +102,8 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             TextDocumentSyncKind::INCREMENTAL,
         )),
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(lsp_types::OneOf::Left(true)),
+        references_provider: Some(lsp_types::OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -212,6 +215,14 @@ impl Server<'_> {
                 let p = decode::<req::HoverRequest>(params)?;
                 to_json(self.hover(&p.text_document_position_params)?)
             }
+            req::GotoDefinition::METHOD => {
+                let p = decode::<req::GotoDefinition>(params)?;
+                to_json(self.definition(&p.text_document_position_params)?)
+            }
+            req::References::METHOD => {
+                let p = decode::<req::References>(params)?;
+                to_json(self.references(&p)?)
+            }
             #[cfg(debug_assertions)]
             "kstep/panicForTesting" => panic!("a handler that panics, for the tests"),
             _ => {
@@ -232,6 +243,75 @@ impl Server<'_> {
                 format!("`{}` is not open", uri.as_str()),
             )
         })
+    }
+
+    /// The document's tree and references, and the byte offset of a position in it.
+    fn resolved(
+        &self,
+        at: &lsp_types::TextDocumentPositionParams,
+    ) -> Result<Option<(&Document, tree::Parsed, navigation::References, usize)>, Failure> {
+        let doc = self.document(&at.text_document.uri)?;
+        let Some(parsed) = doc
+            .language
+            .and_then(|format| tree::parse(&doc.text, format))
+        else {
+            return Ok(None);
+        };
+        let refs = navigation::resolve(&parsed.root, &doc.text);
+        let offset = doc.lines.offset(&doc.text, at.position, self.encoding);
+        Ok(Some((doc, parsed, refs, offset)))
+    }
+
+    fn location(&self, doc: &Document, span: crate::source::Span) -> lsp_types::Location {
+        lsp_types::Location::new(
+            doc.uri.clone(),
+            doc.lines.range(&doc.text, span.range(), self.encoding),
+        )
+    }
+
+    fn definition(
+        &self,
+        at: &lsp_types::TextDocumentPositionParams,
+    ) -> Result<Option<lsp_types::GotoDefinitionResponse>, Failure> {
+        let Some((doc, _, refs, offset)) = self.resolved(at)? else {
+            return Ok(None);
+        };
+        let locations: Vec<lsp_types::Location> = match refs.at(offset) {
+            Some(navigation::Either::Use(used)) => refs
+                .definitions_of(used)
+                .into_iter()
+                .map(|d| self.location(doc, d.span))
+                .collect(),
+            Some(navigation::Either::Definition(d)) => vec![self.location(doc, d.span)],
+            None => Vec::new(),
+        };
+        Ok((!locations.is_empty()).then_some(lsp_types::GotoDefinitionResponse::Array(locations)))
+    }
+
+    fn references(
+        &self,
+        params: &lsp_types::ReferenceParams,
+    ) -> Result<Option<Vec<lsp_types::Location>>, Failure> {
+        let Some((doc, _, refs, offset)) = self.resolved(&params.text_document_position)? else {
+            return Ok(None);
+        };
+        let definitions = match refs.at(offset) {
+            Some(navigation::Either::Use(used)) => refs.definitions_of(used),
+            Some(navigation::Either::Definition(d)) => vec![d],
+            None => return Ok(None),
+        };
+        let mut spans = Vec::new();
+        for definition in definitions {
+            if params.context.include_declaration {
+                spans.push(definition.span);
+            }
+            spans.extend(refs.uses_of(definition).into_iter().map(|u| u.span));
+        }
+        spans.sort();
+        spans.dedup();
+        Ok(Some(
+            spans.into_iter().map(|s| self.location(doc, s)).collect(),
+        ))
     }
 
     fn hover(

@@ -404,3 +404,103 @@ fn hover_describes_keys_variables_and_diagnostics() {
     assert_eq!(code, -32602);
     client.shutdown();
 }
+
+/// A step whose names refer to each other, in YAML.
+const LINKED: &str = r#"vars:
+  tag: "1.0"
+volumes:
+- name: config
+  config_map:
+    name: web-config
+config_maps:
+  web-config:
+    data:
+      a: b
+containers:
+- name: web
+  image: "web:{{ vars.tag }}"
+  ports:
+  - name: http
+    port: 8080
+  volume_mounts:
+  - volume: config
+    path: /etc/web
+  readiness:
+    http:
+      path: /
+      port: http
+  liveness:
+    tcp:
+      port: http
+service:
+  ports:
+  - name: web
+    port: 80
+    target_port: http
+ingress:
+  rules:
+  - host: a.example.com
+    paths:
+    - path: /
+      port: web
+"#;
+
+/// `line:character-line:character` of a location's range.
+fn place(location: &Value) -> String {
+    let r = &location["range"];
+    format!(
+        "{}:{}-{}:{}",
+        r["start"]["line"], r["start"]["character"], r["end"]["line"], r["end"]["character"]
+    )
+}
+
+#[test]
+fn definitions_and_references_follow_every_cross_reference() {
+    let dir = steps_dir();
+    let mut client = Client::new();
+    let uri = client.open(&dir.path().join("web.yaml"), LINKED);
+    let mut shown = String::new();
+    for (what, needle, plus) in [
+        ("probe port", "port: http\n  liveness", 7),
+        ("tcp probe port", "port: http\nservice", 7),
+        ("target port", "target_port: http", 14),
+        ("mount", "volume: config", 9),
+        ("volume's ConfigMap", "name: web-config", 7),
+        ("ingress port", "port: web", 7),
+        ("template variable", "vars.tag", 6),
+    ] {
+        let found = client
+            .request(
+                "textDocument/definition",
+                at(&uri, position(LINKED, needle, plus)),
+            )
+            .unwrap();
+        let targets: Vec<String> = found.as_array().expect(what).iter().map(place).collect();
+        shown.push_str(&format!("{what} -> {}\n", targets.join(", ")));
+    }
+    // From the declaration of the container port: every use, and the declaration.
+    let refs = client
+        .request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": uri}, "position": position(LINKED, "name: http", 7),
+                   "context": {"includeDeclaration": true}}),
+        )
+        .unwrap();
+    let places: Vec<String> = refs.as_array().unwrap().iter().map(place).collect();
+    shown.push_str(&format!("references of port http: {}\n", places.join(", ")));
+    snapshot("navigation", &shown);
+    assert_eq!(
+        places.len(),
+        4,
+        "the declaration, two probes and the Service"
+    );
+    // A value that names nothing has no definition.
+    let none = client
+        .request(
+            "textDocument/definition",
+            at(&uri, position(LINKED, "a.example.com", 2)),
+        )
+        .unwrap();
+    assert_eq!(none, Value::Null);
+    client.shutdown();
+}
