@@ -19,6 +19,7 @@
 //! A handler that fails answers with an error, and one that panics is caught and answers
 //! with an internal error: the server keeps running either way.
 
+mod completion;
 mod diagnostics;
 mod documents;
 mod hover;
@@ -103,6 +104,10 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         )),
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         definition_provider: Some(lsp_types::OneOf::Left(true)),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec![".".into(), "\"".into(), "[".into()]),
+            ..lsp_types::CompletionOptions::default()
+        }),
         references_provider: Some(lsp_types::OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
@@ -132,6 +137,8 @@ struct Published {
     sent: Option<Vec<lsp_types::Diagnostic>>,
     vars: Option<crate::template::Vars>,
     placeholders: Vec<String>,
+    /// The names the document declares and uses, from its last text that parsed.
+    references: Option<navigation::References>,
 }
 
 /// A failed request: the error code and message the client gets.
@@ -214,6 +221,10 @@ impl Server<'_> {
             req::HoverRequest::METHOD => {
                 let p = decode::<req::HoverRequest>(params)?;
                 to_json(self.hover(&p.text_document_position_params)?)
+            }
+            req::Completion::METHOD => {
+                let p = decode::<req::Completion>(params)?;
+                to_json(self.completion(&p.text_document_position)?)
             }
             req::GotoDefinition::METHOD => {
                 let p = decode::<req::GotoDefinition>(params)?;
@@ -312,6 +323,26 @@ impl Server<'_> {
         Ok(Some(
             spans.into_iter().map(|s| self.location(doc, s)).collect(),
         ))
+    }
+
+    fn completion(
+        &self,
+        at: &lsp_types::TextDocumentPositionParams,
+    ) -> Result<Option<lsp_types::CompletionResponse>, Failure> {
+        let doc = self.document(&at.text_document.uri)?;
+        // Step files, and empty ones that may become one.
+        let format = match doc.kind() {
+            Kind::Step(format) => format,
+            Kind::Other(Some(format)) if doc.text.trim().is_empty() => format,
+            _ => return Ok(None),
+        };
+        let offset = doc.lines.offset(&doc.text, at.position, self.encoding);
+        let references = self
+            .published
+            .get(doc.uri.as_str())
+            .and_then(|p| p.references.as_ref());
+        let items = completion::complete(&doc.text, offset, format, references);
+        Ok(Some(lsp_types::CompletionResponse::Array(items)))
     }
 
     fn hover(
@@ -427,9 +458,17 @@ impl Server<'_> {
             .collect();
         for key in &dirty {
             let published = self.analyze(&self.documents[key]);
-            let sent = self.published.remove(key).and_then(|p| p.sent);
-            self.published
-                .insert(key.clone(), Published { sent, ..published });
+            let previous = self.published.remove(key);
+            let (sent, references) = previous.map_or((None, None), |p| (p.sent, p.references));
+            let references = published.references.or(references);
+            self.published.insert(
+                key.clone(),
+                Published {
+                    sent,
+                    references,
+                    ..published
+                },
+            );
             if let Some(doc) = self.documents.get_mut(key) {
                 doc.dirty = false;
             }
@@ -502,12 +541,17 @@ impl Server<'_> {
                         );
                         (id.value.clone(), range)
                     });
+                let references = doc
+                    .language
+                    .and_then(|format| tree::parse(&doc.text, format))
+                    .map(|parsed| navigation::resolve(&parsed.root, &doc.text));
                 Published {
                     found,
                     step_id,
                     sent: None,
                     vars: analysis.vars,
                     placeholders: analysis.placeholders,
+                    references,
                 }
             }
             Kind::Project => {

@@ -504,3 +504,119 @@ fn definitions_and_references_follow_every_cross_reference() {
     assert_eq!(none, Value::Null);
     client.shutdown();
 }
+
+fn labels(client: &mut Client, uri: &str, position: Value) -> Vec<String> {
+    let items = client
+        .request("textDocument/completion", at(uri, position))
+        .expect("completion answers");
+    items
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| i["label"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn offset_position(text: &str, at: usize) -> Value {
+    let line = text[..at].matches('\n').count();
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let character: usize = text[start..at].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": character})
+}
+
+#[test]
+fn completion_offers_missing_keys_words_and_declared_names() {
+    let dir = steps_dir();
+    let mut client = Client::new();
+    let uri = client.open(&dir.path().join("web.yaml"), LINKED);
+    client.diagnostics(&uri, Some(1));
+    let mut shown = String::new();
+    let mut version = 1;
+    // Types `insert` after `anchor` in the open buffer, asks at its end, and takes it back.
+    let mut ask = |client: &mut Client, what: &str, anchor: &str, insert: &str| {
+        let at = LINKED.find(anchor).expect("anchor") + anchor.len();
+        let start = offset_position(LINKED, at);
+        version += 1;
+        client.notify(
+            "textDocument/didChange",
+            change(
+                &uri,
+                version,
+                json!([{"range": {"start": start, "end": start}, "text": insert}]),
+            ),
+        );
+        let mut text = LINKED.to_owned();
+        text.insert_str(at, insert);
+        let end = offset_position(&text, at + insert.len());
+        let found = labels(client, &uri, end.clone());
+        shown.push_str(&format!("{what}: {}\n", found.join(" ")));
+        version += 1;
+        client.notify(
+            "textDocument/didChange",
+            change(
+                &uri,
+                version,
+                json!([{"range": {"start": start, "end": end}, "text": ""}]),
+            ),
+        );
+        found
+    };
+    let container_keys = ask(&mut client, "container keys", "    port: 8080", "\n  ");
+    assert!(
+        !container_keys.contains(&"image".to_owned()),
+        "image is there"
+    );
+    assert!(
+        !container_keys.contains(&"volume_mounts".to_owned()),
+        "below the cursor"
+    );
+    assert!(container_keys.contains(&"pull_policy".to_owned()));
+    let words = ask(
+        &mut client,
+        "pull_policy",
+        "    port: 8080",
+        "\n  pull_policy: ",
+    );
+    assert_eq!(words, ["Always", "IfNotPresent", "Never"]);
+    let mounts = ask(
+        &mut client,
+        "mount volume",
+        "    path: /etc/web",
+        "\n  - volume: ",
+    );
+    assert_eq!(mounts, ["config"]);
+    let probe = ask(&mut client, "probe port", "      path: /", "\n      port: ");
+    assert_eq!(probe, ["http"]);
+    let target = ask(
+        &mut client,
+        "target port",
+        "    target_port: http",
+        "\n  - port: 81\n    target_port: ",
+    );
+    assert_eq!(target, ["http"]);
+    let backend = ask(
+        &mut client,
+        "ingress port",
+        "      port: web",
+        "\n    - path: /api\n      port: ",
+    );
+    assert_eq!(backend, ["web"]);
+    let variable = ask(&mut client, "variable", "  image: \"web:{{ vars.", "");
+    assert_eq!(variable, ["tag"]);
+    let top = ask(&mut client, "top level", "      port: web", "\ning");
+    assert!(top.contains(&"deployment".to_owned()), "{top:?}");
+    assert!(!top.contains(&"containers".to_owned()), "{top:?}");
+    snapshot("completion", &shown);
+
+    // In TOML: header names, and words in quotes.
+    let toml = client.open(
+        &dir.path().join("web.toml"),
+        "[[containers]]\nname = \"web\"\n[cont",
+    );
+    let headers = labels(&mut client, &toml, json!({"line": 2, "character": 5}));
+    assert!(headers.contains(&"containers".to_owned()), "{headers:?}");
+    client.shutdown();
+}
