@@ -19,6 +19,7 @@
 //! A handler that fails answers with an error, and one that panics is caught and answers
 //! with an internal error: the server keeps running either way.
 
+mod actions;
 mod completion;
 mod diagnostics;
 mod documents;
@@ -104,6 +105,12 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         )),
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         definition_provider: Some(lsp_types::OneOf::Left(true)),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Options(
+            lsp_types::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX]),
+                ..lsp_types::CodeActionOptions::default()
+            },
+        )),
         completion_provider: Some(lsp_types::CompletionOptions {
             trigger_characters: Some(vec![".".into(), "\"".into(), "[".into()]),
             ..lsp_types::CompletionOptions::default()
@@ -221,6 +228,21 @@ impl Server<'_> {
             req::HoverRequest::METHOD => {
                 let p = decode::<req::HoverRequest>(params)?;
                 to_json(self.hover(&p.text_document_position_params)?)
+            }
+            req::CodeActionRequest::METHOD => {
+                let p = decode::<req::CodeActionRequest>(params)?;
+                let doc = self.document(&p.text_document.uri)?;
+                let found = self
+                    .published
+                    .get(doc.uri.as_str())
+                    .map_or(&[][..], |p| &p.found);
+                to_json(actions::actions(
+                    &doc.uri,
+                    &doc.text,
+                    found,
+                    p.range,
+                    &p.context.diagnostics,
+                ))
             }
             req::Completion::METHOD => {
                 let p = decode::<req::Completion>(params)?;

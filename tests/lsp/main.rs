@@ -620,3 +620,113 @@ fn completion_offers_missing_keys_words_and_declared_names() {
     assert!(headers.contains(&"containers".to_owned()), "{headers:?}");
     client.shutdown();
 }
+
+/// Applies the edits of a code action (all in one document) to `text`.
+fn apply(text: &str, action: &Value) -> String {
+    let changes = action["edit"]["changes"].as_object().expect("changes");
+    let (_, edits) = changes.iter().next().expect("one document");
+    let mut edits: Vec<&Value> = edits.as_array().unwrap().iter().collect();
+    // Back to front, so earlier offsets stay valid.
+    edits.sort_by_key(|e| {
+        let s = &e["range"]["start"];
+        std::cmp::Reverse((s["line"].as_u64(), s["character"].as_u64()))
+    });
+    let mut text = text.to_owned();
+    for edit in edits {
+        let offset = |p: &Value| {
+            let line = p["line"].as_u64().unwrap() as usize;
+            let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+            let units = p["character"].as_u64().unwrap() as usize;
+            let mut counted = 0;
+            let line_text = &text[start..];
+            let within = line_text
+                .char_indices()
+                .find(|(_, c)| {
+                    let here = counted >= units;
+                    counted += c.len_utf16();
+                    here
+                })
+                .map_or(line_text.len(), |(i, _)| i);
+            start + within
+        };
+        let (from, to) = (
+            offset(&edit["range"]["start"]),
+            offset(&edit["range"]["end"]),
+        );
+        text.replace_range(from..to, edit["newText"].as_str().unwrap());
+    }
+    text
+}
+
+fn actions_at(client: &mut Client, uri: &str, diagnostic: &Value) -> Vec<Value> {
+    client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+                   "context": {"diagnostics": [diagnostic]}}),
+        )
+        .expect("code actions")
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn code_actions_apply_fixes_and_ignore_rules() {
+    let dir = steps_dir();
+    let mut client = Client::new();
+    let text = STEP
+        .replace("replicas = 2", "replica = 2")
+        .replace("ports =", "pull_policy = \"Alway\"\nports =");
+    let uri = client.open(&dir.path().join("web.toml"), &text);
+    let found = client.diagnostics(&uri, Some(1));
+    let mut fixed = text.clone();
+    let mut titles = Vec::new();
+    for diagnostic in &found {
+        let actions = actions_at(&mut client, &uri, diagnostic);
+        let fix = actions.first().expect("a fix for each");
+        titles.push(fix["title"].as_str().unwrap().to_owned());
+        fixed = apply(&fixed, fix);
+    }
+    assert_eq!(titles, ["Replace with replicas", "Replace with \"Always\""]);
+    assert_eq!(
+        fixed,
+        STEP.replace("ports =", "pull_policy = \"Always\"\nports =")
+    );
+
+    // The fixed step is linted; ignore a rule with the action and the finding goes.
+    client.notify(
+        "textDocument/didChange",
+        change(&uri, 2, json!([{"text": fixed}])),
+    );
+    let found = client.diagnostics(&uri, Some(2));
+    let liveness = found
+        .iter()
+        .find(|d| d["code"] == "no-liveness-probe")
+        .expect("a lint finding");
+    let actions = actions_at(&mut client, &uri, liveness);
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Ignore"))
+        .expect("an ignore action");
+    let ignored = apply(&fixed, ignore);
+    assert!(
+        ignored.contains("# kstep-ignore[no-liveness-probe]: say why the rule does not apply here\nname = \"web\""),
+        "{ignored}"
+    );
+    client.notify(
+        "textDocument/didChange",
+        change(&uri, 3, json!([{"text": ignored}])),
+    );
+    let found = client.diagnostics(&uri, Some(3));
+    assert!(
+        !codes(&found).contains(&"no-liveness-probe".to_owned()),
+        "{found:#?}"
+    );
+    assert!(
+        !codes(&found).iter().any(|c| c.contains("ignore")),
+        "{found:#?}"
+    );
+    snapshot("code_action", &stable(ignore, dir.path()));
+    client.shutdown();
+}
