@@ -34,7 +34,9 @@ pub(crate) fn actions(
         }
     };
     let edit = |edits: Vec<TextEdit>| {
-        // `WorkspaceEdit::changes` is a HashMap in lsp-types; one entry has one order.
+        // `changes` (every client takes it) is a HashMap keyed by `Uri`, whose parsed parts
+        // clippy counts as interior mutability; its hash and equality are the string's.
+        #[allow(clippy::mutable_key_type)]
         let changes: HashMap<Uri, Vec<TextEdit>> = HashMap::from([(uri.clone(), edits)]);
         WorkspaceEdit {
             changes: Some(changes),

@@ -28,6 +28,7 @@ mod navigation;
 mod position;
 mod schema;
 mod settings;
+mod symbols;
 mod tree;
 
 use std::collections::BTreeMap;
@@ -105,6 +106,7 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         )),
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         definition_provider: Some(lsp_types::OneOf::Left(true)),
+        document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
         code_action_provider: Some(lsp_types::CodeActionProviderCapability::Options(
             lsp_types::CodeActionOptions {
                 code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX]),
@@ -243,6 +245,22 @@ impl Server<'_> {
                     p.range,
                     &p.context.diagnostics,
                 ))
+            }
+            req::DocumentSymbolRequest::METHOD => {
+                let p = decode::<req::DocumentSymbolRequest>(params)?;
+                let doc = self.document(&p.text_document.uri)?;
+                let outline = match (doc.kind(), doc.language) {
+                    (Kind::Step(_), Some(format)) => tree::parse(&doc.text, format)
+                        .map(|parsed| symbols::symbols(&parsed.root))
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                let range = |span: crate::source::Span| {
+                    doc.lines.range(&doc.text, span.range(), self.encoding)
+                };
+                to_json(lsp_types::DocumentSymbolResponse::Nested(symbols::to_lsp(
+                    outline, &range,
+                )))
             }
             req::Completion::METHOD => {
                 let p = decode::<req::Completion>(params)?;

@@ -4,50 +4,41 @@
 
 use super::schema::Segment;
 use crate::diagnostic::Diagnostics;
-use crate::source::{FileId, SourceMap, Span};
-use crate::syntax::{Entry, Format, Node, NodeKind};
+use crate::source::{SourceMap, Span};
+use crate::syntax::{Format, Node, NodeKind};
 
-/// A document parsed on its own. `None` when its syntax is broken.
+/// A document parsed on its own.
 pub(crate) struct Parsed {
-    pub(crate) file: FileId,
     pub(crate) root: Node,
 }
 
+/// `None` when its syntax is broken.
 pub(crate) fn parse(text: &str, format: Format) -> Option<Parsed> {
     let mut sources = SourceMap::default();
     let file = sources.add("document".into(), text.into());
     let root = crate::syntax::parse(file, text, format, &mut Diagnostics::default())?;
-    Some(Parsed { file, root })
+    Some(Parsed { root })
 }
 
 /// What is at a position.
 #[derive(Debug)]
-pub(crate) struct Hit<'a> {
+pub(crate) struct Hit {
     /// The path to the key (on a key) or to the value (on a value).
     pub(crate) path: Vec<Segment>,
-    /// The key's entry when on a key, or the entry whose value holds the position.
-    pub(crate) entry: Option<&'a Entry>,
     pub(crate) on_key: bool,
-    /// The innermost value holding the position (a scalar, or the table or list it is in).
-    pub(crate) node: &'a Node,
 }
 
 /// The innermost key or scalar at `offset`.
-pub(crate) fn at(root: &Node, offset: usize) -> Option<Hit<'_>> {
+pub(crate) fn at(root: &Node, offset: usize) -> Option<Hit> {
     let mut path = Vec::new();
-    find(root, offset as u32, &mut path, None)
+    find(root, offset as u32, &mut path)
 }
 
 fn contains(span: Span, offset: u32) -> bool {
     span.start <= offset && offset <= span.end
 }
 
-fn find<'a>(
-    node: &'a Node,
-    offset: u32,
-    path: &mut Vec<Segment>,
-    entry: Option<&'a Entry>,
-) -> Option<Hit<'a>> {
+fn find(node: &Node, offset: u32, path: &mut Vec<Segment>) -> Option<Hit> {
     match &node.kind {
         // TOML tables gather entries from many places (`[[containers]]` headers, dotted
         // keys): their spans do not cover them all, so every child is looked at.
@@ -57,12 +48,10 @@ fn find<'a>(
                 if contains(child.key_span, offset) {
                     return Some(Hit {
                         path: path.clone(),
-                        entry: Some(child),
                         on_key: true,
-                        node: &child.value,
                     });
                 }
-                if let Some(hit) = find(&child.value, offset, path, Some(child)) {
+                if let Some(hit) = find(&child.value, offset, path) {
                     return Some(hit);
                 }
                 path.pop();
@@ -72,7 +61,7 @@ fn find<'a>(
         NodeKind::Seq(items) => {
             for item in items {
                 path.push(Segment::Item);
-                if let Some(hit) = find(item, offset, path, entry) {
+                if let Some(hit) = find(item, offset, path) {
                     return Some(hit);
                 }
                 path.pop();
@@ -81,21 +70,8 @@ fn find<'a>(
         }
         _ if contains(node.span, offset) => Some(Hit {
             path: path.clone(),
-            entry,
             on_key: false,
-            node,
         }),
-        _ => None,
-    }
-}
-
-/// The text of a scalar as written (for strings, the value).
-pub(crate) fn scalar(node: &Node) -> Option<String> {
-    match &node.kind {
-        NodeKind::Str(s) => Some(s.clone()),
-        NodeKind::Int(i) => Some(i.to_string()),
-        NodeKind::Bool(b) => Some(b.to_string()),
-        NodeKind::Float(f) => Some(f.to_string()),
         _ => None,
     }
 }
@@ -145,7 +121,6 @@ mod tests {
                 key("name")
             ]
         );
-        assert_eq!(scalar(hit.node).unwrap(), "http");
         assert_eq!(dotted(&hit.path), "containers[].ports[].name");
     }
 }

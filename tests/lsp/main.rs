@@ -730,3 +730,71 @@ fn code_actions_apply_fixes_and_ignore_rules() {
     snapshot("code_action", &stable(ignore, dir.path()));
     client.shutdown();
 }
+
+/// An outline as indented lines: name, detail, kind, and the lines of its range.
+fn outline(symbols: &Value, depth: usize, out: &mut String) {
+    for symbol in symbols.as_array().into_iter().flatten() {
+        let range = &symbol["range"];
+        out.push_str(&format!(
+            "{}{} ({}, kind {}) lines {}-{}, name at {}\n",
+            "  ".repeat(depth),
+            symbol["name"].as_str().unwrap_or_default(),
+            symbol["detail"].as_str().unwrap_or_default(),
+            symbol["kind"],
+            range["start"]["line"],
+            range["end"]["line"],
+            place(&json!({"range": symbol["selectionRange"]})),
+        ));
+        outline(&symbol["children"], depth + 1, out);
+    }
+}
+
+#[test]
+fn the_outline_shows_containers_volumes_services_and_ingress_rules() {
+    let dir = steps_dir();
+    let mut client = Client::new();
+    let mut shown = String::new();
+    let toml = r#"[deployment]
+name = "web"
+
+[[volumes]]
+name = "cache"
+empty_dir = {}
+
+[[containers]]
+name = "web"
+image = "web:1"
+ports = [{ name = "http", port = 8080 }, { port = 9090 }]
+
+[containers.readiness]
+http = { path = "/", port = "http" }
+
+[service]
+ports = [{ name = "web", port = 80, target_port = "http" }]
+
+[ingress]
+rules = [{ host = "a.example.com", paths = [{ path = "/", port = "web" }] }]
+"#;
+    for (name, text) in [("web.toml", toml), ("web.yaml", LINKED)] {
+        let uri = client.open(&dir.path().join(name), text);
+        let symbols = client
+            .request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .unwrap();
+        shown.push_str(&format!("## {name}\n"));
+        outline(&symbols, 0, &mut shown);
+    }
+    snapshot("symbols", &shown);
+    // Not a step: no outline.
+    let other = client.open(&dir.path().join("ci.yaml"), "on: push\n");
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": other}}),
+        )
+        .unwrap();
+    assert_eq!(symbols, json!([]));
+    client.shutdown();
+}
