@@ -4,6 +4,10 @@
 //! written as `/STEPS`.
 
 mod client;
+mod fixtures;
+#[allow(dead_code)]
+#[path = "../support/mod.rs"]
+mod support;
 
 use std::path::{Path, PathBuf};
 
