@@ -5,7 +5,6 @@
 
 mod client;
 mod fixtures;
-#[allow(dead_code)]
 #[path = "../support/mod.rs"]
 mod support;
 
