@@ -290,10 +290,8 @@ fn target<'s>(
                     None if names.is_empty() => diagnostic.help(
                         "name a port in a container's `ports`, or give the target port as a number",
                     ),
-                    None => diagnostic.help(format!(
-                        "the containers' ports are named {}",
-                        one_of(names)
-                    )),
+                    None => diagnostic
+                        .help(format!("the containers' ports are named {}", one_of(names))),
                 }
             };
             cx.report(diagnostic);

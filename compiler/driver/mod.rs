@@ -4,10 +4,13 @@
 //! Every file is taken as far as it can go so one run reports everything; the gates stop on
 //! any error, and output is written only when every step compiled.
 
+pub(crate) mod editor;
 mod import;
 mod inputs;
 mod lint;
 mod load;
+
+pub(crate) use load::Overlay;
 mod vars;
 
 pub use import::{ImportArgs, import};
@@ -257,6 +260,8 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
         deployment_id: inputs.deployment_id,
         input_format: inputs.input_format,
         for_lint: inputs.for_lint,
+        overlay: None,
+        placeholders: false,
     };
     // A glob such as `deploy/*.toml` also names the project configuration: it is not a step.
     let step_files: Vec<PathBuf> = expanded
@@ -452,14 +457,17 @@ fn duplicate_ids<'a>(steps: impl Iterator<Item = &'a Step>, diags: &mut Diagnost
     for id in steps.filter_map(|step| step.id.as_ref()) {
         if let Some(first) = seen.insert(&id.value, id.span) {
             diags.push(
-                Diagnostic::error(
-                    Code::DuplicateStepId,
-                    format!("step id `{}` is used by two step files", id.value),
-                )
-                .label(id.span, "this step's id")
-                .label(first, "also the id of this step")
-                .help("give each step a unique `id` in its `step` table"),
+                Diagnostic::error(Code::DuplicateStepId, duplicate_id_message(&id.value))
+                    .label(id.span, "this step's id")
+                    .label(first, "also the id of this step")
+                    .help("give each step a unique `id` in its `step` table"),
             );
         }
     }
+}
+
+/// The message of `duplicate-step-id`, which the language server also reports among the
+/// files open in an editor.
+pub(crate) fn duplicate_id_message(id: &str) -> String {
+    format!("step id `{id}` is used by two step files")
 }

@@ -26,6 +26,7 @@ mod values;
 mod volume;
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -66,4 +67,11 @@ impl JsonSchema for LintRules {
             "additionalProperties": { "type": "string", "enum": Level::WORDS }
         })
     }
+}
+
+/// The schema, built once: the language server reads descriptions, types, examples and
+/// allowed words from it.
+pub(crate) fn shape() -> &'static Value {
+    static SHAPE: LazyLock<Value> = LazyLock::new(schema);
+    &SHAPE
 }
