@@ -50,3 +50,24 @@ fn an_empty_block_scalar_in_a_raw_volume() {
         assert!(text.contains("kstep::invalid-raw-volume"), "{text}");
     }
 }
+
+#[test]
+fn a_diagnostic_on_a_very_long_line() {
+    // miette pads an underline to the label's column, and the formatter panics past 65,535.
+    let entries: Vec<String> = (0..6_000).map(|i| format!("a{i} = \"x\"")).collect();
+    let toml = format!(
+        "[deployment]\nname = \"web\"\nannotations = {{ {}, bad = 1 }}\n",
+        entries.join(", ")
+    );
+    assert!(toml.lines().nth(2).unwrap().len() > 65_536);
+    let text = compile_and_lint("long.toml", toml.as_bytes());
+    let column = toml.lines().nth(2).unwrap().find("1 }").unwrap() + 1;
+    assert!(text.contains(&format!("long.toml:3:{column}]")), "{text}");
+    assert!(text.contains("only columns"), "{text}");
+    assert!(text.len() < 10_000, "a window, not the whole line: {text}");
+
+    // A label over the whole of a long value, in YAML.
+    let yaml = format!("deployment:\n  name: {}\n", "x".repeat(70_000));
+    let text = compile_and_lint("long.yaml", yaml.as_bytes());
+    assert!(text.contains("long.yaml:2:9]"), "{text}");
+}

@@ -9,6 +9,7 @@ mod code;
 pub mod formats;
 mod render;
 mod suggest;
+mod window;
 
 pub use code::{Code, Kind};
 pub use render::{Renderer, Style};

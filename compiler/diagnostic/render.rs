@@ -7,7 +7,8 @@
 //! log. [`Source`] serves miette the lines around a
 //! span from the file's line index (miette's own lookup scans the file from the start for
 //! every label, which is quadratic in large files), and counts columns in characters, as
-//! editors do.
+//! editors do. A snippet that would hold a very long line shows a window of it instead
+//! ([`super::window`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -17,6 +18,7 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
+use super::window::{self, Window};
 use super::{Diagnostic, Severity};
 use crate::source::{SourceFile, SourceMap};
 
@@ -72,13 +74,30 @@ struct Adapter<'a> {
 impl<'a> Adapter<'a> {
     fn new(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Self {
         let primary_file = diagnostic.primary_span().map(|s| s.file);
+        let mut source = primary_file.map(|id| Source::new(sources.get(id)));
+        let in_primary: Vec<_> = diagnostic
+            .labels
+            .iter()
+            .filter(|l| Some(l.span.file) == primary_file)
+            .map(|l| l.span)
+            .collect();
+        let cut = source
+            .as_ref()
+            .and_then(|s| window::window(s.file, &s.shown, &in_primary));
         let mut labels = Vec::new();
         let mut elsewhere = Vec::new();
         for (i, label) in diagnostic.labels.iter().enumerate() {
-            if Some(label.span.file) == primary_file {
+            let shown = if Some(label.span.file) != primary_file {
+                None
+            } else if let Some(cut) = &cut {
+                cut.clip(label.span)
+            } else {
+                Some(label.span.range())
+            };
+            if let Some(range) = shown {
                 let text =
                     (!label.message.is_empty()).then(|| printable(&label.message).into_owned());
-                let span = (label.span.start as usize, label.span.len());
+                let span = (range.start, range.len());
                 labels.push(if i == 0 {
                     LabeledSpan::new_primary_with_span(text, span)
                 } else {
@@ -90,7 +109,12 @@ impl<'a> Adapter<'a> {
                 elsewhere.push(format!("{}: {}:{line}:{col}", label.message, file.name()));
             }
         }
-        let source = primary_file.map(|id| Source::new(sources.get(id)));
+        if let (Some(cut), Some(source)) = (&cut, &source) {
+            elsewhere.extend(cut.note(source.file));
+        }
+        if let Some(source) = &mut source {
+            source.window = cut;
+        }
         let mut help_lines: Vec<String> = diagnostic
             .help
             .iter()
@@ -193,6 +217,8 @@ struct Source<'a> {
     file: &'a SourceFile,
     /// The text with control characters replaced by '?' (same byte length), when it has any.
     shown: Cow<'a, str>,
+    /// When set, snippets show only this part of one line.
+    window: Option<Window>,
 }
 
 impl<'a> Source<'a> {
@@ -216,7 +242,11 @@ impl<'a> Source<'a> {
         } else {
             Cow::Borrowed(text)
         };
-        Source { file, shown }
+        Source {
+            file,
+            shown,
+            window: None,
+        }
     }
 }
 
@@ -233,6 +263,19 @@ impl SourceCode for Source<'_> {
         let end = start + span.len();
         if end > text.len() {
             return Err(MietteError::OutOfBounds);
+        }
+        if let Some(window) = &self.window
+            && (context_lines_before > 0 || context_lines_after > 0)
+        {
+            let range = window.range.clone();
+            return Ok(Box::new(MietteSpanContents::new_named(
+                file.name(),
+                &text.as_bytes()[range.clone()],
+                (range.start, range.len()).into(),
+                window.line,
+                window.column,
+                1,
+            )));
         }
         let first_line = file.line_index(start as u32);
         let last_line = file.line_index(end.saturating_sub(1).max(start) as u32);
