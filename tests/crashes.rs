@@ -71,3 +71,12 @@ fn a_diagnostic_on_a_very_long_line() {
     let text = compile_and_lint("long.yaml", yaml.as_bytes());
     assert!(text.contains("long.yaml:2:9]"), "{text}");
 }
+
+#[test]
+fn a_template_error_at_a_multibyte_character() {
+    // minijinja points at the first byte of `é`; the label must cover the whole character.
+    let step = "[deployment]\nname = \"web\"\nannotations = { a = \"{{ vaérs }}\" }\n";
+    let text = compile_and_lint("template.toml", step.as_bytes());
+    assert!(text.contains("kstep::template-syntax"), "{text}");
+    assert!(text.contains("template.toml:3:27]"), "{text}");
+}
