@@ -239,6 +239,38 @@ fn load_tree(
     })
 }
 
+/// A step file's text through syntax, templates, reading and checking as [`load`] takes it,
+/// without a file system, a `kstep.toml` or values from outside: for [`crate::fuzz`]. The
+/// step and its `[lint]` levels; `None` when it could not be read.
+pub(crate) fn load_text(
+    file: FileId,
+    text: &str,
+    format: syntax::Format,
+    diags: &mut Diagnostics,
+) -> Option<(Step, LintLevels)> {
+    let root = syntax::parse(file, text, format, diags)?;
+    let externals = Externals::default();
+    let run = Run {
+        externals: &externals,
+        vars: &VarOptions::default(),
+        deployment_id: None,
+        input_format: None,
+        for_lint: false,
+        overlay: None,
+        placeholders: false,
+    };
+    let loaded = load_tree(
+        file,
+        text,
+        root,
+        &Project::default(),
+        &run,
+        &mut Declared::default(),
+        diags,
+    )?;
+    Some((loaded.step, loaded.lint))
+}
+
 /// Fills in what the step leaves to its `kstep.toml`.
 fn with_project(step: &mut Step, profile: &Option<Spanned<SecurityProfile>>) {
     if step.pod.security_profile.is_none() {

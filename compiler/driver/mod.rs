@@ -18,6 +18,8 @@ pub use inputs::InputFormat;
 pub use lint::{LintOptions, Linted, lint};
 pub use vars::vars;
 
+pub(crate) use load::load_text;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
