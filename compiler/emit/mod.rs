@@ -162,6 +162,7 @@ pub(crate) fn render(
             Strategy::Recreate => "recreate",
             Strategy::RollingUpdate => "rolling update",
             Strategy::BlueGreen => "blue/green",
+            Strategy::OnDelete => "on-delete",
         },
         blue_green: plan.is_blue_green(),
         deployment_name: plan.versioned(step.deployment.name()),
