@@ -51,6 +51,17 @@ impl Kind {
         }
     }
 
+    /// The kind's resource as kubectl names it.
+    pub(crate) fn resource(self) -> &'static str {
+        match self {
+            Kind::Deployment => "deployment",
+            Kind::StatefulSet => "statefulset",
+            Kind::DaemonSet => "daemonset",
+            Kind::Job => "job",
+            Kind::CronJob => "cronjob",
+        }
+    }
+
     /// Whether the kind runs pods that serve until replaced (and so may have Services and
     /// Ingresses), rather than pods that run to completion.
     pub(crate) fn serves(self) -> bool {
