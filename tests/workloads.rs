@@ -96,25 +96,53 @@ image = "ghcr.io/acme/report:1.0"
 
 /// Whether the cluster saw a kubectl call with exactly these arguments at its end.
 fn called(cluster: &Cluster, tail: &[&str]) -> bool {
-    cluster.log().iter().any(|call| call.ends_with(&tail.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()))
+    cluster
+        .log()
+        .iter()
+        .any(|call| call.ends_with(&tail.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()))
 }
 
 #[test]
 fn a_stateful_set_rolls_out_with_the_steps_timeout_and_is_updated_in_place() {
     let cluster = Cluster::new();
-    cluster.deploy_ok(&cluster.compile(&stateful_set("postgres:17.1", "10Gi"), "rolling-update", "build-1"));
+    cluster.deploy_ok(&cluster.compile(
+        &stateful_set("postgres:17.1", "10Gi"),
+        "rolling-update",
+        "build-1",
+    ));
     assert_eq!(
         cluster.objects(),
-        ["Lease/shop/kstep-web", "Service/shop/db-headless", "StatefulSet/shop/db"]
+        [
+            "Lease/shop/kstep-web",
+            "Service/shop/db-headless",
+            "StatefulSet/shop/db"
+        ]
     );
-    assert!(called(&cluster, &["rollout", "status", "statefulset/db", "--timeout=900s"]));
-    cluster.deploy_ok(&cluster.compile(&stateful_set("postgres:17.2", "10Gi"), "rolling-update", "build-2"));
+    assert!(called(
+        &cluster,
+        &["rollout", "status", "statefulset/db", "--timeout=900s"]
+    ));
+    cluster.deploy_ok(&cluster.compile(
+        &stateful_set("postgres:17.2", "10Gi"),
+        "rolling-update",
+        "build-2",
+    ));
     let set = cluster.object("StatefulSet", "db").unwrap();
-    assert_eq!(set["spec"]["template"]["spec"]["containers"][0]["image"], "postgres:17.2");
-    assert_eq!(set["metadata"]["labels"]["kstep.dev/deployment-id"], "build-2");
+    assert_eq!(
+        set["spec"]["template"]["spec"]["containers"][0]["image"],
+        "postgres:17.2"
+    );
+    assert_eq!(
+        set["metadata"]["labels"]["kstep.dev/deployment-id"],
+        "build-2"
+    );
     assert_eq!(
         cluster.objects(),
-        ["Lease/shop/kstep-web", "Service/shop/db-headless", "StatefulSet/shop/db"],
+        [
+            "Lease/shop/kstep-web",
+            "Service/shop/db-headless",
+            "StatefulSet/shop/db"
+        ],
         "updated in place, nothing removed"
     );
 }
@@ -122,9 +150,17 @@ fn a_stateful_set_rolls_out_with_the_steps_timeout_and_is_updated_in_place() {
 #[test]
 fn a_stateful_sets_volume_claims_cannot_change() {
     let cluster = Cluster::new();
-    cluster.deploy_ok(&cluster.compile(&stateful_set("postgres:17.1", "10Gi"), "rolling-update", "build-1"));
+    cluster.deploy_ok(&cluster.compile(
+        &stateful_set("postgres:17.1", "10Gi"),
+        "rolling-update",
+        "build-1",
+    ));
     let output = cluster.deploy(
-        &cluster.compile(&stateful_set("postgres:17.1", "20Gi"), "rolling-update", "build-2"),
+        &cluster.compile(
+            &stateful_set("postgres:17.1", "20Gi"),
+            "rolling-update",
+            "build-2",
+        ),
         &[],
         None,
     );
@@ -138,8 +174,17 @@ fn on_delete_has_nothing_to_wait_for() {
         let cluster = Cluster::new();
         let output = cluster.deploy(&cluster.compile(&step, "on-delete", "build-1"), &[], None);
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stdout(&output).contains("only when they are deleted"), "{}", stdout(&output));
-        assert!(!cluster.log().iter().any(|call| call.contains(&"rollout".to_owned())));
+        assert!(
+            stdout(&output).contains("only when they are deleted"),
+            "{}",
+            stdout(&output)
+        );
+        assert!(
+            !cluster
+                .log()
+                .iter()
+                .any(|call| call.contains(&"rollout".to_owned()))
+        );
     }
 }
 
@@ -147,7 +192,10 @@ fn on_delete_has_nothing_to_wait_for() {
 fn a_daemon_set_rolls_out_and_a_failed_rollout_is_reported() {
     let cluster = Cluster::new();
     cluster.deploy_ok(&cluster.compile(&daemon_set("agent:1"), "rolling-update", "build-1"));
-    assert!(called(&cluster, &["rollout", "status", "daemonset/agent", "--timeout=300s"]));
+    assert!(called(
+        &cluster,
+        &["rollout", "status", "daemonset/agent", "--timeout=300s"]
+    ));
     let output = cluster.deploy(
         &cluster.compile(&daemon_set("agent:2"), "rolling-update", "build-2"),
         &[],
@@ -155,8 +203,14 @@ fn a_daemon_set_rolls_out_and_a_failed_rollout_is_reported() {
     );
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     let err = stderr(&output);
-    assert!(err.contains("daemonset agent did not become ready within 300 seconds"), "{err}");
-    assert!(err.contains("pod agent-"), "the report names the DaemonSet's pods: {err}");
+    assert!(
+        err.contains("daemonset agent did not become ready within 300 seconds"),
+        "{err}"
+    );
+    assert!(
+        err.contains("pod agent-"),
+        "the report names the DaemonSet's pods: {err}"
+    );
     assert!(called(&cluster, &["describe", "daemonset", "agent"]));
 }
 
@@ -164,14 +218,24 @@ fn a_daemon_set_rolls_out_and_a_failed_rollout_is_reported() {
 fn every_deployment_runs_a_new_job_and_removes_the_older_ones() {
     let cluster = Cluster::new();
     cluster.deploy_ok(&cluster.compile(&job("shop:1"), "rolling-update", "build-1"));
-    assert_eq!(cluster.objects(), ["Job/shop/migrate-build-1", "Lease/shop/kstep-web"]);
+    assert_eq!(
+        cluster.objects(),
+        ["Job/shop/migrate-build-1", "Lease/shop/kstep-web"]
+    );
     let step = cluster.compile(&job("shop:2"), "rolling-update", "build-2");
     let mut command = cluster.deploy_command(&step, &[]);
     // The Job runs for two reads before it completes: the script polls.
     let output = command.env("FAKE_KUBECTL_JOB_POLLS", "2").output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).contains("Job migrate-build-2 succeeded"), "{}", stdout(&output));
-    assert_eq!(cluster.objects(), ["Job/shop/migrate-build-2", "Lease/shop/kstep-web"]);
+    assert!(
+        stdout(&output).contains("Job migrate-build-2 succeeded"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(
+        cluster.objects(),
+        ["Job/shop/migrate-build-2", "Lease/shop/kstep-web"]
+    );
     let job = cluster.object("Job", "migrate-build-2").unwrap();
     assert_eq!(job["spec"]["template"]["spec"]["restartPolicy"], "Never");
 }
@@ -191,21 +255,34 @@ fn a_failed_job_shows_its_pods_last_log_lines_and_keeps_the_older_job() {
     assert!(err.contains("Job migrate-build-2 failed"), "{err}");
     // backoff_limit 2: three failed pods, each with its last 20 lines.
     for pod in ["migrate-build-2-00000", "migrate-build-2-00002"] {
-        assert!(err.contains(&format!("--- pod/{pod}: the last 20 log lines")), "{err}");
+        assert!(
+            err.contains(&format!("--- pod/{pod}: the last 20 log lines")),
+            "{err}"
+        );
         assert!(err.contains(&format!("{pod} log line 30")), "{err}");
         assert!(err.contains(&format!("{pod} log line 11\n")), "{err}");
-        assert!(!err.contains(&format!("{pod} log line 10\n")), "only the last 20: {err}");
+        assert!(
+            !err.contains(&format!("{pod} log line 10\n")),
+            "only the last 20: {err}"
+        );
     }
     assert_eq!(
         cluster.objects(),
-        ["Job/shop/migrate-build-1", "Job/shop/migrate-build-2", "Lease/shop/kstep-web"],
+        [
+            "Job/shop/migrate-build-1",
+            "Job/shop/migrate-build-2",
+            "Lease/shop/kstep-web"
+        ],
         "nothing removed after a failure"
     );
     // A retry of the same deployment runs the Job again.
     let output = cluster.deploy(&step, &[], None);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("failed in an earlier run; deleting it to run it again"));
-    assert_eq!(cluster.objects(), ["Job/shop/migrate-build-2", "Lease/shop/kstep-web"]);
+    assert_eq!(
+        cluster.objects(),
+        ["Job/shop/migrate-build-2", "Lease/shop/kstep-web"]
+    );
 }
 
 #[test]
@@ -213,22 +290,42 @@ fn a_jobs_pod_template_cannot_change() {
     // Why every deployment makes a new Job: the same name with another template is refused.
     let cluster = Cluster::new();
     cluster.deploy_ok(&cluster.compile(&job("shop:1"), "rolling-update", "same"));
-    let output = cluster.deploy(&cluster.compile(&job("shop:2"), "rolling-update", "same"), &[], None);
+    let output = cluster.deploy(
+        &cluster.compile(&job("shop:2"), "rolling-update", "same"),
+        &[],
+        None,
+    );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("spec.template: Invalid value"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("spec.template: Invalid value"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn a_cron_job_is_applied_in_place_with_nothing_to_wait_for() {
     let cluster = Cluster::new();
-    let output = cluster.deploy(&cluster.compile(&cron_job("0 3 * * *"), "rolling-update", "build-1"), &[], None);
+    let output = cluster.deploy(
+        &cluster.compile(&cron_job("0 3 * * *"), "rolling-update", "build-1"),
+        &[],
+        None,
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("A CronJob has nothing to roll out"));
     cluster.deploy_ok(&cluster.compile(&cron_job("@hourly"), "rolling-update", "build-2"));
-    assert_eq!(cluster.objects(), ["CronJob/shop/report", "Lease/shop/kstep-web"]);
+    assert_eq!(
+        cluster.objects(),
+        ["CronJob/shop/report", "Lease/shop/kstep-web"]
+    );
     let cron = cluster.object("CronJob", "report").unwrap();
     assert_eq!(cron["spec"]["schedule"], "@hourly");
-    assert!(!cluster.log().iter().any(|call| call.contains(&"rollout".to_owned())));
+    assert!(
+        !cluster
+            .log()
+            .iter()
+            .any(|call| call.contains(&"rollout".to_owned()))
+    );
 }
 
 #[test]
@@ -247,9 +344,17 @@ image = "postgres:17.1"
 "#;
     cluster.deploy_ok(&cluster.compile(deployment, "rolling-update", "build-1"));
     assert!(cluster.object("Deployment", "db").is_some());
-    cluster.deploy_ok(&cluster.compile(&stateful_set("postgres:17.1", "10Gi"), "rolling-update", "build-2"));
+    cluster.deploy_ok(&cluster.compile(
+        &stateful_set("postgres:17.1", "10Gi"),
+        "rolling-update",
+        "build-2",
+    ));
     assert_eq!(
         cluster.objects(),
-        ["Lease/shop/kstep-web", "Service/shop/db-headless", "StatefulSet/shop/db"]
+        [
+            "Lease/shop/kstep-web",
+            "Service/shop/db-headless",
+            "StatefulSet/shop/db"
+        ]
     );
 }

@@ -13,13 +13,9 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Lowering, deployment, int32, labels, non_empty, word};
 use crate::model::{
-    Choice, Count, CronJob, DaemonSet, FailureMatch, JobSettings, Kind, StatefulSet, Step,
-    Strategy,
+    Choice, Count, CronJob, DaemonSet, FailureMatch, JobSettings, Kind, StatefulSet, Step, Strategy,
 };
 use crate::plan::Plan;
-
-/// The label the Job controller puts on a Job's pods, with the Job's name.
-pub(crate) const JOB_NAME_LABEL: &str = "batch.kubernetes.io/job-name";
 
 /// The name of the step's workload object: a Deployment's versioned under blue/green, a Job's
 /// with the deployment id always (a Job's pod template cannot change, so every deployment
@@ -235,7 +231,13 @@ fn job_spec(cx: &Lowering<'_>, settings: &JobSettings) -> batch::JobSpec {
                             Some(batch::PodFailurePolicyOnExitCodesRequirement {
                                 container_name: rule.container.as_ref().map(|c| c.value.clone()),
                                 operator: operator.to_owned(),
-                                values: values.iter().map(|v| int32(v.value)).collect(),
+                                // The API wants them in increasing order.
+                                values: {
+                                    let mut codes: Vec<i32> =
+                                        values.iter().map(|v| int32(v.value)).collect();
+                                    codes.sort_unstable();
+                                    codes
+                                },
                             })
                         };
                         let (on_exit_codes, on_pod_conditions) = match &rule.on {

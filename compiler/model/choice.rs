@@ -318,9 +318,9 @@ choice!(
 
 choice!(
     /// What a Job does when a pod failure matches a rule of its pod failure policy.
+    /// (`FailIndex` needs `backoffLimitPerIndex`, which kstep does not model.)
     PodFailureAction, "pod failure action" {
         FailJob => "FailJob",
-        FailIndex => "FailIndex",
         Ignore => "Ignore",
         Count => "Count",
     }

@@ -20,11 +20,11 @@ mod volume;
 mod workload;
 
 pub(crate) use choice::{
-    AccessMode, Choice, CompletionMode, ConcurrencyPolicy, DnsPolicy, JobRestartPolicy,
-    PodFailureAction, PodManagementPolicy, RetentionPolicy, HostPathType, IpFamily, IpFamilyPolicy, PathType, Previous, Protocol,
-    PullPolicy, Scheme, SeccompType, SecurityProfile, ServiceType, SessionAffinity, Spread,
-    StorageMedium, Strategy, TaintEffect, TerminationMessagePolicy, TolerationOperator,
-    TrafficDistribution, TrafficPolicy, UnsatisfiableAction,
+    AccessMode, Choice, CompletionMode, ConcurrencyPolicy, DnsPolicy, HostPathType, IpFamily,
+    IpFamilyPolicy, JobRestartPolicy, PathType, PodFailureAction, PodManagementPolicy, Previous,
+    Protocol, PullPolicy, RetentionPolicy, Scheme, SeccompType, SecurityProfile, ServiceType,
+    SessionAffinity, Spread, StorageMedium, Strategy, TaintEffect, TerminationMessagePolicy,
+    TolerationOperator, TrafficDistribution, TrafficPolicy, UnsatisfiableAction,
 };
 pub(crate) use container::{
     Container, ContainerKind, ContainerPort, EnvFrom, EnvSource, EnvVar, Hook, HookHandler,
@@ -49,8 +49,8 @@ pub(crate) use service::{Endpoints, Service, ServicePort, ServiceSelector};
 pub(crate) use vars::{Environment, StepVars, VarDecl};
 pub(crate) use volume::{KeyToPath, RawVolume, Volume, VolumeSource};
 pub(crate) use workload::{
-    ClaimRetention, ClaimTemplate, CronJob, DaemonRolling, DaemonSet, FailureMatch, Job,
-    Governing, JobSettings, Kind, PodFailureRule, StatefulRolling, StatefulSet, Workload,
+    ClaimRetention, ClaimTemplate, CronJob, DaemonRolling, DaemonSet, FailureMatch, Governing, Job,
+    JobSettings, Kind, PodFailureRule, StatefulRolling, StatefulSet, Workload,
 };
 
 use crate::source::Span;

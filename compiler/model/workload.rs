@@ -32,14 +32,6 @@ impl Kind {
         (Kind::CronJob, "cron_job"),
     ];
 
-    /// The table of the step file that chooses the kind.
-    pub(crate) fn table(self) -> &'static str {
-        Kind::TABLES
-            .iter()
-            .find(|(k, _)| *k == self)
-            .map_or("deployment", |(_, t)| t)
-    }
-
     /// The kind as the API spells it.
     pub(crate) fn api_kind(self) -> &'static str {
         match self {
@@ -220,7 +212,6 @@ impl JobSettings {
 /// `[[job.pod_failure_policy]]`: what a failed pod that matches does to the Job.
 #[derive(Clone, Debug)]
 pub(crate) struct PodFailureRule {
-    pub(crate) head: Span,
     pub(crate) action: Spanned<PodFailureAction>,
     pub(crate) on: FailureMatch,
     /// Only this container's exit codes (exit code rules only).

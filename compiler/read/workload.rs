@@ -28,7 +28,10 @@ pub(super) fn read(r: &mut Reader<'_>, top: &mut Table<'_>) -> (Deployment, Work
                 Code::ConflictingFields,
                 format!("`{first}` and `{}` both given", rest[0].1),
             )
-            .label(rest[0].2, format!("`{}` conflicts with `{first}`", rest[0].1))
+            .label(
+                rest[0].2,
+                format!("`{}` conflicts with `{first}`", rest[0].1),
+            )
             .label(*first_span, format!("`{first}` given here"));
             for (_, key, span) in &rest[1..] {
                 diagnostic = diagnostic.label(*span, format!("`{key}` given here"));
@@ -277,7 +280,6 @@ fn job_settings(r: &mut Reader<'_>, t: &mut Table<'_>) -> JobSettings {
 /// `[[job.pod_failure_policy]]`: `action`, and one of `exit_codes`, `not_exit_codes` and
 /// `condition`; `container` with exit codes.
 fn failure_rule(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<PodFailureRule> {
-    let head = t.head();
     let action = t.required(r, "action", Reader::choice);
     let codes = |r: &mut Reader<'_>, node: &crate::syntax::Node| {
         r.list(node, "a list of exit codes", Reader::int)
@@ -311,7 +313,6 @@ fn failure_rule(r: &mut Reader<'_>, mut t: Table<'_>) -> Option<PodFailureRule> 
     }
     t.finish(r);
     Some(PodFailureRule {
-        head,
         action: action?,
         on: on?,
         container,

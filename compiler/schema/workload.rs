@@ -236,7 +236,7 @@ struct JobSettings {
     { "required": ["exit_codes"] }, { "required": ["not_exit_codes"] }, { "required": ["condition"] }
 ]))]
 struct PodFailureRule {
-    /// `FailJob`, `FailIndex` (Indexed Jobs), `Ignore` or `Count`.
+    /// `FailJob`, `Ignore` or `Count`.
     #[schemars(example = &"FailJob")]
     action: Word<PodFailureAction>,
     /// Exit codes (not 0) that match.
