@@ -92,7 +92,8 @@ pub(super) struct StepFile {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields, extend("oneOf" = [{ "required": ["merge"] }, { "required": ["json"] }]))]
 struct Patch {
-    /// The object's kind, as in its manifest: `Deployment`, `Service`, `Ingress`,
+    /// The object's kind, as in its manifest: `Deployment` (`StatefulSet`, `DaemonSet`, `Job`,
+    /// `CronJob`), `Service`, `Ingress`,
     /// `ConfigMap`, `Secret`, `EndpointSlice`.
     #[schemars(example = &"Deployment")]
     kind: String,
