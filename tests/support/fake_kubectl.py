@@ -21,8 +21,14 @@ with the API server's semantics where the scripts depend on them:
 - `get -o jsonpath=...` as kubectl's JSONPath prints it (fields with `\.` in keys, literal
   text, `{"\n"}`, `{range .items[*]}...{end}`; missing keys print nothing), `-o name`.
 
+StatefulSets, DaemonSets, Jobs and CronJobs are kept like Deployments: `rollout status` of a
+StatefulSet or DaemonSet (refused under OnDelete, as kubectl refuses it), the StatefulSet
+fields that cannot change, a DaemonSet's immutable selector; a Job gets the selector and pod
+labels the API server gives it, its pod template cannot change, and its status comes from its
+run (see FAKE_KUBECTL_FAIL_JOB and FAKE_KUBECTL_JOB_POLLS); `logs POD --tail=N`.
+
 Pods are made up from the Deployments, `<deployment>-<template hash>-<i>`, `spec.replicas` of
-them, with a `status` in the API's shape (conditions, `initContainerStatuses`,
+them (a StatefulSet's `<name>-<ordinal>`, a DaemonSet's on two nodes, a Job's `<job>-<i>`), with a `status` in the API's shape (conditions, `initContainerStatuses`,
 `containerStatuses`); a Deployment's `status` counts its ready pods. `get pods` prints them
 as a table (`--output wide`), as JSON (`--output json`) or through deploy.sh's go-template
 (compiler/emit/scripts/pod-report.gotmpl, read from there: any other template is refused),
@@ -49,6 +55,12 @@ Environment:
                                spaces, match it fails as the API server fails a request
   FAKE_KUBECTL_UNREACHABLE     every call fails as kubectl fails when no API server answers
                                at the context's address (connection refused)
+  FAKE_KUBECTL_FAIL_JOB        a prefix of the names of Jobs that fail ("*" for any): their
+                               condition Failed (BackoffLimitExceeded), backoffLimit + 1 failed
+                               pods (exit code 1); other Jobs complete
+  FAKE_KUBECTL_JOB_POLLS       a Job created by `apply` runs (status `active`) for this many
+                               reads (`get job`) before it completes or fails (default 0)
+  FAKE_KUBECTL_LOGS            the log lines of every pod (default: 30 lines naming the pod)
   FAKE_KUBECTL_LEASE_RACE      another client writes the Lease just before the first
                                `create` or `replace` of one (once per state): it holds it as
                                "racer/1/other" for 2 s, so that write fails (AlreadyExists,
