@@ -108,6 +108,19 @@ fn stateful_set(cx: &mut Cx<'_>, set: &StatefulSet) {
         );
     }
     if let Some(crate::model::Governing::Made(made)) = step.governing_service()
+        && made.len() > 63
+        && let Some(name) = &step.deployment.name
+    {
+        cx.report(
+            Diagnostic::error(
+                Code::InvalidName,
+                format!("the headless Service kstep makes, `{made}`, has more than 63 characters"),
+            )
+            .label(name.span, "the StatefulSet's name and `-headless`")
+            .help("shorten the name, or name the Service with `service_name`"),
+        );
+    }
+    if let Some(crate::model::Governing::Made(made)) = step.governing_service()
         && let Some(service) = step.services.iter().find(|s| step.service_name(s) == made)
     {
         cx.report(
