@@ -358,3 +358,46 @@ image = "postgres:17.1"
         ]
     );
 }
+
+#[test]
+fn a_dry_run_of_each_kind_changes_nothing_and_waits_for_nothing() {
+    for step in [
+        stateful_set("postgres:17.1", "10Gi"),
+        daemon_set("agent:1"),
+        job("shop:1"),
+        cron_job("@daily"),
+    ] {
+        let cluster = Cluster::new();
+        let output = cluster.deploy(
+            &cluster.compile(&step, "rolling-update", "build-1"),
+            &["--dry-run"],
+            None,
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(cluster.objects().is_empty(), "{:?}", cluster.objects());
+        assert!(
+            !cluster
+                .log()
+                .iter()
+                .any(|call| call.contains(&"rollout".to_owned()))
+        );
+    }
+}
+
+#[test]
+fn status_shows_the_workload() {
+    let cluster = Cluster::new();
+    let step = cluster.compile(
+        &stateful_set("postgres:17.1", "10Gi"),
+        "rolling-update",
+        "build-1",
+    );
+    cluster.deploy_ok(&step);
+    let output = cluster.deploy(&step, &["status"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("db"), "{}", stdout(&output));
+    assert!(called(
+        &cluster,
+        &["get", "statefulset", "db", "--ignore-not-found"]
+    ));
+}
