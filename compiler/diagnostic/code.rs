@@ -155,6 +155,7 @@ codes! {
     ServiceAccountToken => "service-account-token", LINT_WARNING, "a pod that mounts its service account's API token";
     NoSpread => "no-spread", LINT_WARNING, "several replicas that nothing keeps apart";
     SecureDefaultOptOut => "secure-default-opt-out", LINT_NOTE, "a setting that weakens one of kstep's secure defaults";
+    StatefulSetDisruption => "stateful-set-disruption", LINT_WARNING, "a StatefulSet of several replicas that nothing protects from voluntary disruptions such as node drains";
     CronJobConcurrency => "cron-job-concurrency", LINT_WARNING, "a CronJob that leaves `concurrency_policy` unset, so a run can start while the last one still runs";
     JobWithoutDeadline => "job-without-deadline", LINT_WARNING, "a Job or CronJob without `active_deadline`, whose pods may run for ever";
     PatchSetsModelledField => "patch-sets-modelled-field", LINT_WARNING, "a patch that sets a field the step file has a key for";

@@ -1,7 +1,8 @@
-//! Rules for the pitfalls of Jobs and CronJobs: a CronJob that runs beside itself by default
-//! (`concurrency_policy` unset is `Allow`), and a Job without a deadline, whose hung pods
-//! run for ever. (A StatefulSet without a PodDisruptionBudget is not a rule yet: a step
-//! cannot make one.)
+//! Rules for the pitfalls of the workload kinds: a StatefulSet of several members that a node
+//! drain may take down together (kstep makes no PodDisruptionBudget, so the rule says to
+//! apply one beside the output), a CronJob that runs beside itself by default
+//! (`concurrency_policy` unset is `Allow`), and a Job without a deadline, whose hung pods run
+//! for ever.
 
 use super::Rules;
 use crate::diagnostic::{Code, Diagnostic};
@@ -12,6 +13,21 @@ pub(super) fn check(rules: &mut Rules<'_>) {
     let Some(span) = step.workload.key_span() else {
         return;
     };
+    if let Workload::StatefulSet(_) = &step.workload
+        && let Some(replicas) = step.deployment.replicas.as_ref().filter(|r| r.value > 1)
+    {
+        rules.report(
+            Diagnostic::warning(
+                Code::StatefulSetDisruption,
+                format!("{} members of a StatefulSet, and nothing limits how many a node drain evicts at once", replicas.value),
+            )
+            .label(replicas.span, "no PodDisruptionBudget")
+            .help(format!(
+                "apply a PodDisruptionBudget beside the step's output that selects `kstep.dev/step: {}` with `maxUnavailable: 1` (docs/limits.md), then allow this rule for the step",
+                step.id()
+            )),
+        );
+    }
     if let Workload::CronJob(cron) = &step.workload
         && cron.concurrency_policy.is_none()
     {
