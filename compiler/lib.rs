@@ -34,6 +34,7 @@ pub mod emit;
 pub mod import;
 pub(crate) mod lint;
 pub(crate) mod lower;
+pub mod lsp;
 pub(crate) mod model;
 pub(crate) mod parallel;
 pub(crate) mod plan;

@@ -23,6 +23,13 @@ fn main() -> ExitCode {
         Command::Vars(args) => vars(args, &renderer),
         Command::Import(args) => import(args, &renderer),
         Command::Schema => print(&kstep::schema::text()),
+        Command::Lsp => match kstep::lsp::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "kstep lsp: {message}");
+                ExitCode::from(2)
+            }
+        },
         Command::Explain(args) => match (args.list, args.code) {
             (true, _) => print(&cli::explain::list()),
             (false, code) => match cli::explain::page(code.as_deref().unwrap_or_default()) {

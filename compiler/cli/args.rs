@@ -100,6 +100,9 @@ pub(crate) enum Command {
     Schema,
     /// Explain a diagnostic code: what it means, why it matters and how to fix it.
     Explain(ExplainArgs),
+    /// Run the language server on standard input and output, for editors: diagnostics as
+    /// you type, hover, completion, fixes, navigation and an outline (see docs/editors.md).
+    Lsp,
     /// Print a completion script for a shell.
     #[command(
         after_help = "Install it where your shell looks for completions, e.g.\n  \
