@@ -31,6 +31,8 @@ pub(crate) mod check;
 pub mod diagnostic;
 pub mod driver;
 pub mod emit;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod import;
 pub(crate) mod lint;
 pub(crate) mod lower;

@@ -32,6 +32,8 @@ const NOT_REPRODUCIBLE: &[&str] = &[
     "file-too-large",
     "io-error",
     "internal-error",
+    // Needs over 200 problems in one file: tests/hostile.rs shows it.
+    "too-many-diagnostics",
 ];
 
 fn pages() -> BTreeSet<String> {

@@ -74,6 +74,7 @@ codes! {
     FileTooLarge => "file-too-large", ERROR, "a step file is larger than kstep reads";
     InvalidUtf8 => "invalid-utf8", ERROR, "a step file is not valid UTF-8";
     NulByte => "nul-byte", ERROR, "a step file contains a NUL byte";
+    TooManyDiagnostics => "too-many-diagnostics", WARNING, "a file with more problems than kstep shows";
     InvalidArgument => "invalid-argument", ERROR, "a command-line argument kstep cannot use, such as a directory without step files";
     SuspiciousArgument => "suspicious-argument", WARNING, "a command-line argument that is probably a mistake: an output directory named like a format, a renamed option";
     // Syntax.

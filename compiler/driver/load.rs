@@ -105,9 +105,8 @@ pub(super) struct Declared {
 pub(super) type Projects = BTreeMap<PathBuf, Project>;
 
 /// Reads, parses, renders, reads and checks one step file, with the settings of the
-/// `kstep.toml` above it. `for_lint` adds what only
-/// `kstep lint` needs: the spans of the file's literals (for ignore comments). `Err` for problems with the file itself (missing, unreadable, not a step
-/// file type); everything else is a diagnostic.
+/// `kstep.toml` above it: [`source`], then [`analyze`]. `Err` for problems with the file
+/// itself (missing, unreadable, not a step file type); everything else is a diagnostic.
 pub(super) fn load(
     path: &Path,
     run: &Run<'_>,
@@ -116,30 +115,70 @@ pub(super) fn load(
     declared: &mut Declared,
     diags: &mut Diagnostics,
 ) -> Result<Option<Loaded>, Diagnostic> {
-    let Some((file, format)) = step_source(path, run.input_format, run.overlay, sources, diags)?
-    else {
+    let Some(source) = source(path, run, sources, projects, diags)? else {
         declared.complete = false;
         return Ok(None);
     };
-    let project = project(path, run.overlay, sources, projects, diags)?;
-    let text = sources.get(file).text();
-    let root = syntax::parse(file, text, format, diags);
-    if root.is_none() {
-        declared.complete = false;
-    }
-    let loaded = root.and_then(|root| {
-        let literals = if run.for_lint {
-            lint::literal_spans(&root)
-        } else {
-            Vec::new()
-        };
-        load_tree(file, text, root, &project, run, declared, diags)
-            .map(|loaded| Loaded { literals, ..loaded })
-    });
+    let loaded = analyze(&source, run, sources, declared, diags);
     for span in diags.take_redactions() {
         sources.redact(span);
     }
     Ok(loaded)
+}
+
+/// A step file in the source map, with its language and the settings of its `kstep.toml`.
+pub(super) struct Source {
+    file: FileId,
+    format: syntax::Format,
+    project: Project,
+}
+
+/// Reads a step file and the `kstep.toml` above it into the source map: the part of loading
+/// that changes the run's shared state, done one file after another. `Ok(None)` when the
+/// file's content is unusable (reported).
+pub(super) fn source(
+    path: &Path,
+    run: &Run<'_>,
+    sources: &mut SourceMap,
+    projects: &mut Projects,
+    diags: &mut Diagnostics,
+) -> Result<Option<Source>, Diagnostic> {
+    let Some((file, format)) = step_source(path, run.input_format, run.overlay, sources, diags)?
+    else {
+        return Ok(None);
+    };
+    let project = project(path, run.overlay, sources, projects, diags)?;
+    Ok(Some(Source {
+        file,
+        format,
+        project,
+    }))
+}
+
+/// Parses, renders, reads and checks a step file in the source map. It changes nothing
+/// shared, so the files of a run are analysed on every core; what must be hidden is left in
+/// `diags`' redactions for the caller to apply to the source map. `for_lint` adds what only
+/// `kstep lint` needs: the spans of the file's literals (for ignore comments).
+pub(super) fn analyze(
+    source: &Source,
+    run: &Run<'_>,
+    sources: &SourceMap,
+    declared: &mut Declared,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
+    let file = source.file;
+    let text = sources.get(file).text();
+    let Some(root) = syntax::parse(file, text, source.format, diags) else {
+        declared.complete = false;
+        return None;
+    };
+    let literals = if run.for_lint {
+        lint::literal_spans(&root)
+    } else {
+        Vec::new()
+    };
+    load_tree(file, text, root, &source.project, run, declared, diags)
+        .map(|loaded| Loaded { literals, ..loaded })
 }
 
 /// Reads, renders, reads and checks a parsed step file.
@@ -198,6 +237,38 @@ fn load_tree(
         vars,
         placeholders,
     })
+}
+
+/// A step file's text through syntax, templates, reading and checking as [`load`] takes it,
+/// without a file system, a `kstep.toml` or values from outside: for [`crate::fuzz`]. The
+/// step and its `[lint]` levels; `None` when it could not be read.
+pub(crate) fn load_text(
+    file: FileId,
+    text: &str,
+    format: syntax::Format,
+    diags: &mut Diagnostics,
+) -> Option<(Step, LintLevels)> {
+    let root = syntax::parse(file, text, format, diags)?;
+    let externals = Externals::default();
+    let run = Run {
+        externals: &externals,
+        vars: &VarOptions::default(),
+        deployment_id: None,
+        input_format: None,
+        for_lint: false,
+        overlay: None,
+        placeholders: false,
+    };
+    let loaded = load_tree(
+        file,
+        text,
+        root,
+        &Project::default(),
+        &run,
+        &mut Declared::default(),
+        diags,
+    )?;
+    Some((loaded.step, loaded.lint))
 }
 
 /// Fills in what the step leaves to its `kstep.toml`.

@@ -18,6 +18,8 @@ pub use inputs::InputFormat;
 pub use lint::{LintOptions, Linted, lint};
 pub use vars::vars;
 
+pub(crate) use load::load_text;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -248,7 +250,6 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
         }
     };
     let mut failure = false;
-    let mut steps: Vec<(PathBuf, Box<load::Loaded>)> = Vec::new();
     let mut projects = load::Projects::new();
     let mut declared = load::Declared {
         complete: true,
@@ -282,21 +283,38 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
         return Err(Box::new(failed(Start { sources, diags })));
     }
     let step_count = step_files.len();
+    // Reading files and their `kstep.toml` changes the source map: one file after another.
+    // Analysing them changes nothing shared: on every core.
+    let mut sourced = Vec::with_capacity(step_count);
     for path in step_files {
-        match load::load(
-            &path,
-            &run,
-            &mut sources,
-            &mut projects,
-            &mut declared,
-            &mut diags,
-        ) {
-            Ok(Some(loaded)) => steps.push((path, Box::new(loaded))),
-            Ok(None) => {}
+        match load::source(&path, &run, &mut sources, &mut projects, &mut diags) {
+            Ok(Some(source)) => sourced.push((path, source)),
+            Ok(None) => declared.complete = false,
             Err(diagnostic) => {
                 failure = true;
                 diags.push(diagnostic);
             }
+        }
+    }
+    let analyzed = parallel::map(&sourced, |_, (_, source)| {
+        let mut found = Diagnostics::default();
+        let mut names = load::Declared {
+            complete: true,
+            ..Default::default()
+        };
+        let loaded = load::analyze(source, &run, &sources, &mut names, &mut found);
+        (loaded.map(Box::new), names, found)
+    });
+    let mut steps: Vec<(PathBuf, Box<load::Loaded>)> = Vec::with_capacity(sourced.len());
+    for ((path, _), (loaded, names, mut found)) in sourced.into_iter().zip(analyzed) {
+        declared.complete &= names.complete;
+        declared.names.extend(names.names);
+        for span in found.take_redactions() {
+            sources.redact(span);
+        }
+        diags.extend(found);
+        if let Some(loaded) = loaded {
+            steps.push((path, loaded));
         }
     }
     if declared.complete {
