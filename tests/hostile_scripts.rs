@@ -447,7 +447,7 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
             calls.extend(apply(30..100));
             calls.push(words(&[
                 "delete",
-                "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io",
+                "deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,configmaps,secrets,services,ingresses.networking.k8s.io",
                 "--selector",
                 &cleanup,
                 "--ignore-not-found",

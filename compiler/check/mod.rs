@@ -28,12 +28,14 @@ mod ports;
 mod probes;
 pub(crate) mod quantity;
 mod resources;
+mod schedule;
 mod scheduling;
 mod security;
 mod service;
 mod service_ports;
 mod strategy;
 mod volumes;
+mod workloads;
 
 pub(crate) use plan::plan;
 
@@ -65,6 +67,7 @@ pub(crate) fn check(step: &Step, diags: &mut Diagnostics) {
     strategy::check(&mut cx);
     blue_green::check(&mut cx);
     owned::check(&mut cx);
+    workloads::check(&mut cx);
 }
 
 pub(crate) struct Cx<'a> {

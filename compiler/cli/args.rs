@@ -224,7 +224,7 @@ pub(crate) struct CompileArgs {
     #[arg(long, value_enum, hide = true, conflicts_with_all = ["manifest_format", "message_format"])]
     pub(crate) format: Option<LegacyFormat>,
     /// Deployment strategy, overriding the step's.
-    #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green"])]
+    #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green", "on-delete"])]
     pub(crate) strategy: Option<String>,
     /// Name this deployment (a CI build number or commit); default: a hash of the output.
     #[arg(long, value_name = "ID")]
@@ -250,7 +250,7 @@ pub(crate) struct LintArgs {
     #[arg(long, value_name = "WHAT", value_parser = ["warnings"])]
     pub(crate) deny: Option<String>,
     /// Lint as if deploying with this strategy (rules such as `single-replica` depend on it).
-    #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green"])]
+    #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green", "on-delete"])]
     pub(crate) strategy: Option<String>,
     /// Lint as if deploying with this deployment id.
     #[arg(long, value_name = "ID")]

@@ -156,6 +156,9 @@ codes! {
     ServiceAccountToken => "service-account-token", LINT_WARNING, "a pod that mounts its service account's API token";
     NoSpread => "no-spread", LINT_WARNING, "several replicas that nothing keeps apart";
     SecureDefaultOptOut => "secure-default-opt-out", LINT_NOTE, "a setting that weakens one of kstep's secure defaults";
+    StatefulSetDisruption => "stateful-set-disruption", LINT_WARNING, "a StatefulSet of several replicas that nothing protects from voluntary disruptions such as node drains";
+    CronJobConcurrency => "cron-job-concurrency", LINT_WARNING, "a CronJob that leaves `concurrency_policy` unset, so a run can start while the last one still runs";
+    JobWithoutDeadline => "job-without-deadline", LINT_WARNING, "a Job or CronJob without `active_deadline`, whose pods may run for ever";
     PatchSetsModelledField => "patch-sets-modelled-field", LINT_WARNING, "a patch that sets a field the step file has a key for";
     // Lint configuration.
     InvalidIgnore => "invalid-ignore", ERROR, "a `kstep-ignore` comment without a known rule or a reason";
@@ -197,6 +200,10 @@ codes! {
     InvalidPatch => "invalid-patch", ERROR, "a patch that does not apply, or makes an object Kubernetes or kstep cannot use";
     UnknownConfigKey => "unknown-config-key", ERROR, "a key of an owned ConfigMap or Secret that it does not have";
     InvalidSecret => "invalid-secret", ERROR, "an owned Secret whose type and data do not fit together, or that does not fit where the step uses it";
+    // Workload kinds.
+    UnsupportedByKind => "unsupported-by-kind", ERROR, "a section, setting or strategy that the step's workload kind cannot have";
+    InvalidSchedule => "invalid-schedule", ERROR, "a CronJob schedule that is not five cron fields or an @ form";
+    InvalidTimeZone => "invalid-time-zone", ERROR, "a CronJob time zone that is not a name of the IANA time zone database";
 }
 
 impl Code {

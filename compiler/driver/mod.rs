@@ -46,7 +46,7 @@ pub struct CompileOptions {
     pub output: OutputMode,
     /// `--manifest-format`; `None`: `[compile] manifest_format` of `kstep.toml`, else YAML.
     pub format: Option<Format>,
-    /// `--strategy`: `recreate`, `rolling-update` or `blue-green`.
+    /// `--strategy`: `recreate`, `rolling-update`, `blue-green` or `on-delete`.
     pub strategy: Option<String>,
     /// `--deployment-id`.
     pub deployment_id: Option<String>,

@@ -16,7 +16,7 @@ pub(crate) use write::Staging;
 use std::path::Path;
 
 use crate::lower::{StepObjects, labels};
-use crate::model::{BlueGreen, Choice, Deployment, Previous, Step, Strategy};
+use crate::model::{BlueGreen, Choice, Deployment, Kind, Previous, Step, Strategy, Workload};
 use crate::plan::Plan;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -146,6 +146,24 @@ pub(crate) fn render(
         Vec::new()
     };
     let switches = !services.is_empty();
+    let kind = step.kind();
+    let on_delete = plan.strategy == Strategy::OnDelete;
+    let (wait, nothing_to_wait_for) = match kind {
+        Kind::Job => ("job", ""),
+        Kind::CronJob => (
+            "none",
+            "A CronJob has nothing to roll out: its next run, at the schedule, uses this version",
+        ),
+        Kind::StatefulSet | Kind::DaemonSet if on_delete => (
+            "none",
+            "On-delete: the pods are replaced by this version only when they are deleted (kubectl delete pod)",
+        ),
+        _ => ("rollout", ""),
+    };
+    // Kinds whose selector kstep writes, which the API server never lets change.
+    let selector_check = matches!(kind, Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet)
+        && !plan.is_blue_green();
+    let selector_kind = selector_check.then(|| kind.api_kind());
     let script = script::Script {
         // The file name alone: the output must not depend on the directory kstep ran in.
         source: source.file_name().map_or_else(
@@ -160,14 +178,31 @@ pub(crate) fn render(
             .as_ref()
             .map(|n| n.value.clone())
             .unwrap_or_default(),
-        strategy_title: match plan.strategy {
-            Strategy::Recreate => "recreate",
-            Strategy::RollingUpdate => "rolling update",
-            Strategy::BlueGreen => "blue/green",
+        strategy_title: match (kind, plan.strategy) {
+            (Kind::Job, _) => "a new Job",
+            (Kind::CronJob, _) => "in place",
+            (_, strategy) => match strategy {
+                Strategy::Recreate => "recreate",
+                Strategy::RollingUpdate => "rolling update",
+                Strategy::BlueGreen => "blue/green",
+                Strategy::OnDelete => "on-delete",
+            },
         },
         blue_green: plan.is_blue_green(),
-        deployment_name: plan.versioned(step.deployment.name()),
-        timeout: step.deployment.progress_deadline().to_string(),
+        deployment_name: crate::lower::workload::workload_name(step, plan),
+        workload_kind: kind.api_kind(),
+        workload_resource: kind.resource(),
+        wait,
+        nothing_to_wait_for,
+        selector_check,
+        timeout: match kind {
+            Kind::Deployment => step.deployment.progress_deadline(),
+            _ => step
+                .workload
+                .timeout()
+                .map_or(Workload::DEFAULT_TIMEOUT, |t| t.value),
+        }
+        .to_string(),
         deployment_selector: serde_json::json!({
             "matchLabels": labels::deployment_selector(step, plan)
         })
@@ -202,7 +237,7 @@ pub(crate) fn render(
         exit_codes: script::wrap(
             &format!(
                 "Exit codes: {}.",
-                script::exit_codes(plan.is_blue_green(), switches)
+                script::exit_codes(selector_kind, kind == Kind::Job, switches)
             ),
             92,
             "",
@@ -210,7 +245,7 @@ pub(crate) fn render(
         exit_codes_comment: script::wrap(
             &format!(
                 "# Exit codes: {}.",
-                script::exit_codes(plan.is_blue_green(), switches)
+                script::exit_codes(selector_kind, kind == Kind::Job, switches)
             ),
             92,
             "# ",

@@ -75,7 +75,20 @@ pub(crate) struct Script {
     pub(crate) namespace: String,
     pub(crate) strategy_title: &'static str,
     pub(crate) blue_green: bool,
+    /// The workload object's name (a Job's with the deployment id).
     pub(crate) deployment_name: String,
+    /// `Deployment`, `StatefulSet`, `DaemonSet`, `Job` or `CronJob`.
+    pub(crate) workload_kind: &'static str,
+    /// Its resource as kubectl names it: `deployment`, `statefulset`, ...
+    pub(crate) workload_resource: &'static str,
+    /// How deploy waits: `rollout` (`rollout status`), `job` (until Complete or Failed), or
+    /// `none` (a CronJob, on-delete).
+    pub(crate) wait: &'static str,
+    /// What deploy says instead of waiting (`wait` is `none`).
+    pub(crate) nothing_to_wait_for: &'static str,
+    /// Whether deploy first checks the live object's selector (kinds whose selector kstep
+    /// writes and the API server keeps).
+    pub(crate) selector_check: bool,
     pub(crate) timeout: String,
     /// The Deployment's `spec.selector` as kubectl prints it (compact JSON, keys sorted).
     pub(crate) deployment_selector: String,
@@ -136,7 +149,7 @@ pub(crate) fn wrap(text: &str, width: usize, prefix: &str) -> String {
 }
 
 /// The exit codes of a script, for its header and `--help`.
-pub(crate) fn exit_codes(blue_green: bool, switches: bool) -> String {
+pub(crate) fn exit_codes(selector_kind: Option<&str>, job: bool, switches: bool) -> String {
     let mut codes = vec![
         if switches {
             "0~done (deploy: deployed, or ready and waiting for promotion)"
@@ -145,10 +158,16 @@ pub(crate) fn exit_codes(blue_green: bool, switches: bool) -> String {
         },
         "1~kubectl failed",
         "2~wrong usage",
-        "3~the rollout did not become ready",
+        if job {
+            "3~the Job failed or did not finish"
+        } else {
+            "3~the rollout did not become ready"
+        },
     ];
-    if !blue_green {
-        codes.push("4~the Deployment exists with another selector");
+    let selector_code;
+    if let Some(kind) = selector_kind {
+        selector_code = format!("4~the {kind} exists with another selector");
+        codes.push(&selector_code);
     }
     codes.push("5~another run holds the deployment lock");
     if switches {
@@ -160,8 +179,8 @@ pub(crate) fn exit_codes(blue_green: bool, switches: bool) -> String {
 }
 
 /// Every kind of object kstep creates but EndpointSlices (removed separately), for cleanup.
-pub(crate) const CLEANUP_KINDS: &str =
-    "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io";
+/// A step's kind may change: the workload of the older kind is then removed with the rest.
+pub(crate) const CLEANUP_KINDS: &str = "deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,configmaps,secrets,services,ingresses.networking.k8s.io";
 
 pub(crate) fn render(script: &Script) -> Result<String, String> {
     let name = if script.blue_green {

@@ -13,6 +13,7 @@ mod containers;
 mod ignore;
 mod patches;
 mod security;
+mod workloads;
 
 pub(crate) use config::LintConfig;
 pub(crate) use ignore::{Ignores, literal_spans};
@@ -58,6 +59,7 @@ pub(crate) fn lint(step: &Step, plan: &Plan, config: &LintConfig, diags: &mut Di
     security::check(&mut rules);
     availability::check(&mut rules);
     patches::check(&mut rules);
+    workloads::check(&mut rules);
     let mut found: Vec<Diagnostic> = rules
         .found
         .into_iter()

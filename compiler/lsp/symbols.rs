@@ -28,13 +28,16 @@ pub(crate) fn symbols(root: &Node) -> Vec<Symbol> {
     for entry in entries {
         let value = &entry.value;
         match entry.key.as_str() {
-            "deployment" => out.push(table(
-                entry,
-                value,
-                "Deployment",
-                SymbolKind::MODULE,
-                Vec::new(),
-            )),
+            "deployment" | "stateful_set" | "daemon_set" | "job" | "cron_job" => {
+                let kind = match entry.key.as_str() {
+                    "stateful_set" => "StatefulSet",
+                    "daemon_set" => "DaemonSet",
+                    "job" => "Job",
+                    "cron_job" => "CronJob",
+                    _ => "Deployment",
+                };
+                out.push(table(entry, value, kind, SymbolKind::MODULE, Vec::new()));
+            }
             "containers" => {
                 for item in items(value) {
                     let ports = items_of(item, "ports")

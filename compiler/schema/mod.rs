@@ -24,6 +24,7 @@ mod step;
 mod validate;
 mod values;
 mod volume;
+mod workload;
 
 use std::borrow::Cow;
 use std::sync::LazyLock;

@@ -283,7 +283,7 @@ mod messages {
                 "`strategy` in `deployment` is not allowed here",
                 "`deployment` must have `name`",
                 "`service.ports[0].target_port` must be an integer or a string",
-                "`step.strategy` must be one of `recreate`, `rolling-update`, `blue-green` or a template",
+                "`step.strategy` must be one of `recreate`, `rolling-update`, `blue-green`, `on-delete` or a template",
                 "`colour` is not allowed here",
             ]
         );

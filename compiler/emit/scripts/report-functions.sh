@@ -90,10 +90,11 @@ explain_container() {
   fi
 }
 
-# On a failed rollout of Deployment $1, whose pods $2 selects: a line per container of each
-# pod that is not ready, with hints; then the Deployment, its pods, and each unready pod
-# described (their events). kubectl inside a loop reads /dev/null: a kubectl, or a KUBECTL
-# wrapper, that reads its standard input would swallow what the loop reads.
+# On a failed rollout of the workload $1 (a $workload_kind), whose pods $2 selects: a line
+# per container of each pod that is not ready, with hints; then the workload, its pods, and
+# each unready pod described (their events). kubectl inside a loop reads /dev/null: a
+# kubectl, or a KUBECTL wrapper, that reads its standard input would swallow what the loop
+# reads.
 report_failure() {
   local pods events kind f1 f2 f3 f4 f5 f6 f7 f8 f9 f10 f11 pod="" hints_shown="" name
   local unready=()
@@ -123,9 +124,9 @@ report_failure() {
     esac
   done <<<"$pods"
   if [ -z "${unready[*]+set}" ]; then
-    printf '  none found: the Deployment may have no pods yet (its conditions below say why)\n' >&2
+    printf '  none found: the %s may have no pods yet (its conditions below say why)\n' "$workload_kind" >&2
   fi
-  run_kubectl describe deployment "$1" </dev/null >&2 || true
+  run_kubectl describe "$workload_resource" "$1" </dev/null >&2 || true
   run_kubectl get pods --selector "$2" --output wide </dev/null >&2 || true
   for name in ${unready[@]+"${unready[@]}"}; do
     run_kubectl describe pod -- "$name" </dev/null >&2 || true
