@@ -37,7 +37,10 @@ fn main() {
     ));
     let first = diagnostics(&client, 1);
     let errors = first.iter().filter(|d| d["severity"] == 1).count();
-    assert_eq!(errors, 0, "the step must be valid, to be linted: {first:#?}");
+    assert_eq!(
+        errors, 0,
+        "the step must be valid, to be linted: {first:#?}"
+    );
 
     // `replicas = 3` is on line 6; alternate 3 and 4.
     let mut runs = Vec::new();
@@ -66,7 +69,10 @@ fn main() {
     runs.sort();
     let at = |q: f64| runs[((runs.len() - 1) as f64 * q) as usize];
     let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
-    println!("kstep lsp: change to published diagnostics, {lines}-line step, {} changes", runs.len());
+    println!(
+        "kstep lsp: change to published diagnostics, {lines}-line step, {} changes",
+        runs.len()
+    );
     println!("  findings published per change: {}", first.len());
     println!("  median  {}", ms(at(0.5)));
     println!("  p90     {}", ms(at(0.9)));
@@ -94,7 +100,10 @@ fn diagnostics(client: &Connection, version: i64) -> Vec<Value> {
             && n.method == "textDocument/publishDiagnostics"
             && n.params["version"].as_i64() == Some(version)
         {
-            return n.params["diagnostics"].as_array().cloned().unwrap_or_default();
+            return n.params["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
         }
     }
 }
