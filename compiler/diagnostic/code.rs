@@ -159,7 +159,6 @@ codes! {
     // Lint configuration.
     InvalidIgnore => "invalid-ignore", ERROR, "a `kstep-ignore` comment without a known rule or a reason";
     UnusedIgnore => "unused-ignore", WARNING, "a `kstep-ignore` comment that suppresses nothing";
-    SchemaViolation => "schema-violation", WARNING, "a step file value that the step file JSON Schema rejects";
     // Cross-references.
     DuplicateName => "duplicate-name", ERROR, "a name (of a container, volume, spread topology, ...) given twice";
     DuplicateEnv => "duplicate-env", ERROR, "an environment variable defined twice in one container";

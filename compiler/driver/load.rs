@@ -12,7 +12,6 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::lint;
 use crate::model::{LintLevels, Project, RunDefaults, SecurityProfile, Spanned, Step};
 use crate::read;
-use crate::schema;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Node, input};
 use crate::template::{self, Externals, VarOptions, Vars};
@@ -107,8 +106,7 @@ pub(super) type Projects = BTreeMap<PathBuf, Project>;
 
 /// Reads, parses, renders, reads and checks one step file, with the settings of the
 /// `kstep.toml` above it. `for_lint` adds what only
-/// `kstep lint` needs: validation against the step file JSON Schema, and the spans of the
-/// file's literals. `Err` for problems with the file itself (missing, unreadable, not a step
+/// `kstep lint` needs: the spans of the file's literals (for ignore comments). `Err` for problems with the file itself (missing, unreadable, not a step
 /// file type); everything else is a diagnostic.
 pub(super) fn load(
     path: &Path,
@@ -125,31 +123,18 @@ pub(super) fn load(
     };
     let project = project(path, run.overlay, sources, projects, diags)?;
     let text = sources.get(file).text();
-    let before = diags.len();
     let root = syntax::parse(file, text, format, diags);
     if root.is_none() {
         declared.complete = false;
     }
     let loaded = root.and_then(|root| {
-        // Building the validator costs milliseconds: only `kstep lint` asks for it.
-        let (schema_errors, literals) = if run.for_lint {
-            (schema::validate(&root), lint::literal_spans(&root))
+        let literals = if run.for_lint {
+            lint::literal_spans(&root)
         } else {
-            (Vec::new(), Vec::new())
+            Vec::new()
         };
-        let loaded = load_tree(file, text, root, &project, run, declared, diags)
-            .map(|loaded| Loaded { literals, ..loaded });
-        // The schema's second opinion, where reading said nothing.
-        let reported: Vec<Span> = diags
-            .since(before)
-            .flat_map(|d| d.labels.iter().map(|l| l.span))
-            .collect();
-        for error in schema_errors {
-            if !schema::covered(error.region, &reported) {
-                diags.push(error.diagnostic);
-            }
-        }
-        loaded
+        load_tree(file, text, root, &project, run, declared, diags)
+            .map(|loaded| Loaded { literals, ..loaded })
     });
     for span in diags.take_redactions() {
         sources.redact(span);

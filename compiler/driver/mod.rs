@@ -207,9 +207,10 @@ struct Prepared {
     steps: Vec<PlannedStep>,
 }
 
+/// A step is boxed: the vectors of steps move pointers, not kilobytes, as they grow.
 struct PlannedStep {
     path: PathBuf,
-    loaded: load::Loaded,
+    loaded: Box<load::Loaded>,
     plan: Plan,
 }
 
@@ -247,7 +248,7 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
         }
     };
     let mut failure = false;
-    let mut steps = Vec::new();
+    let mut steps: Vec<(PathBuf, Box<load::Loaded>)> = Vec::new();
     let mut projects = load::Projects::new();
     let mut declared = load::Declared {
         complete: true,
@@ -290,7 +291,7 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
             &mut declared,
             &mut diags,
         ) {
-            Ok(Some(loaded)) => steps.push((path, loaded)),
+            Ok(Some(loaded)) => steps.push((path, Box::new(loaded))),
             Ok(None) => {}
             Err(diagnostic) => {
                 failure = true;
@@ -328,10 +329,9 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
     let planned = parallel::map(&steps, |_, (_, loaded)| {
         let plan = Plan::new(&loaded.step, strategy, inputs.deployment_id);
         let mut found = Diagnostics::default();
-        let again = loaded
-            .again
-            .as_ref()
-            .map(|again| load::again(again, sources, &plan.deployment_id, &mut found));
+        let again = loaded.again.as_ref().map(|again| {
+            load::again(again, sources, &plan.deployment_id, &mut found).map(Box::new)
+        });
         // The plan's rules see the step as it is emitted, rendered with the final id.
         let step = match &again {
             Some(Some(step)) => step,
@@ -344,7 +344,7 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
     for ((path, mut loaded), (plan, found, again)) in steps.into_iter().zip(planned) {
         diags.extend(found);
         if let Some(Some(step)) = again {
-            loaded.step = step;
+            loaded.step = *step;
         }
         planned_steps.push(PlannedStep { path, loaded, plan });
     }
@@ -376,13 +376,13 @@ fn failed(start: Start) -> Outcome {
 fn render(job: &(&Path, &Step, &Plan), format: Format) -> Result<emit::StepOutput, Diagnostic> {
     let (path, step, plan) = *job;
     let path = inputs::display_path(path);
-    emit::render(step, plan, &lower::lower(step, plan), path, format).map_err(
-        |emit::EmitError(message)| {
-            Diagnostic::error(
-                Code::InternalError,
-                format!("internal error while emitting manifests: {message}"),
-            )
-        },
+    emit::render(step, plan, &lower::lower(step, plan), path, format).map_err(internal_error)
+}
+
+fn internal_error(emit::EmitError(message): emit::EmitError) -> Diagnostic {
+    Diagnostic::error(
+        Code::InternalError,
+        format!("internal error while emitting manifests: {message}"),
     )
 }
 
@@ -406,26 +406,43 @@ fn finish(
     match options.output {
         OutputMode::Write => {
             let staging = emit::Staging::new(options.out_dir).map_err(|e| cannot_write(&e))?;
-            let ids = parallel::map(jobs, |i, job| {
+            let staged = parallel::map(jobs, |i, job| {
                 let output = render(job, options.format)?;
-                staging.stage(i, &output).map_err(|e| cannot_write(&e))?;
-                Ok(output.step_id)
+                let staged = staging.stage(i, &output).map_err(|e| cannot_write(&e))?;
+                Ok((output.step_id, staged))
+            })
+            .into_iter()
+            .collect::<Result<Vec<_>, Diagnostic>>()?;
+            staging.commit(&staged).map_err(|e| cannot_write(&e))?;
+            outcome.written = staged.into_iter().map(|(id, _)| id).collect();
+        }
+        OutputMode::Stdout => {
+            // Each step's part of the stream, nothing else of its output.
+            let parts = parallel::map(jobs, |_, &(_, step, plan)| {
+                emit::stream(
+                    &lower::lower(step, plan),
+                    options.format,
+                    options.show_secrets,
+                )
+                .map_err(internal_error)
             })
             .into_iter()
             .collect::<Result<Vec<String>, Diagnostic>>()?;
-            staging.commit(&ids).map_err(|e| cannot_write(&e))?;
-            outcome.written = ids;
+            outcome.stdout = Some(parts.concat());
         }
-        OutputMode::Stdout | OutputMode::Check => {
-            let outputs = parallel::map(jobs, |_, job| render(job, options.format))
-                .into_iter()
-                .collect::<Result<Vec<_>, Diagnostic>>()?;
-            if options.output == OutputMode::Stdout {
-                outcome.stdout = Some(emit::stream(&outputs, options.format, options.show_secrets));
-            } else if let Some(differences) =
-                emit::compare(options.out_dir, &outputs, options.show_secrets)
-                    .map_err(|e| load::io_error(&format!("cannot read `{dir}`"), &e))?
-            {
+        OutputMode::Check => {
+            let cannot_read =
+                |e: &std::io::Error| load::io_error(&format!("cannot read `{dir}`"), e);
+            let parts = parallel::map(jobs, |_, job| {
+                let output = render(job, options.format)?;
+                emit::compare_step(options.out_dir, &output, options.show_secrets)
+                    .map_err(|e| cannot_read(&e))
+            })
+            .into_iter()
+            .collect::<Result<Vec<String>, Diagnostic>>()?;
+            let differences =
+                parts.concat() + &emit::stale(options.out_dir).map_err(|e| cannot_read(&e))?;
+            if !differences.is_empty() {
                 outcome.status = Status::OutOfDate;
                 outcome.stdout = Some(differences);
             }

@@ -10,7 +10,7 @@ mod script;
 mod write;
 pub(crate) mod yaml;
 
-pub(crate) use compare::compare;
+pub(crate) use compare::{compare_step, stale};
 pub(crate) use write::Staging;
 
 use std::path::Path;
@@ -42,6 +42,17 @@ pub(crate) enum FileMode {
     Private,
     /// Executable (0755): the deploy script.
     Executable,
+}
+
+impl FileMode {
+    /// The Unix permission bits a file is created with.
+    pub(crate) fn bits(self) -> u32 {
+        match self {
+            FileMode::Regular => 0o644,
+            FileMode::Private => 0o600,
+            FileMode::Executable => 0o755,
+        }
+    }
 }
 
 /// One file of a step's output, relative to the step's directory.
@@ -112,21 +123,12 @@ pub(crate) fn render(
         if phase == 2 && !network_kinds.contains(&object.kind()) {
             network_kinds.push(object.kind());
         }
-        let secret = object.kind() == "Secret";
-        files.push(OutputFile {
+        files.push(manifest_file(
             path,
-            contents: write(&value, format)?,
-            mode: if secret {
-                FileMode::Private
-            } else {
-                FileMode::Regular
-            },
-            shown: if secret {
-                Some(write(&masked(value), format)?)
-            } else {
-                None
-            },
-        });
+            object.kind() == "Secret",
+            value,
+            format,
+        )?);
     }
     files.push(OutputFile {
         path: "kustomization.yaml".into(),
@@ -243,6 +245,29 @@ pub(crate) fn render(
     })
 }
 
+/// One manifest file: a Secret is private, and has a masked copy to show.
+fn manifest_file(
+    path: String,
+    secret: bool,
+    value: serde_json::Value,
+    format: Format,
+) -> Result<OutputFile, EmitError> {
+    Ok(OutputFile {
+        path,
+        contents: write(&value, format)?,
+        mode: if secret {
+            FileMode::Private
+        } else {
+            FileMode::Regular
+        },
+        shown: if secret {
+            Some(write(&masked(value), format)?)
+        } else {
+            None
+        },
+    })
+}
+
 fn write(value: &serde_json::Value, format: Format) -> Result<String, EmitError> {
     Ok(match format {
         Format::Yaml => yaml::to_yaml(value),
@@ -292,19 +317,22 @@ fn selector(labels: &std::collections::BTreeMap<String, String>) -> String {
         .join(",")
 }
 
-/// Every manifest of every step as one stream: YAML documents separated by `---`, or JSON
-/// documents one after another. Secrets are masked unless `show_secrets`.
-pub(crate) fn stream(outputs: &[StepOutput], format: Format, show_secrets: bool) -> String {
+/// A step's manifests as part of `--stdout`'s stream, without the rest of its output: YAML
+/// documents each after `---`, or JSON documents one after another. Secrets are masked
+/// unless `show_secrets`.
+pub(crate) fn stream(
+    objects: &StepObjects,
+    format: Format,
+    show_secrets: bool,
+) -> Result<String, EmitError> {
     let mut out = String::new();
-    for file in outputs
-        .iter()
-        .flat_map(|o| &o.files)
-        .filter(|f| f.path.starts_with("manifests/"))
-    {
+    for object in &objects.objects {
+        let value = object.to_json().map_err(|e| EmitError(e.to_string()))?;
+        let file = manifest_file(String::new(), object.kind() == "Secret", value, format)?;
         if format == Format::Yaml {
             out.push_str("---\n");
         }
         out.push_str(file.printable(show_secrets));
     }
-    out
+    Ok(out)
 }

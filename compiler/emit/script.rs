@@ -1,6 +1,8 @@
 //! `deploy.sh`: the kubectl script that carries out the step's strategy.
 //!
-//! The scripts are minijinja templates in `emit/scripts/`, readable as shell. Every value
+//! The scripts are minijinja templates in `emit/scripts/`, readable as shell; long parts
+//! without a value from the step are plain shell files there (`*-functions.sh`), inserted as
+//! text so that no run spends time parsing them. Every value
 //! from the step reaches the shell through the `q` filter (single quotes, `'` as `'\''`), so
 //! no name, label or path can run anything; the source path in the header comment goes
 //! through `comment`, which keeps it on one line.
@@ -12,8 +14,9 @@ use minijinja::value::Serde;
 use minijinja::{Environment, Value};
 use serde::Serialize;
 
-/// The script templates, parsed once. An error here is a bug in kstep, reported when a
-/// script is rendered.
+/// The script templates, each parsed when a script first needs it (a rolling update never
+/// parses the blue/green script). An error here is a bug in kstep, reported when a script is
+/// rendered.
 static TEMPLATES: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
     let mut env = Environment::new();
     let syntax = SyntaxConfig::builder()
@@ -25,23 +28,41 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, String>> = LazyLock::new
     env.set_syntax(syntax);
     env.add_filter("q", shell_quote);
     env.add_filter("comment", comment);
-    let templates = [
-        ("common.sh.j2", include_str!("scripts/common.sh.j2")),
-        ("lock.sh.j2", include_str!("scripts/lock.sh.j2")),
-        ("rollout.sh.j2", include_str!("scripts/rollout.sh.j2")),
-        ("blue-green.sh.j2", include_str!("scripts/blue-green.sh.j2")),
-        ("report.sh.j2", include_str!("scripts/report.sh.j2")),
-    ];
     // kubectl's go-templates for the failure report: text for the script, not minijinja
     // templates (their `{{` is Go's).
     env.add_global("pod_report", include_str!("scripts/pod-report.gotmpl"));
     env.add_global("probe_events", include_str!("scripts/probe-events.gotmpl"));
-    for (name, source) in templates {
-        env.add_template(name, source)
-            .map_err(|e| format!("script template {name}: {e:#}"))?;
-    }
+    // Long stretches of plain shell, inserted as text: parsing them as templates was a
+    // quarter of a one-step compile. Each file ends with the newline its `{{ }}` line adds.
+    env.add_global(
+        "lock_functions",
+        plain(include_str!("scripts/lock-functions.sh")),
+    );
+    env.add_global(
+        "report_functions",
+        plain(include_str!("scripts/report-functions.sh")),
+    );
+    env.set_loader(|name| Ok(template_source(name).map(str::to_owned)));
     Ok(env)
 });
+
+/// A plain shell file as a template value: without its last newline, which the line that
+/// inserts it supplies.
+fn plain(text: &'static str) -> Value {
+    Value::from(text.strip_suffix('\n').unwrap_or(text))
+}
+
+/// The source of the script template `name`, built into the binary.
+fn template_source(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "common.sh.j2" => include_str!("scripts/common.sh.j2"),
+        "lock.sh.j2" => include_str!("scripts/lock.sh.j2"),
+        "rollout.sh.j2" => include_str!("scripts/rollout.sh.j2"),
+        "blue-green.sh.j2" => include_str!("scripts/blue-green.sh.j2"),
+        "report.sh.j2" => include_str!("scripts/report.sh.j2"),
+        _ => return None,
+    })
+}
 
 /// What a deploy script needs to know.
 #[derive(Serialize)]
