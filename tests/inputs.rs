@@ -24,10 +24,11 @@ fn with_stdin(command: &mut Command, input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("kstep runs");
-    // kstep may stop before it reads its input (a usage error): the pipe is then closed.
+    // kstep may exit before it reads (a usage error): the pipe is then closed, which is no
+    // failure of the test.
     let written = child.stdin.take().unwrap().write_all(input.as_bytes());
-    if let Err(e) = written {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    if let Err(error) = written {
+        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
     }
     child.wait_with_output().unwrap()
 }

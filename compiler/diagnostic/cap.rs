@@ -49,6 +49,10 @@ impl Dropped {
         false
     }
 
+    pub(super) fn saturated(&self, file: FileId) -> bool {
+        self.kept.get(&file).is_some_and(|&kept| kept >= KEPT)
+    }
+
     /// Adds what another collection did not keep.
     pub(super) fn add(&mut self, other: Dropped) {
         for (file, counts) in other.dropped {

@@ -173,6 +173,12 @@ impl Diagnostics {
         }
     }
 
+    /// Whether diagnostics about `file` are only counted now, no longer kept: a stage may
+    /// then skip work that only makes a diagnostic more helpful ("did you mean").
+    pub(crate) fn saturated(&self, file: crate::source::FileId) -> bool {
+        self.dropped.saturated(file)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.dropped.errors() > 0 || self.items.iter().any(|d| d.severity == Severity::Error)
     }

@@ -34,6 +34,12 @@ impl<'a> Reader<'a> {
         self.diags.push(diagnostic);
     }
 
+    /// Whether this file's diagnostics are only counted now (a flood): hints need not be
+    /// worked out.
+    pub(crate) fn saturated(&self) -> bool {
+        self.diags.saturated(self.file)
+    }
+
     /// A secret string: its span is masked wherever source is shown, and a wrong type is
     /// reported without quoting the value.
     pub(crate) fn secret(&mut self, node: &Node) -> Option<Spanned<String>> {

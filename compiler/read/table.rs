@@ -247,6 +247,11 @@ impl<'n> Table<'n> {
                 format!("unknown field `{}` in {}", entry.key, self.describe()),
             )
             .label(entry.key_span, "unknown field");
+            if r.saturated() {
+                // Only counted: the hints below cost more than the rest of reading.
+                r.report(diagnostic);
+                continue;
+            }
             // Kubernetes' name for the field first, then the closest spelling.
             let kubernetes = kubernetes::hint(&self.path, &entry.key, &self.known);
             diagnostic = match (kubernetes, suggest::closest(&entry.key, &self.known)) {
