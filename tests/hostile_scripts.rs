@@ -421,7 +421,7 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
             let step = format!("kstep.dev/step={id},kstep.dev/deployment-id");
             calls.push(words(&[
                 "delete",
-                "deployments.apps,configmaps,secrets",
+                "deployments.apps,configmaps,secrets,poddisruptionbudgets.policy",
                 "--selector",
                 &format!("{step},kstep.dev/deployment-id notin ({deployment_id})"),
                 "--ignore-not-found",
@@ -447,7 +447,7 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
             calls.extend(apply(30..100));
             calls.push(words(&[
                 "delete",
-                "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io",
+                "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy",
                 "--selector",
                 &cleanup,
                 "--ignore-not-found",

@@ -10,6 +10,7 @@ mod address;
 mod blue_green;
 mod containers;
 mod deployment;
+mod disruption;
 mod endpoints;
 mod env;
 mod image;
@@ -36,6 +37,7 @@ mod strategy;
 mod volumes;
 
 pub(crate) use plan::plan;
+pub(crate) use strategy::percent;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{Spanned, Step};
@@ -65,6 +67,7 @@ pub(crate) fn check(step: &Step, diags: &mut Diagnostics) {
     strategy::check(&mut cx);
     blue_green::check(&mut cx);
     owned::check(&mut cx);
+    disruption::check(&mut cx);
 }
 
 pub(crate) struct Cx<'a> {

@@ -97,7 +97,9 @@ fn kept(object: &Object, before: &Value, after: &Value, found: &mut Vec<(String,
             pointers.push("/spec/selector".into());
             pointers.push("/spec/template/metadata/annotations/kstep.dev~1config-hash".into());
         }
-        Object::Service(_) => pointers.push("/spec/selector".into()),
+        Object::Service(_) | Object::PodDisruptionBudget(_) => {
+            pointers.push("/spec/selector".into());
+        }
         _ => {}
     }
     pointers.sort();

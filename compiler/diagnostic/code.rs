@@ -155,6 +155,7 @@ codes! {
     ServiceAccountToken => "service-account-token", LINT_WARNING, "a pod that mounts its service account's API token";
     NoSpread => "no-spread", LINT_WARNING, "several replicas that nothing keeps apart";
     SecureDefaultOptOut => "secure-default-opt-out", LINT_NOTE, "a setting that weakens one of kstep's secure defaults";
+    BlockingDisruptionBudget => "blocking-disruption-budget", LINT_WARNING, "a disruption budget that never allows a pod to be evicted";
     PatchSetsModelledField => "patch-sets-modelled-field", LINT_WARNING, "a patch that sets a field the step file has a key for";
     // Lint configuration.
     InvalidIgnore => "invalid-ignore", ERROR, "a `kstep-ignore` comment without a known rule or a reason";
@@ -196,6 +197,7 @@ codes! {
     UnsupportedByStrategy => "unsupported-by-strategy", ERROR, "a setting the deployment strategy cannot carry out";
     InvalidPatch => "invalid-patch", ERROR, "a patch that does not apply, or makes an object Kubernetes or kstep cannot use";
     UnknownConfigKey => "unknown-config-key", ERROR, "a key of an owned ConfigMap or Secret that it does not have";
+    InvalidDisruptionBudget => "invalid-disruption-budget", ERROR, "a disruption budget count or percentage the API rejects";
     InvalidSecret => "invalid-secret", ERROR, "an owned Secret whose type and data do not fit together, or that does not fit where the step uses it";
 }
 

@@ -101,6 +101,9 @@ pub(crate) fn render(
         );
         let phase = match object.apply_rank() {
             ..20 => 0,
+            // Under blue/green the new colour's budget goes in before its Deployment: the
+            // workload files are what a preview scales (`patch --local` of `spec.replicas`).
+            _ if plan.is_blue_green() && object.kind() == "PodDisruptionBudget" => 0,
             20..30 => 1,
             _ => 2,
         };

@@ -139,8 +139,7 @@ pub(crate) fn exit_codes(blue_green: bool, switches: bool) -> String {
 }
 
 /// Every kind of object kstep creates but EndpointSlices (removed separately), for cleanup.
-pub(crate) const CLEANUP_KINDS: &str =
-    "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io";
+pub(crate) const CLEANUP_KINDS: &str = "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy";
 
 pub(crate) fn render(script: &Script) -> Result<String, String> {
     let name = if script.blue_green {

@@ -6,6 +6,7 @@
 
 mod container;
 mod deployment;
+mod disruption;
 mod ingress;
 pub(crate) mod labels;
 mod owned;
@@ -22,6 +23,7 @@ use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::discovery::v1 as discovery;
 use k8s_openapi::api::networking::v1 as networking;
+use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::{Metadata, Resource};
 
@@ -93,6 +95,7 @@ objects! {
     ConfigMap(core::ConfigMap) = 10,
     Secret(core::Secret) = 11,
     Deployment(apps::Deployment) = 20,
+    PodDisruptionBudget(policy::PodDisruptionBudget) = 21,
     Service(core::Service) = 30,
     EndpointSlice(discovery::EndpointSlice) = 31,
     Ingress(networking::Ingress) = 40,
@@ -144,6 +147,11 @@ pub(crate) fn unpatched(step: &Step, plan: &Plan) -> Vec<Object> {
         objects.push(Object::Secret(Box::new(owned::secret(&cx, secret))));
     }
     objects.push(Object::Deployment(Box::new(deployment::lower(&cx))));
+    if let Some(budget) = &step.disruption_budget {
+        objects.push(Object::PodDisruptionBudget(Box::new(disruption::lower(
+            &cx, budget,
+        ))));
+    }
     for service in &step.services {
         objects.push(Object::Service(Box::new(service::lower(&cx, service))));
         if let Some(slice) = service::endpoint_slice(&cx, service) {

@@ -6,6 +6,7 @@
 
 mod choice;
 mod container;
+mod disruption;
 mod ingress;
 mod lint;
 mod owned;
@@ -28,6 +29,7 @@ pub(crate) use container::{
     Container, ContainerKind, ContainerPort, EnvFrom, EnvSource, EnvVar, Hook, HookHandler,
     Lifecycle, ResourceList, Resources, VolumeMount, is_extended_resource,
 };
+pub(crate) use disruption::DisruptionBudget;
 pub(crate) use ingress::{Ingress, IngressPath, IngressRule, IngressTls};
 pub(crate) use lint::{Level, LintLevels};
 pub(crate) use owned::{ConfigMap, Registry, Secret, SecretEntry};
@@ -89,6 +91,8 @@ pub(crate) struct Step {
     pub(crate) secrets: Vec<Secret>,
     /// `[[patches]]`: changes to the emitted objects, applied after lowering.
     pub(crate) patches: Vec<Patch>,
+    /// `[disruption_budget]`: a PodDisruptionBudget over the step's pods.
+    pub(crate) disruption_budget: Option<DisruptionBudget>,
     /// False when a volume could not be read and was dropped: rules that would report a
     /// volume as *missing* stay quiet, since it may be the dropped one.
     pub(crate) volumes_complete: bool,

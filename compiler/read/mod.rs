@@ -9,6 +9,7 @@
 
 mod container;
 mod defaults;
+mod disruption;
 mod embedded;
 mod env;
 mod ingress;

@@ -3,6 +3,7 @@
 //! `[env]`, which `vars` reads earlier).
 
 use super::container;
+use super::disruption;
 use super::ingress;
 use super::owned;
 use super::patch;
@@ -73,6 +74,9 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         })
         .unwrap_or_default();
     let patches = top.table_list(r, "patches", patch::read);
+    let disruption_budget = top
+        .optional_table(r, "disruption_budget")
+        .map(|t| disruption::read(r, t));
     // Read before templates were rendered, by `vars`.
     let _ = (top.entry("vars"), top.entry("env"));
     // Read by `read_lint`.
@@ -95,6 +99,7 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         config_maps,
         secrets,
         patches,
+        disruption_budget,
     })
 }
 

@@ -17,6 +17,7 @@ mod pod;
 #[cfg(test)]
 mod reference;
 mod rule;
+mod scaling;
 mod step;
 mod values;
 mod volume;

@@ -12,6 +12,7 @@ use super::LintRules;
 use super::container::Container;
 use super::network::{Ingress, Service};
 use super::pod::Pod;
+use super::scaling::DisruptionBudget;
 use super::values::{Any, Count, Templated, Word};
 use super::volume::Volume;
 use crate::model::{PatchOpKind, Previous, Strategy};
@@ -69,6 +70,10 @@ pub(super) struct StepFile {
     /// (`merge`) or JSON patch operations (`json`), in the Kubernetes API's field names.
     #[schemars(example = json!([{ "kind": "Deployment", "merge": { "spec": { "template": { "spec": { "shareProcessNamespace": true } } } } }]))]
     patches: Option<Vec<Patch>>,
+    /// A PodDisruptionBudget over the step's pods: exactly one of `min_available` and
+    /// `max_unavailable`. Under blue/green each deployment gets its own.
+    #[schemars(example = json!({ "max_unavailable": 1 }))]
+    disruption_budget: Option<DisruptionBudget>,
 }
 
 /// `[[patches]]`.

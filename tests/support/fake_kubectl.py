@@ -86,6 +86,11 @@ KINDS = {
     "lease": "Lease",
     "leases": "Lease",
     "leases.coordination.k8s.io": "Lease",
+    "poddisruptionbudgets.policy": "PodDisruptionBudget",
+    "poddisruptionbudget": "PodDisruptionBudget",
+    "horizontalpodautoscalers.autoscaling": "HorizontalPodAutoscaler",
+    "horizontalpodautoscaler": "HorizontalPodAutoscaler",
+    "hpa": "HorizontalPodAutoscaler",
 }
 
 # How kubectl names a kind's resource in its messages.
@@ -94,6 +99,8 @@ RESOURCES = {
     "Ingress": "ingresses.networking.k8s.io",
     "EndpointSlice": "endpointslices.discovery.k8s.io",
     "Lease": "leases.coordination.k8s.io",
+    "PodDisruptionBudget": "poddisruptionbudgets.policy",
+    "HorizontalPodAutoscaler": "horizontalpodautoscalers.autoscaling",
 }
 
 

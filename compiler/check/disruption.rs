@@ -1,0 +1,43 @@
+//! `[disruption_budget]`: counts and percentages the API accepts
+//! (`ValidatePodDisruptionBudgetSpec` in `pkg/apis/policy/validation`:
+//! `ValidatePositiveIntOrPercent` and `IsNotMoreThan100Percent` on each of `minAvailable` and
+//! `maxUnavailable`). That exactly one is given is the reader's rule.
+
+use super::Cx;
+use super::strategy::percent;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Count, Spanned};
+
+pub(super) fn check(cx: &mut Cx<'_>) {
+    let Some(budget) = &cx.step.disruption_budget else {
+        return;
+    };
+    for (key, count) in [
+        ("min_available", &budget.min_available),
+        ("max_unavailable", &budget.max_unavailable),
+    ] {
+        if let Some(count) = count {
+            check_count(cx, key, count);
+        }
+    }
+}
+
+fn check_count(cx: &mut Cx<'_>, key: &str, count: &Spanned<Count>) {
+    let problem = match &count.value {
+        Count::Number(n) if *n < 0 => "must not be negative".to_owned(),
+        Count::Number(n) if *n > i64::from(i32::MAX) => {
+            format!("must be at most {}", i32::MAX)
+        }
+        Count::Number(_) => return,
+        Count::Percent(text) => match percent(text) {
+            Some(p) if p > 100 => "must be at most 100%".to_owned(),
+            Some(_) => return,
+            None => format!("`{text}` is neither a number of pods nor a percentage like \"50%\""),
+        },
+    };
+    cx.report(
+        Diagnostic::error(Code::InvalidDisruptionBudget, format!("`{key}` {problem}"))
+            .label(count.span, "invalid")
+            .help("write a number of pods such as 1, or a percentage of the pods such as \"50%\""),
+    );
+}
