@@ -428,7 +428,7 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
             ]));
             calls.push(words(&[
                 "delete",
-                "services,ingresses.networking.k8s.io",
+                "services,ingresses.networking.k8s.io,horizontalpodautoscalers.autoscaling",
                 "--selector",
                 &format!("{step},kstep.dev/deployment-id!={deployment_id}"),
                 "--ignore-not-found",
@@ -447,7 +447,7 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
             calls.extend(apply(30..100));
             calls.push(words(&[
                 "delete",
-                "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy",
+                "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy,horizontalpodautoscalers.autoscaling",
                 "--selector",
                 &cleanup,
                 "--ignore-not-found",

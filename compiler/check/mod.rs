@@ -7,6 +7,7 @@
 //! cascade into several.
 
 mod address;
+mod autoscaling;
 mod blue_green;
 mod containers;
 mod deployment;
@@ -68,6 +69,7 @@ pub(crate) fn check(step: &Step, diags: &mut Diagnostics) {
     blue_green::check(&mut cx);
     owned::check(&mut cx);
     disruption::check(&mut cx);
+    autoscaling::check(&mut cx);
 }
 
 pub(crate) struct Cx<'a> {

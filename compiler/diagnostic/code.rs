@@ -198,6 +198,7 @@ codes! {
     InvalidPatch => "invalid-patch", ERROR, "a patch that does not apply, or makes an object Kubernetes or kstep cannot use";
     UnknownConfigKey => "unknown-config-key", ERROR, "a key of an owned ConfigMap or Secret that it does not have";
     InvalidDisruptionBudget => "invalid-disruption-budget", ERROR, "a disruption budget count or percentage the API rejects";
+    InvalidAutoscaling => "invalid-autoscaling", ERROR, "autoscaler bounds the API rejects, or a utilization target a container requests nothing for";
     InvalidSecret => "invalid-secret", ERROR, "an owned Secret whose type and data do not fit together, or that does not fit where the step uses it";
 }
 

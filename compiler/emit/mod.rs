@@ -101,9 +101,11 @@ pub(crate) fn render(
         );
         let phase = match object.apply_rank() {
             ..20 => 0,
-            // Under blue/green the new colour's budget goes in before its Deployment: the
-            // workload files are what a preview scales (`patch --local` of `spec.replicas`).
-            _ if plan.is_blue_green() && object.kind() == "PodDisruptionBudget" => 0,
+            // The workload files are what the scripts may apply with another `spec.replicas`
+            // (`patch --local`): a budget goes in before the new colour's Deployment under
+            // blue/green, after the rollout otherwise.
+            _ if object.kind() == "PodDisruptionBudget" && plan.is_blue_green() => 0,
+            _ if object.kind() == "PodDisruptionBudget" => 2,
             20..30 => 1,
             _ => 2,
         };
@@ -198,6 +200,21 @@ pub(crate) fn render(
             .as_ref()
             .map_or(Deployment::DEFAULT_REPLICAS, |r| r.value)
             .to_string(),
+        autoscaler: step
+            .autoscaling
+            .as_ref()
+            .map(|_| step.deployment.name().to_owned())
+            .unwrap_or_default(),
+        min_replicas: step
+            .autoscaling
+            .as_ref()
+            .map(|a| a.min_replicas().to_string())
+            .unwrap_or_default(),
+        max_replicas: step
+            .autoscaling
+            .as_ref()
+            .map(|a| a.max_replicas().to_string())
+            .unwrap_or_default(),
         services,
         switches,
         exit_codes: script::wrap(

@@ -72,6 +72,10 @@ pub(crate) struct Script {
     pub(crate) network_files: Vec<String>,
     /// The Lease that is the deployment lock of the step: `kstep-<step id>`.
     pub(crate) lock_name: String,
+    /// The HorizontalPodAutoscaler's name ("": none), and its bounds.
+    pub(crate) autoscaler: String,
+    pub(crate) min_replicas: String,
+    pub(crate) max_replicas: String,
     /// Blue/green: the Deployment's name without the deployment id.
     pub(crate) deployment_base: String,
     pub(crate) replicas: String,
@@ -139,7 +143,7 @@ pub(crate) fn exit_codes(blue_green: bool, switches: bool) -> String {
 }
 
 /// Every kind of object kstep creates but EndpointSlices (removed separately), for cleanup.
-pub(crate) const CLEANUP_KINDS: &str = "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy";
+pub(crate) const CLEANUP_KINDS: &str = "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy,horizontalpodautoscalers.autoscaling";
 
 pub(crate) fn render(script: &Script) -> Result<String, String> {
     let name = if script.blue_green {

@@ -4,7 +4,7 @@
 use super::Rules;
 use crate::check::percent;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Count, Deployment};
+use crate::model::Count;
 
 pub(super) fn check(rules: &mut Rules<'_>) {
     let step = rules.step;
@@ -12,11 +12,7 @@ pub(super) fn check(rules: &mut Rules<'_>) {
         return;
     };
     // The fewest pods the step runs: an autoscaler may scale down to its minimum.
-    let replicas = step
-        .deployment
-        .replicas
-        .as_ref()
-        .map_or(Deployment::DEFAULT_REPLICAS, |r| r.value);
+    let replicas = step.least_replicas();
     let (span, why) = if let Some(max) = &budget.max_unavailable {
         let zero = match &max.value {
             Count::Number(n) => *n == 0,

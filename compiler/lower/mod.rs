@@ -4,6 +4,7 @@
 //! defaults, adds kstep's labels and builds objects. Nothing here validates. An Ingress is
 //! lowered with the Service it routes to (checking rejects one without).
 
+mod autoscaling;
 mod container;
 mod deployment;
 mod disruption;
@@ -20,6 +21,7 @@ mod volume;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::autoscaling::v2 as autoscaling_v2;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::discovery::v1 as discovery;
 use k8s_openapi::api::networking::v1 as networking;
@@ -98,6 +100,7 @@ objects! {
     PodDisruptionBudget(policy::PodDisruptionBudget) = 21,
     Service(core::Service) = 30,
     EndpointSlice(discovery::EndpointSlice) = 31,
+    HorizontalPodAutoscaler(autoscaling_v2::HorizontalPodAutoscaler) = 35,
     Ingress(networking::Ingress) = 40,
 }
 
@@ -157,6 +160,11 @@ pub(crate) fn unpatched(step: &Step, plan: &Plan) -> Vec<Object> {
         if let Some(slice) = service::endpoint_slice(&cx, service) {
             objects.push(Object::EndpointSlice(Box::new(slice)));
         }
+    }
+    if let Some(autoscaling) = &step.autoscaling {
+        objects.push(Object::HorizontalPodAutoscaler(Box::new(
+            autoscaling::lower(&cx, autoscaling),
+        )));
     }
     for ingress in &step.ingresses {
         // Checking made sure every Ingress has its Service.

@@ -4,6 +4,7 @@
 //! Kubernetes objects. Optional fields stay `Option` here (defaults are applied in `lower`), so
 //! rules can tell "not given" from "given as the default". Field names follow the step file.
 
+mod autoscaling;
 mod choice;
 mod container;
 mod disruption;
@@ -19,6 +20,7 @@ mod service;
 mod vars;
 mod volume;
 
+pub(crate) use autoscaling::Autoscaling;
 pub(crate) use choice::{
     Choice, DnsPolicy, HostPathType, IpFamily, IpFamilyPolicy, PathType, Previous, Protocol,
     PullPolicy, Scheme, SeccompType, SecurityProfile, ServiceType, SessionAffinity, Spread,
@@ -93,6 +95,8 @@ pub(crate) struct Step {
     pub(crate) patches: Vec<Patch>,
     /// `[disruption_budget]`: a PodDisruptionBudget over the step's pods.
     pub(crate) disruption_budget: Option<DisruptionBudget>,
+    /// `[autoscaling]`: a HorizontalPodAutoscaler that owns the Deployment's replicas.
+    pub(crate) autoscaling: Option<Autoscaling>,
     /// False when a volume could not be read and was dropped: rules that would report a
     /// volume as *missing* stay quiet, since it may be the dropped one.
     pub(crate) volumes_complete: bool,

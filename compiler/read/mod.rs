@@ -7,6 +7,7 @@
 //! errors. Names and images are kept even when missing (`None`), so one missing field does
 //! not hide a whole container from checking.
 
+mod autoscaling;
 mod container;
 mod defaults;
 mod disruption;

@@ -2,6 +2,7 @@
 //! `[pod]`, `[service]`, `[ingress]`, `[config_maps.<name>]`, `[secrets.<name>]` (and `[vars]` and
 //! `[env]`, which `vars` reads earlier).
 
+use super::autoscaling;
 use super::container;
 use super::disruption;
 use super::ingress;
@@ -77,6 +78,9 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
     let disruption_budget = top
         .optional_table(r, "disruption_budget")
         .map(|t| disruption::read(r, t));
+    let autoscaling = top
+        .optional_table(r, "autoscaling")
+        .map(|t| autoscaling::read(r, t));
     // Read before templates were rendered, by `vars`.
     let _ = (top.entry("vars"), top.entry("env"));
     // Read by `read_lint`.
@@ -100,6 +104,7 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         secrets,
         patches,
         disruption_budget,
+        autoscaling,
     })
 }
 

@@ -3,7 +3,7 @@
 
 use schemars::JsonSchema;
 
-use super::values::Count;
+use super::values::{Count, Templated};
 
 /// `[disruption_budget]`.
 #[derive(JsonSchema)]
@@ -17,4 +17,30 @@ pub(super) struct DisruptionBudget {
     /// percentage of the pods.
     #[schemars(example = 1)]
     max_unavailable: Option<Count>,
+}
+
+/// `[autoscaling]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, extend("anyOf" = [{ "required": ["cpu_utilization"] }, { "required": ["memory_utilization"] }]))]
+pub(super) struct Autoscaling {
+    /// The fewest replicas the autoscaler scales to; at least 1, default 1.
+    #[schemars(example = 2)]
+    min_replicas: Option<Templated<i64>>,
+    /// The most replicas the autoscaler scales to; at least `min_replicas`.
+    #[schemars(example = 10)]
+    max_replicas: Templated<i64>,
+    /// The average CPU use to keep, as a percentage of the pods' CPU requests.
+    #[schemars(example = 70)]
+    cpu_utilization: Option<Templated<i64>>,
+    /// The average memory use to keep, as a percentage of the pods' memory requests.
+    #[schemars(example = 80)]
+    memory_utilization: Option<Templated<i64>>,
+    /// Seconds of recommendations the autoscaler looks back over before it scales up (it
+    /// takes the lowest); 0 to 3600, the API's default 0.
+    #[schemars(example = 60)]
+    scale_up_stabilization: Option<Templated<i64>>,
+    /// Seconds of recommendations the autoscaler looks back over before it scales down (it
+    /// takes the highest); 0 to 3600, the API's default 300.
+    #[schemars(example = 300)]
+    scale_down_stabilization: Option<Templated<i64>>,
 }

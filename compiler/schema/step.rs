@@ -12,7 +12,7 @@ use super::LintRules;
 use super::container::Container;
 use super::network::{Ingress, Service};
 use super::pod::Pod;
-use super::scaling::DisruptionBudget;
+use super::scaling::{Autoscaling, DisruptionBudget};
 use super::values::{Any, Count, Templated, Word};
 use super::volume::Volume;
 use crate::model::{PatchOpKind, Previous, Strategy};
@@ -74,6 +74,10 @@ pub(super) struct StepFile {
     /// `max_unavailable`. Under blue/green each deployment gets its own.
     #[schemars(example = json!({ "max_unavailable": 1 }))]
     disruption_budget: Option<DisruptionBudget>,
+    /// A HorizontalPodAutoscaler that sets the Deployment's replicas from the pods' CPU and
+    /// memory use; the Deployment then leaves `replicas` to it.
+    #[schemars(example = json!({ "min_replicas": 2, "max_replicas": 10, "cpu_utilization": 70 }))]
+    autoscaling: Option<Autoscaling>,
 }
 
 /// `[[patches]]`.
