@@ -30,6 +30,7 @@ mod ports;
 mod probes;
 pub(crate) mod quantity;
 mod resources;
+mod route;
 mod scheduling;
 mod security;
 mod service;
@@ -70,6 +71,7 @@ pub(crate) fn check(step: &Step, diags: &mut Diagnostics) {
     owned::check(&mut cx);
     disruption::check(&mut cx);
     autoscaling::check(&mut cx);
+    route::check(&mut cx);
 }
 
 pub(crate) struct Cx<'a> {

@@ -182,9 +182,10 @@ codes! {
     MixedProtocols => "mixed-protocols", WARNING, "a LoadBalancer Service whose ports use several protocols";
     DeprecatedField => "deprecated-field", WARNING, "a field the Kubernetes API deprecates";
     InvalidHost => "invalid-host", ERROR, "an Ingress host that is not a valid DNS name";
-    UnknownServicePort => "unknown-service-port", ERROR, "an Ingress backend port the step's Service does not have";
+    UnknownServicePort => "unknown-service-port", ERROR, "an Ingress or route backend port the step's Service does not have";
     TlsHostMismatch => "tls-host-mismatch", ERROR, "an Ingress TLS host that no rule serves";
     IngressWithoutService => "ingress-without-service", ERROR, "an Ingress without a Service of the step to route to";
+    InvalidRoute => "invalid-route", ERROR, "an HTTPRoute the Gateway API rejects, or a route backend that is not one of the step's Services";
     SelectorMissesOwnPods => "selector-misses-own-pods", WARNING, "a Service selector that the step's own pods do not match";
     // Import.
     NotImported => "not-imported", WARNING, "an object or document of the manifests that no step carries";

@@ -8,12 +8,14 @@ mod autoscaling;
 mod container;
 mod deployment;
 mod disruption;
+pub(crate) mod gateway;
 mod ingress;
 pub(crate) mod labels;
 mod owned;
 pub(crate) mod patch;
 mod pod;
 mod probe;
+mod route;
 mod security;
 mod service;
 mod volume;
@@ -102,6 +104,7 @@ objects! {
     EndpointSlice(discovery::EndpointSlice) = 31,
     HorizontalPodAutoscaler(autoscaling_v2::HorizontalPodAutoscaler) = 35,
     Ingress(networking::Ingress) = 40,
+    HttpRoute(gateway::HttpRoute) = 45,
 }
 
 /// The objects of a step, patched by its `[[patches]]`.
@@ -173,6 +176,9 @@ pub(crate) fn unpatched(step: &Step, plan: &Plan) -> Vec<Object> {
                 &cx, service, ingress,
             ))));
         }
+    }
+    for route in &step.routes {
+        objects.push(Object::HttpRoute(Box::new(route::lower(&cx, route))));
     }
     objects.sort_by(|a, b| (a.apply_rank(), a.name()).cmp(&(b.apply_rank(), b.name())));
     objects

@@ -156,6 +156,46 @@ choice!(
 );
 
 choice!(
+    /// How an HTTPRoute matches the request path (`HTTPPathMatch.type` of the Gateway API).
+    RoutePathType, "route path type" {
+        PathPrefix => "PathPrefix",
+        Exact => "Exact",
+        RegularExpression => "RegularExpression",
+    }
+);
+
+choice!(
+    /// How an HTTPRoute matches a header or query parameter value.
+    ValueMatch, "match type" {
+        Exact => "Exact",
+        RegularExpression => "RegularExpression",
+    }
+);
+
+choice!(
+    /// An HTTP method an HTTPRoute can match.
+    HttpMethod, "HTTP method" {
+        Get => "GET",
+        Head => "HEAD",
+        Post => "POST",
+        Put => "PUT",
+        Delete => "DELETE",
+        Connect => "CONNECT",
+        Options => "OPTIONS",
+        Trace => "TRACE",
+        Patch => "PATCH",
+    }
+);
+
+choice!(
+    /// The scheme of an HTTPRoute redirect.
+    RedirectScheme, "redirect scheme" {
+        Http => "http",
+        Https => "https",
+    }
+);
+
+choice!(
     /// How a new version replaces the old one: a Deployment's own strategies, and blue/green
     /// (docs/strategies.md).
     Strategy, "strategy" {

@@ -15,6 +15,7 @@ mod patch;
 mod pod;
 mod probe;
 mod project;
+mod route;
 mod security;
 mod service;
 mod vars;
@@ -22,10 +23,11 @@ mod volume;
 
 pub(crate) use autoscaling::Autoscaling;
 pub(crate) use choice::{
-    Choice, DnsPolicy, HostPathType, IpFamily, IpFamilyPolicy, PathType, Previous, Protocol,
-    PullPolicy, Scheme, SeccompType, SecurityProfile, ServiceType, SessionAffinity, Spread,
-    StorageMedium, Strategy, TaintEffect, TerminationMessagePolicy, TolerationOperator,
-    TrafficDistribution, TrafficPolicy, UnsatisfiableAction,
+    Choice, DnsPolicy, HostPathType, HttpMethod, IpFamily, IpFamilyPolicy, PathType, Previous,
+    Protocol, PullPolicy, RedirectScheme, RoutePathType, Scheme, SeccompType, SecurityProfile,
+    ServiceType, SessionAffinity, Spread, StorageMedium, Strategy, TaintEffect,
+    TerminationMessagePolicy, TolerationOperator, TrafficDistribution, TrafficPolicy,
+    UnsatisfiableAction, ValueMatch,
 };
 pub(crate) use container::{
     Container, ContainerKind, ContainerPort, EnvFrom, EnvSource, EnvVar, Hook, HookHandler,
@@ -44,6 +46,10 @@ pub(crate) use probe::{
     GrpcCheck, HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, TcpSocket,
 };
 pub(crate) use project::{Project, RunDefaults};
+pub(crate) use route::{
+    HeaderModifier, PathModifier, Redirect, Rewrite, Route, RouteBackend, RouteMatch, RouteParent,
+    RoutePreview, RouteRule, ValueCondition,
+};
 pub(crate) use security::{
     Capabilities, ContainerSecurity, Identity, PodSecurity, SeLinux, Seccomp, capability_name,
 };
@@ -97,6 +103,8 @@ pub(crate) struct Step {
     pub(crate) disruption_budget: Option<DisruptionBudget>,
     /// `[autoscaling]`: a HorizontalPodAutoscaler that owns the Deployment's replicas.
     pub(crate) autoscaling: Option<Autoscaling>,
+    /// `[route]` or `[[routes]]`: Gateway API HTTPRoutes to the step's Services.
+    pub(crate) routes: Vec<Route>,
     /// False when a volume could not be read and was dropped: rules that would report a
     /// volume as *missing* stay quiet, since it may be the dropped one.
     pub(crate) volumes_complete: bool,

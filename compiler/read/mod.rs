@@ -23,6 +23,7 @@ mod pod;
 mod probe;
 mod raw_volume;
 mod reader;
+mod route;
 mod scheduling;
 mod security;
 mod service;

@@ -10,6 +10,7 @@ use super::owned;
 use super::patch;
 use super::pod;
 use super::reader::Reader;
+use super::route;
 use super::service;
 use super::table::Table;
 use super::volume;
@@ -78,6 +79,7 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
     let disruption_budget = top
         .optional_table(r, "disruption_budget")
         .map(|t| disruption::read(r, t));
+    let routes = one_or_many(r, &mut top, ("route", "routes"), route::read);
     let autoscaling = top
         .optional_table(r, "autoscaling")
         .map(|t| autoscaling::read(r, t));
@@ -105,6 +107,7 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         patches,
         disruption_budget,
         autoscaling,
+        routes,
     })
 }
 

@@ -16,6 +16,7 @@ mod network;
 mod pod;
 #[cfg(test)]
 mod reference;
+mod route;
 mod rule;
 mod scaling;
 mod step;

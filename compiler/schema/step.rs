@@ -12,6 +12,7 @@ use super::LintRules;
 use super::container::Container;
 use super::network::{Ingress, Service};
 use super::pod::Pod;
+use super::route::Route;
 use super::scaling::{Autoscaling, DisruptionBudget};
 use super::values::{Any, Count, Templated, Word};
 use super::volume::Volume;
@@ -78,6 +79,13 @@ pub(super) struct StepFile {
     /// memory use; the Deployment then leaves `replicas` to it.
     #[schemars(example = json!({ "min_replicas": 2, "max_replicas": 10, "cpu_utilization": 70 }))]
     autoscaling: Option<Autoscaling>,
+    /// A Gateway API HTTPRoute to ports of the step's Services (the short form of `routes`
+    /// for one).
+    #[schemars(example = json!({ "parents": [{ "name": "public", "namespace": "gateways" }], "hostnames": ["shop.example.com"], "rules": [{ "backends": [{ "port": "http" }] }] }))]
+    route: Option<Route>,
+    /// Several HTTPRoutes, each a table like `route`.
+    #[schemars(example = json!([{ "name": "web", "parents": [{ "name": "public" }], "rules": [{ "backends": [{ "port": "http" }] }] }]))]
+    routes: Option<Vec<Route>>,
 }
 
 /// `[[patches]]`.
