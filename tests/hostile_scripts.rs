@@ -440,6 +440,19 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
                 &format!("{step},kstep.dev/deployment-id!={deployment_id},endpointslice.kubernetes.io/managed-by=kstep.dev"),
                 "--ignore-not-found",
             ]));
+            calls.push(words(&[
+                "api-resources",
+                "--api-group=gateway.networking.k8s.io",
+                "--output",
+                "name",
+            ]));
+            calls.push(words(&[
+                "delete",
+                "httproutes.gateway.networking.k8s.io",
+                "--selector",
+                &format!("{step},kstep.dev/deployment-id!={deployment_id}"),
+                "--ignore-not-found",
+            ]));
         } else {
             let cleanup = format!(
                 "kstep.dev/step={id},kstep.dev/deployment-id,kstep.dev/deployment-id!={deployment_id}"
@@ -457,6 +470,19 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
                 "endpointslices.discovery.k8s.io",
                 "--selector",
                 &format!("{cleanup},endpointslice.kubernetes.io/managed-by=kstep.dev"),
+                "--ignore-not-found",
+            ]));
+            calls.push(words(&[
+                "api-resources",
+                "--api-group=gateway.networking.k8s.io",
+                "--output",
+                "name",
+            ]));
+            calls.push(words(&[
+                "delete",
+                "httproutes.gateway.networking.k8s.io",
+                "--selector",
+                &cleanup,
                 "--ignore-not-found",
             ]));
         }

@@ -200,6 +200,11 @@ pub(crate) fn render(
             .as_ref()
             .map_or(Deployment::DEFAULT_REPLICAS, |r| r.value)
             .to_string(),
+        routes: step
+            .routes
+            .iter()
+            .map(|r| step.route_name(r).to_owned())
+            .collect(),
         autoscaler: step
             .autoscaling
             .as_ref()
@@ -220,7 +225,7 @@ pub(crate) fn render(
         exit_codes: script::wrap(
             &format!(
                 "Exit codes: {}.",
-                script::exit_codes(plan.is_blue_green(), switches)
+                script::exit_codes(plan.is_blue_green(), switches, !step.routes.is_empty())
             ),
             92,
             "",
@@ -228,7 +233,7 @@ pub(crate) fn render(
         exit_codes_comment: script::wrap(
             &format!(
                 "# Exit codes: {}.",
-                script::exit_codes(plan.is_blue_green(), switches)
+                script::exit_codes(plan.is_blue_green(), switches, !step.routes.is_empty())
             ),
             92,
             "# ",

@@ -31,6 +31,7 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, String>> = LazyLock::new
         ("rollout.sh.j2", include_str!("scripts/rollout.sh.j2")),
         ("blue-green.sh.j2", include_str!("scripts/blue-green.sh.j2")),
         ("report.sh.j2", include_str!("scripts/report.sh.j2")),
+        ("route.sh.j2", include_str!("scripts/route.sh.j2")),
     ];
     // kubectl's go-templates for the failure report: text for the script, not minijinja
     // templates (their `{{` is Go's).
@@ -72,6 +73,8 @@ pub(crate) struct Script {
     pub(crate) network_files: Vec<String>,
     /// The Lease that is the deployment lock of the step: `kstep-<step id>`.
     pub(crate) lock_name: String,
+    /// The step's HTTPRoutes, whose conditions the script checks after applying them.
+    pub(crate) routes: Vec<String>,
     /// The HorizontalPodAutoscaler's name ("": none), and its bounds.
     pub(crate) autoscaler: String,
     pub(crate) min_replicas: String,
@@ -119,7 +122,7 @@ pub(crate) fn wrap(text: &str, width: usize, prefix: &str) -> String {
 }
 
 /// The exit codes of a script, for its header and `--help`.
-pub(crate) fn exit_codes(blue_green: bool, switches: bool) -> String {
+pub(crate) fn exit_codes(blue_green: bool, switches: bool, routes: bool) -> String {
     let mut codes = vec![
         if switches {
             "0~done (deploy: deployed, or ready and waiting for promotion)"
@@ -138,6 +141,9 @@ pub(crate) fn exit_codes(blue_green: bool, switches: bool) -> String {
         codes.push("6~nothing to promote, abort or roll back");
     }
     codes.push("7~kubectl is missing or cannot reach the cluster");
+    if routes {
+        codes.push("8~an HTTPRoute was not accepted, or its backends did not resolve");
+    }
     codes.push("143~(130, 129) stopped by SIGTERM (SIGINT, SIGHUP), the lock released");
     codes.join(", ")
 }
