@@ -218,3 +218,71 @@ fn the_cleanup_removes_older_routes_only_where_the_cluster_serves_them() {
         0
     );
 }
+
+#[test]
+fn a_route_that_switches_by_weights_moves_between_colour_services() {
+    let cluster = Cluster::new();
+    cluster.add_objects(vec![gateway("All")]);
+    let step = STEP
+        .replace(
+            "replicas = 2\n",
+            "replicas = 2\nblue_green = { scale_down_delay = 0 }\n",
+        )
+        .replace(
+            "hostnames = [\"shop.example.com\"]\n",
+            "hostnames = [\"shop.example.com\"]\nswitch = \"weights\"\n",
+        );
+    let dirs: Vec<_> = ["a", "b", "c"]
+        .iter()
+        .map(|id| cluster.compile(&step, "blue-green", id))
+        .collect();
+    let backend = |cluster: &Cluster| {
+        cluster.object("HTTPRoute", "web").unwrap()["spec"]["rules"][0]["backendRefs"][0]["name"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let colour_selects = |cluster: &Cluster, name: &str| {
+        cluster.object("Service", name).unwrap()["spec"]["selector"]["kstep.dev/deployment-id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    ok(&cluster, &dirs[0], &[]);
+    assert_eq!(backend(&cluster), "web-a");
+    assert_eq!(colour_selects(&cluster, "web-a"), "a");
+
+    let output = ok(&cluster, &dirs[1], &[]);
+    assert!(
+        stdout(&output).contains("HTTPRoute web: accepted"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(backend(&cluster), "web-b", "the route moved at the switch");
+    assert_eq!(
+        colour_selects(&cluster, "web-a"),
+        "a",
+        "no selector changed under it"
+    );
+    assert_eq!(colour_selects(&cluster, "web-b"), "b");
+
+    let output = ok(&cluster, &dirs[1], &["rollback"]);
+    assert_eq!(backend(&cluster), "web-a", "rollback moves the route back");
+    assert!(
+        stdout(&output).contains("HTTPRoute web: accepted"),
+        "{}",
+        stdout(&output)
+    );
+
+    ok(&cluster, &dirs[2], &[]);
+    assert_eq!(backend(&cluster), "web-c");
+    assert!(
+        cluster.object("Service", "web-a").is_some(),
+        "the previous deployment keeps its colour Service"
+    );
+    assert!(
+        cluster.object("Service", "web-b").is_none(),
+        "an older one goes: {:?}",
+        cluster.objects()
+    );
+}

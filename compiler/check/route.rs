@@ -534,10 +534,40 @@ pub(super) fn plan(
     plan: &crate::plan::Plan,
     diags: &mut crate::diagnostic::Diagnostics,
 ) {
+    for name in crate::lower::route::colour_services(step, plan) {
+        let versioned = plan.versioned(&name);
+        let span = step
+            .routes
+            .iter()
+            .filter_map(|r| r.switch.as_ref())
+            .find(|s| s.value == crate::model::RouteSwitch::Weights)
+            .map(|s| s.span);
+        if versioned.len() > 63
+            && let Some(span) = span
+        {
+            diags.push(invalid(
+                span,
+                format!("the Service `{name}` of deployment `{}` would be named `{versioned}`, longer than 63 characters", plan.deployment_id),
+                "each deployment gets its own copy of the Service",
+                "shorten the Service's name or the deployment id",
+            ));
+        }
+    }
     for route in &step.routes {
         let Some(preview) = &route.preview else {
             continue;
         };
+        if route.by_weights() {
+            diags.push(
+                invalid(
+                    preview.key_span,
+                    "a route that switches by weights has no `preview`".into(),
+                    "a preview copies the rules to the preview Service",
+                    "remove `preview`, or use `switch = \"service\"` (the default) with a preview Service",
+                ),
+            );
+            continue;
+        }
         if !plan.is_blue_green() {
             diags.push(
                 Diagnostic::error(

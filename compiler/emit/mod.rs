@@ -89,6 +89,10 @@ pub(crate) fn render(
         None
     };
     let mut preview_file = String::new();
+    // A `switch = "weights"` route's Services for this deployment, which exist before the
+    // switch (applied with the ConfigMaps and Secrets).
+    let colours = crate::lower::route::colour_services(step, plan);
+    let colour_names: Vec<String> = colours.iter().map(|c| plan.versioned(c)).collect();
     let mut network_kinds: Vec<&str> = Vec::new();
     for object in &objects.objects {
         let value = object.to_json().map_err(|e| EmitError(e.to_string()))?;
@@ -105,6 +109,7 @@ pub(crate) fn render(
             // (`patch --local`): a budget goes in before the new colour's Deployment under
             // blue/green, after the rollout otherwise.
             _ if object.kind() == "PodDisruptionBudget" && plan.is_blue_green() => 0,
+            _ if object.kind() == "Service" && colour_names.iter().any(|n| n == object.name()) => 0,
             _ if object.kind() == "PodDisruptionBudget" => 2,
             20..30 => 1,
             _ => 2,
@@ -200,6 +205,16 @@ pub(crate) fn render(
             .as_ref()
             .map_or(Deployment::DEFAULT_REPLICAS, |r| r.value)
             .to_string(),
+        colour_routes: if colours.is_empty() {
+            Vec::new()
+        } else {
+            step.routes
+                .iter()
+                .filter(|r| r.by_weights())
+                .map(|r| step.route_name(r).to_owned())
+                .collect()
+        },
+        colour_bases: colours,
         routes: step
             .routes
             .iter()

@@ -73,6 +73,10 @@ pub(crate) struct Script {
     pub(crate) network_files: Vec<String>,
     /// The Lease that is the deployment lock of the step: `kstep-<step id>`.
     pub(crate) lock_name: String,
+    /// Blue/green: the `switch = "weights"` routes, which `rollback` moves back, and the
+    /// Services that have a colour copy per deployment (`<name>-<deployment id>`).
+    pub(crate) colour_routes: Vec<String>,
+    pub(crate) colour_bases: Vec<String>,
     /// The step's HTTPRoutes, whose conditions the script checks after applying them.
     pub(crate) routes: Vec<String>,
     /// The HorizontalPodAutoscaler's name ("": none), and its bounds.

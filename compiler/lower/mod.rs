@@ -15,7 +15,7 @@ mod owned;
 pub(crate) mod patch;
 mod pod;
 mod probe;
-mod route;
+pub(crate) mod route;
 mod security;
 mod service;
 mod volume;
@@ -133,6 +133,30 @@ pub(crate) fn lower(step: &Step, plan: &Plan) -> StepObjects {
             objects.push(Object::Service(Box::new(preview)));
             objects.sort_by(|a, b| (a.apply_rank(), a.name()).cmp(&(b.apply_rank(), b.name())));
         }
+    }
+    // A `switch = "weights"` route's colour Services copy the switched Services as patched.
+    let colours = route::colour_services(step, plan);
+    if !colours.is_empty() {
+        let cx = Lowering { step, plan };
+        let copies: Vec<core::Service> = objects
+            .iter()
+            .filter_map(|o| match o {
+                Object::Service(s) => {
+                    let name = s.metadata.name.clone().unwrap_or_default();
+                    colours.contains(&name).then(|| {
+                        let mut copy = service::preview(&cx, plan.versioned(&name), s);
+                        copy.metadata
+                            .labels
+                            .get_or_insert_default()
+                            .insert(labels::COLOUR_LABEL.to_owned(), name);
+                        copy
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        objects.extend(copies.into_iter().map(|s| Object::Service(Box::new(s))));
+        objects.sort_by(|a, b| (a.apply_rank(), a.name()).cmp(&(b.apply_rank(), b.name())));
     }
     StepObjects {
         step_id: step.id().to_owned(),

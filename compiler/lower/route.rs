@@ -4,6 +4,11 @@
 //! copy of it that also requires the header and routes to the preview Service: the Gateway
 //! API prefers the match with more header matches, so those requests reach the deployment the
 //! preview Service selects, the new one until it is promoted.
+//!
+//! With `switch = "weights"` under blue/green, a backend on a switched Service names the
+//! Service's copy for this deployment instead, `<service>-<deployment id>` (a colour Service,
+//! [`colour_services`]): the route moves to the new deployment when it is applied at the
+//! switch, and `deploy.sh rollback` moves it back, with no selector change under the Gateway.
 
 use super::gateway::{
     HeaderFilter, HttpBackendRef, HttpHeader, HttpPathMatch, HttpRoute, HttpRouteFilter,
@@ -13,8 +18,9 @@ use super::gateway::{
 use super::{Lowering, int32};
 use crate::model::{
     Choice, HeaderModifier, KeyValue, PathModifier as PathModel, Route, RouteMatch, RoutePreview,
-    RouteRule, ValueCondition,
+    RouteRule, Step, ValueCondition,
 };
+use crate::plan::Plan;
 
 pub(super) fn lower(cx: &Lowering<'_>, route: &Route) -> HttpRoute {
     let step = cx.step;
@@ -55,6 +61,32 @@ pub(super) fn lower(cx: &Lowering<'_>, route: &Route) -> HttpRoute {
             rules,
         },
     )
+}
+
+/// Under blue/green, the switched Services that a `switch = "weights"` route routes to, by
+/// name: each gets a copy for every deployment, `<name>-<deployment id>`, selecting only its
+/// pods, which the route's backends name.
+pub(crate) fn colour_services(step: &Step, plan: &Plan) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    if !plan.is_blue_green() {
+        return names;
+    }
+    for route in step.routes.iter().filter(|r| r.by_weights()) {
+        for backend in route.rules.iter().flat_map(|r| &r.backends) {
+            if let Some(service) = step.backend_service(route, backend) {
+                let name = step.service_name(service);
+                if step
+                    .switched_services()
+                    .any(|s| step.service_name(s) == name)
+                    && !names.iter().any(|n| n == name)
+                {
+                    names.push(name.to_owned());
+                }
+            }
+        }
+    }
+    names.sort();
+    names
 }
 
 /// Under blue/green with a preview Service: the header match, the switched Service's name
@@ -148,10 +180,20 @@ fn lower_rule(cx: &Lowering<'_>, route: &Route, rule: &RouteRule) -> HttpRouteRu
             .filter_map(|backend| {
                 // Checking made sure every backend names a port of one of the step's Services.
                 let service = step.backend_service(route, backend)?;
+                let name = step.service_name(service);
+                let colour = cx.plan.is_blue_green()
+                    && route.by_weights()
+                    && step
+                        .switched_services()
+                        .any(|s| step.service_name(s) == name);
                 Some(HttpBackendRef {
                     group: String::new(),
                     kind: "Service".into(),
-                    name: step.service_name(service).to_owned(),
+                    name: if colour {
+                        cx.plan.versioned(name)
+                    } else {
+                        name.to_owned()
+                    },
                     port: int32(service.port_number(&backend.port.value)?),
                     weight: backend.weight.as_ref().map(|w| int32(w.value)),
                 })

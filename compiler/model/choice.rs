@@ -188,6 +188,15 @@ choice!(
 );
 
 choice!(
+    /// How a blue/green deployment moves an HTTPRoute's traffic: the route follows the
+    /// switched Service, or it moves its backends from one colour's Service to the next.
+    RouteSwitch, "route switch" {
+        Service => "service",
+        Weights => "weights",
+    }
+);
+
+choice!(
     /// The scheme of an HTTPRoute redirect.
     RedirectScheme, "redirect scheme" {
         Http => "http",

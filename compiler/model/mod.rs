@@ -24,8 +24,8 @@ mod volume;
 pub(crate) use autoscaling::Autoscaling;
 pub(crate) use choice::{
     Choice, DnsPolicy, HostPathType, HttpMethod, IpFamily, IpFamilyPolicy, PathType, Previous,
-    Protocol, PullPolicy, RedirectScheme, RoutePathType, Scheme, SeccompType, SecurityProfile,
-    ServiceType, SessionAffinity, Spread, StorageMedium, Strategy, TaintEffect,
+    Protocol, PullPolicy, RedirectScheme, RoutePathType, RouteSwitch, Scheme, SeccompType,
+    SecurityProfile, ServiceType, SessionAffinity, Spread, StorageMedium, Strategy, TaintEffect,
     TerminationMessagePolicy, TolerationOperator, TrafficDistribution, TrafficPolicy,
     UnsatisfiableAction, ValueMatch,
 };

@@ -2,8 +2,8 @@
 //! attach to Gateways and route requests to ports of the step's Services.
 
 use super::{
-    HttpMethod, KeyValue, PortRef, RedirectScheme, RoutePathType, Service, Spanned, Step,
-    ValueMatch,
+    HttpMethod, KeyValue, PortRef, RedirectScheme, RoutePathType, RouteSwitch, Service, Spanned,
+    Step, ValueMatch,
 };
 use crate::source::Span;
 
@@ -23,6 +23,18 @@ pub(crate) struct Route {
     pub(crate) rules: Vec<RouteRule>,
     /// Blue/green: requests with this header go to the new deployment before it is promoted.
     pub(crate) preview: Option<RoutePreview>,
+    /// Blue/green: whether the route follows the switched Service (default) or moves its
+    /// backends from one colour's own Service to the next.
+    pub(crate) switch: Option<Spanned<RouteSwitch>>,
+}
+
+impl Route {
+    /// Whether the route switches by its backends (`switch = "weights"`).
+    pub(crate) fn by_weights(&self) -> bool {
+        self.switch
+            .as_ref()
+            .is_some_and(|s| s.value == RouteSwitch::Weights)
+    }
 }
 
 impl Step {

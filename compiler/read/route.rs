@@ -43,6 +43,7 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Route {
     if t.entry("rules").is_none() {
         t.missing(r, "rules");
     }
+    let switch = t.optional(r, "switch", Reader::choice);
     let preview = t.optional_table(r, "preview").and_then(|mut p| {
         let key_span = p.head();
         let header = p.required(r, "header", Reader::string);
@@ -65,6 +66,7 @@ pub(super) fn read(r: &mut Reader<'_>, mut t: Table<'_>) -> Route {
         hostnames,
         rules,
         preview,
+        switch,
     }
 }
 

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde_json::json;
 
 use super::values::{PortRef, Templated, Word};
-use crate::model::{HttpMethod, RedirectScheme, RoutePathType, ValueMatch};
+use crate::model::{HttpMethod, RedirectScheme, RoutePathType, RouteSwitch, ValueMatch};
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
@@ -37,6 +37,11 @@ pub(super) struct Route {
     /// Service) before it is promoted.
     #[schemars(example = json!({ "header": "X-Preview", "value": "true" }))]
     preview: Option<RoutePreview>,
+    /// Blue/green: `service` (default), the route follows the switched Service; `weights`,
+    /// each deployment gets its own Service and the route moves its backends to the new one
+    /// at the switch, so no selector changes under the Gateway.
+    #[schemars(example = &"weights")]
+    switch: Option<Word<RouteSwitch>>,
 }
 
 /// `parents[]`.
