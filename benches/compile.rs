@@ -1,31 +1,42 @@
-//! Whole-process benchmark of `kstep compile`, printed as a table.
+//! Whole-process benchmark of `kstep compile` and `kstep lint`, printed as a table.
 //!
 //! Run with `cargo bench --bench compile`. It measures what users wait for: process start
-//! to exit of the release binary.
-//! - one typical step (fixtures/service/ingress.toml: a Deployment, a Service with two ports
-//!   and an Ingress with two hosts and TLS, plus the deploy script and kustomization): median,
-//!   p90 and fastest of 200 runs;
-//! - 1,000 distinct steps in one invocation writing their output directories: median of 5
-//!   runs into an empty directory and into one holding the previous output (which is replaced,
-//!   so the old directories are deleted too), on tmpfs (/dev/shm, where creating a file is
-//!   nearly free) and on disk; and the peak resident memory of that process;
-//! - one templated step (fixtures/templates/environments.toml for production: variables, an
-//!   environment and a dozen templates), median of 200;
-//! - a hostile file of 5,000 templates that each loop as long as they are let (it must fail
-//!   fast: fuel bounds each template and the file), median of 5.
+//! to exit of the release binary (`KSTEP_BENCH_BIN` names another binary, to compare two
+//! builds in one run). Peak memory is each process's own largest resident set, measured by
+//! this benchmark re-run as a small spawner (`--spawn`): a process with one child reads that
+//! child's peak from `getrusage(RUSAGE_CHILDREN)`, with nothing of its own mixed in.
 //!
-//! Targets (issue 2): typical step median under 5 ms; 1,000 steps under 0.5 s and 30 MB.
-//! For comparison on these machines: `helm template` ≈ 43 ms for an equivalent chart, and
-//! 0.63 s / 100 MB for 1,000 charts in one release; `kubectl kustomize` ≈ 43 ms and 40 s.
+//! - one typical step (fixtures/service/ingress.toml: a Deployment, a Service with two ports
+//!   and an Ingress with two hosts and TLS, plus the deploy script and kustomization), for
+//!   `compile` and for `lint`: median, p90 and fastest of 200 runs;
+//! - one templated step (fixtures/templates/environments.toml for production), median of 200;
+//! - a hostile file of 5,000 runaway templates (it must fail fast), median of 5;
+//! - 1,000 distinct steps in one invocation, median of 5: into an empty directory and into one
+//!   holding the previous output (which is replaced), on tmpfs (/dev/shm) and on disk; to
+//!   standard output (`--stdout`, into /dev/null); and compared with an up-to-date output
+//!   (`--check`); with the peak memory of each;
+//! - large steps: the cost per item of a step with 2,000 ports (container and Service), env
+//!   entries or containers against one with 200 (median of 21 each, less a one-item step),
+//!   which shows a check that grows faster than the step.
+//!
+//! Targets (issue 20): lint of a typical step ≤ 2 ms; a typical compile ≤ 2 ms; 1,000 steps
+//! ≤ 100 ms and ≤ 12 MiB (also `--stdout`, `--check`); replacing ≤ 1.2× fresh; per-item
+//! cost at 2,000 ≤ 1.2× that at 200.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::sys::resource::{UsageWho, getrusage};
 
 fn main() {
-    let kstep = PathBuf::from(env!("CARGO_BIN_EXE_kstep"));
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--spawn") {
+        spawn(&args[2..]);
+        return;
+    }
+    let kstep = std::env::var_os("KSTEP_BENCH_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_kstep")), PathBuf::from);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmpfs = Path::new("/dev/shm");
     let scratch = if tmpfs.is_dir() {
@@ -37,162 +48,194 @@ fn main() {
         .prefix("kstep-bench-")
         .tempdir_in(scratch)
         .expect("scratch dir");
+    let run = |args: &[&dyn AsRef<std::ffi::OsStr>]| {
+        let mut command = Command::new(&kstep);
+        for arg in args {
+            command.arg(arg);
+        }
+        command
+    };
+    let mut table = Table::default();
+    println!("kstep, whole process ({})", kstep.display());
 
-    // One typical step, output on tmpfs.
+    // One typical step.
     let typical = root.join("fixtures/service/ingress.toml");
     let out = work.path().join("typical");
-    let mut runs: Vec<Duration> = (0..200)
-        .map(|_| {
-            time(
-                Command::new(&kstep)
-                    .arg("compile")
-                    .arg(&typical)
-                    .arg("-o")
-                    .arg(&out),
-            )
-        })
-        .collect();
-    let single_peak_kib = peak_kib();
+    let compile = median_of(200, || time(&mut run(&[&"compile", &typical, &"-o", &out])));
+    table.row(
+        "typical step: compile, median of 200",
+        ms(compile.median),
+        "≤ 2 ms",
+    );
+    table.row("typical step: compile, p90", ms(compile.p90), "");
+    table.row("typical step: compile, fastest", ms(compile.fastest), "");
+    let peak = peak_of(&mut run(&[&"compile", &typical, &"-o", &out]));
+    table.row("typical step: compile, peak memory", mib(peak), "");
+    let lint = median_of(200, || time(&mut run(&[&"lint", &typical])));
+    table.row(
+        "typical step: lint, median of 200",
+        ms(lint.median),
+        "≤ 2 ms",
+    );
+    table.row("typical step: lint, fastest", ms(lint.fastest), "");
 
     // A templated step, and a file of runaway templates.
     let templated = root.join("fixtures/templates/environments.toml");
-    let mut templated_runs: Vec<Duration> = (0..200)
-        .map(|_| {
-            time(
-                Command::new(&kstep)
-                    .arg("compile")
-                    .arg(&templated)
-                    .args(["--env", "production", "-o"])
-                    .arg(&out),
-            )
-        })
-        .collect();
-    templated_runs.sort();
+    let templated_runs = median_of(200, || {
+        time(&mut run(&[
+            &"compile",
+            &templated,
+            &"--env",
+            &"production",
+            &"-o",
+            &out,
+        ]))
+    });
+    table.row(
+        "templated step, median of 200",
+        ms(templated_runs.median),
+        "",
+    );
     let runaway = work.path().join("runaway.toml");
-    let mut text = String::from("[deployment]\nname = \"web\"\n\n[deployment.annotations]\n");
-    for i in 0..5_000 {
-        text.push_str(&format!(
-            "a{i} = \"{{% for i in range(100000) %}}{{% for j in range(100000) %}}x{{% endfor %}}{{% endfor %}}\"\n"
-        ));
-    }
-    text.push_str("\n[[containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\n");
-    std::fs::write(&runaway, text).unwrap();
-    let mut runaway_runs: Vec<Duration> = (0..5)
-        .map(|_| {
-            time_failing(
-                Command::new(&kstep)
-                    .arg("compile")
-                    .arg(&runaway)
-                    .arg("-o")
-                    .arg(&out),
-            )
-        })
-        .collect();
-    runaway_runs.sort();
+    std::fs::write(&runaway, runaway_templates()).unwrap();
+    let runaway_runs = median_of(5, || {
+        time_failing(&mut run(&[&"compile", &runaway, &"-o", &out]))
+    });
+    table.row(
+        "5,000 runaway templates (an error), median of 5",
+        ms(runaway_runs.median),
+        "",
+    );
 
     // 1,000 distinct steps in one invocation.
-    let steps_dir = work.path().join("steps");
-    std::fs::create_dir_all(&steps_dir).unwrap();
-    let template = std::fs::read_to_string(&typical).unwrap();
-    let steps: Vec<PathBuf> = (0..1000)
-        .map(|i| {
-            let path = steps_dir.join(format!("step-{i:04}.toml"));
-            let text = template
-                .replace(
-                    "name = \"storefront\"",
-                    &format!("name = \"storefront-{i}\""),
-                )
-                .replace("5.2.0", &format!("5.2.{i}"));
-            std::fs::write(&path, text).unwrap();
-            path
+    let steps = thousand_steps(&typical, &work.path().join("steps"));
+    let batch = |dir: &Path, extra: &[&str], fresh: bool| {
+        median_of(5, || {
+            if fresh && dir.exists() {
+                std::fs::remove_dir_all(dir).unwrap();
+            }
+            time(&mut batch_command(run(&[&"compile"]), &steps, dir, extra))
         })
-        .collect();
-    // Median of 5 runs; `fresh` empties the output directory before each (not timed).
-    let batch = |dir: &Path, fresh: bool| {
-        let mut times: Vec<Duration> = (0..5)
-            .map(|_| {
-                if fresh && dir.exists() {
-                    std::fs::remove_dir_all(dir).unwrap();
-                }
-                time(
-                    Command::new(&kstep)
-                        .arg("compile")
-                        .args(&steps)
-                        .arg("-o")
-                        .arg(dir),
-                )
-            })
-            .collect();
-        times.sort();
-        times[times.len() / 2]
+        .median
     };
+    let place = scratch.display();
     let tmpfs_out = work.path().join("out");
-    let tmpfs_fresh = batch(&tmpfs_out, true);
-    let batch_peak_kib = peak_kib();
-    let tmpfs_replace = batch(&tmpfs_out, false);
+    let fresh = batch(&tmpfs_out, &[], true);
+    table.row(
+        &format!("1,000 steps into empty {place}, median of 5"),
+        ms(fresh),
+        "≤ 100 ms",
+    );
+    let replace = batch(&tmpfs_out, &[], false);
+    table.row(
+        &format!("1,000 steps replacing output in {place}"),
+        ms(replace),
+        "≤ 1.2× fresh",
+    );
+    let stdout = batch(&tmpfs_out, &["--stdout"], false);
+    table.row("1,000 steps, --stdout to /dev/null", ms(stdout), "");
+    let check = batch(&tmpfs_out, &["--check"], false);
+    table.row("1,000 steps, --check (up to date)", ms(check), "");
     let disk = tempfile::Builder::new()
         .prefix("kstep-bench-")
         .tempdir_in(root.join("target"))
         .unwrap();
     let disk_out = disk.path().join("out");
-    let disk_fresh = batch(&disk_out, true);
-    let disk_replace = batch(&disk_out, false);
-
-    runs.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("kstep compile, whole process ({})", kstep.display());
-    println!("{:<48} {:>10} {:>10}", "case", "measured", "target");
-    println!(
-        "{:<48} {:>8.2}ms {:>10}",
-        "typical step, median of 200",
-        ms(runs[100]),
-        "< 5 ms"
-    );
-    println!("{:<48} {:>8.2}ms", "typical step, p90", ms(runs[180]));
-    println!("{:<48} {:>8.2}ms", "typical step, fastest", ms(runs[0]));
-    println!(
-        "{:<48} {:>8.1}MB",
-        "typical step, peak memory",
-        single_peak_kib as f64 / 1024.0
-    );
-    println!(
-        "{:<48} {:>8.2}ms",
-        "templated step, median of 200",
-        ms(templated_runs[100])
-    );
-    println!(
-        "{:<48} {:>8.0}ms",
-        "5,000 runaway templates (an error), median of 5",
-        ms(runaway_runs[2])
-    );
-    let place = scratch.display();
-    println!(
-        "{:<48} {:>8.0}ms {:>10}",
-        format!("1,000 steps into empty {place}, median of 5"),
-        ms(tmpfs_fresh),
-        "< 500 ms"
-    );
-    println!(
-        "{:<48} {:>8.0}ms",
-        format!("1,000 steps replacing output in {place}"),
-        ms(tmpfs_replace)
-    );
-    println!(
-        "{:<48} {:>8.0}ms",
+    let disk_fresh = batch(&disk_out, &[], true);
+    table.row(
         "1,000 steps into empty dir on disk (target/)",
-        ms(disk_fresh)
+        ms(disk_fresh),
+        "",
     );
-    println!(
-        "{:<48} {:>8.0}ms",
-        "1,000 steps replacing output on disk",
-        ms(disk_replace)
-    );
-    println!(
-        "{:<48} {:>8.1}MB {:>10}",
-        "1,000 steps, peak memory",
-        batch_peak_kib as f64 / 1024.0,
-        "< 30 MB"
-    );
+    let disk_replace = batch(&disk_out, &[], false);
+    table.row("1,000 steps replacing output on disk", ms(disk_replace), "");
+    for (case, extra) in [
+        ("1,000 steps, peak memory", &[][..]),
+        ("1,000 steps, --stdout, peak memory", &["--stdout"][..]),
+        ("1,000 steps, --check, peak memory", &["--check"][..]),
+    ] {
+        let mut command = batch_command(run(&[&"compile"]), &steps, &tmpfs_out, extra);
+        table.row(case, mib(peak_of(&mut command)), "≤ 12 MiB");
+    }
+
+    // Large steps: cost per item at 200 and at 2,000.
+    let large = work.path().join("large");
+    std::fs::create_dir_all(&large).unwrap();
+    for (what, make) in [
+        ("ports", ports_step as fn(usize) -> String),
+        ("env entries", env_step),
+        ("containers", containers_step),
+    ] {
+        let cost = |n: usize| {
+            let path = large.join(format!("{}-{n}.toml", what.replace(' ', "-")));
+            std::fs::write(&path, make(n)).unwrap();
+            median_of(21, || {
+                time(run(&[&"compile", &path, &"--stdout"]).stdout(Stdio::null()))
+            })
+            .median
+        };
+        let one = cost(1);
+        let per_item = |n: usize| (cost(n).saturating_sub(one)).as_secs_f64() / n as f64;
+        let (small, big) = (per_item(200), per_item(2_000));
+        table.row(
+            &format!("step with 2,000 {what}: per item vs 200"),
+            format!("{:.2}×", big / small),
+            "≤ 1.2×",
+        );
+    }
+    table.print();
+}
+
+/// `compile` of every step into `dir`, or with `--stdout` to /dev/null.
+fn batch_command(mut command: Command, steps: &[PathBuf], dir: &Path, extra: &[&str]) -> Command {
+    command.args(steps).args(extra);
+    if extra.contains(&"--stdout") {
+        command.stdout(Stdio::null());
+    } else {
+        command.arg("-o").arg(dir);
+    }
+    command
+}
+
+/// Medians and extremes of a set of runs.
+struct Runs {
+    median: Duration,
+    p90: Duration,
+    fastest: Duration,
+}
+
+fn median_of(n: usize, mut once: impl FnMut() -> Duration) -> Runs {
+    let mut runs: Vec<Duration> = (0..n).map(|_| once()).collect();
+    runs.sort();
+    Runs {
+        median: runs[n / 2],
+        p90: runs[n * 9 / 10],
+        fastest: runs[0],
+    }
+}
+
+#[derive(Default)]
+struct Table(Vec<(String, String, String)>);
+
+impl Table {
+    fn row(&mut self, case: &str, measured: String, target: &str) {
+        self.0.push((case.to_owned(), measured, target.to_owned()));
+    }
+
+    fn print(&self) {
+        println!("{:<52} {:>10} {:>14}", "case", "measured", "target");
+        for (case, measured, target) in &self.0 {
+            println!("{case:<52} {measured:>10} {target:>14}");
+        }
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}ms", d.as_secs_f64() * 1000.0)
+}
+
+fn mib(kib: i64) -> String {
+    format!("{:.1}MiB", kib as f64 / 1024.0)
 }
 
 /// Wall time of one run; the run must succeed.
@@ -217,7 +260,106 @@ fn time_failing(command: &mut Command) -> Duration {
     elapsed
 }
 
-/// The largest resident set of any child process so far, in KiB.
-fn peak_kib() -> i64 {
-    getrusage(UsageWho::RUSAGE_CHILDREN).map_or(0, |usage| usage.max_rss())
+/// The peak resident set of one run of `command`, in KiB, through the spawner.
+fn peak_of(command: &mut Command) -> i64 {
+    let mut spawner = Command::new(std::env::current_exe().expect("the benchmark's path"));
+    spawner
+        .arg("--spawn")
+        .arg(command.get_program())
+        .args(command.get_args());
+    let output = spawner.output().expect("the spawner runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .expect("the spawner prints KiB")
+}
+
+/// The spawner: runs the command with its output discarded, fails when it fails, and prints
+/// its peak resident set in KiB.
+fn spawn(command: &[String]) {
+    let status = Command::new(&command[0])
+        .args(&command[1..])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("the command runs");
+    assert!(status.success(), "{command:?} failed");
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
+    println!("{}", usage.max_rss());
+}
+
+fn thousand_steps(typical: &Path, dir: &Path) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).unwrap();
+    let template = std::fs::read_to_string(typical).unwrap();
+    (0..1000)
+        .map(|i| {
+            let path = dir.join(format!("step-{i:04}.toml"));
+            let text = template
+                .replace(
+                    "name = \"storefront\"",
+                    &format!("name = \"storefront-{i}\""),
+                )
+                .replace("5.2.0", &format!("5.2.{i}"));
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect()
+}
+
+fn runaway_templates() -> String {
+    let mut text = String::from("[deployment]\nname = \"web\"\n\n[deployment.annotations]\n");
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "a{i} = \"{{% for i in range(100000) %}}{{% for j in range(100000) %}}x{{% endfor %}}{{% endfor %}}\"\n"
+        ));
+    }
+    text.push_str("\n[[containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\n");
+    text
+}
+
+/// One container with `n` named ports, each exposed by the Service.
+fn ports_step(n: usize) -> String {
+    let mut text = String::from(
+        "[deployment]\nname = \"big\"\n\n[[containers]]\nname = \"app\"\nimage = \"ghcr.io/acme/app:1.0.0\"\n",
+    );
+    let mut container = Vec::new();
+    let mut service = Vec::new();
+    for i in 0..n {
+        container.push(format!("{{ name = \"p{i}\", port = {} }}", 10_000 + i));
+        service.push(format!(
+            "{{ name = \"p{i}\", port = {}, target_port = \"p{i}\" }}",
+            20_000 + i
+        ));
+    }
+    text.push_str(&format!("ports = [{}]\n", container.join(", ")));
+    text.push_str(&format!("\n[service]\nports = [{}]\n", service.join(", ")));
+    text
+}
+
+/// One container with `n` env values.
+fn env_step(n: usize) -> String {
+    let entries: Vec<String> = (0..n)
+        .map(|i| format!("{{ name = \"VAR_{i}\", value = \"value {i}\" }}"))
+        .collect();
+    format!(
+        "[deployment]\nname = \"big\"\n\n[[containers]]\nname = \"app\"\nimage = \"ghcr.io/acme/app:1.0.0\"\nenv = [{}]\n",
+        entries.join(", ")
+    )
+}
+
+/// `n` containers, each with a port.
+fn containers_step(n: usize) -> String {
+    let mut text = String::from("[deployment]\nname = \"big\"\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "\n[[containers]]\nname = \"c{i}\"\nimage = \"ghcr.io/acme/app:1.0.0\"\nports = [{{ name = \"p{i}\", port = {} }}]\n",
+            10_000 + i
+        ));
+    }
+    text
 }

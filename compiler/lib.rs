@@ -1,8 +1,9 @@
 //! kstep compiles Kubernetes deployment steps.
 //!
-//! A step file (TOML or YAML) describes one workload: a Deployment with its containers and
-//! volumes. kstep checks it with diagnostics that point at the exact source, lowers it to
-//! typed Kubernetes objects and writes manifests. The stages, each a module:
+//! A step file (TOML or YAML) describes one workload: a Deployment (or a StatefulSet,
+//! DaemonSet, Job or CronJob) with its containers and volumes. kstep checks it with
+//! diagnostics that point at the exact source, lowers it to typed Kubernetes objects and
+//! writes manifests. The stages, each a module:
 //!
 //! ```text
 //! step file ─syntax─▶ Node tree ─template─▶ rendered tree ─read─▶ step model ─check─▶ gate
@@ -30,9 +31,12 @@ pub(crate) mod check;
 pub mod diagnostic;
 pub mod driver;
 pub mod emit;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod import;
 pub(crate) mod lint;
 pub(crate) mod lower;
+pub mod lsp;
 pub(crate) mod model;
 pub(crate) mod parallel;
 pub(crate) mod plan;

@@ -23,6 +23,13 @@ fn main() -> ExitCode {
         Command::Vars(args) => vars(args, &renderer),
         Command::Import(args) => import(args, &renderer),
         Command::Schema => print(&kstep::schema::text()),
+        Command::Lsp => match kstep::lsp::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "kstep lsp: {message}");
+                ExitCode::from(2)
+            }
+        },
         Command::Explain(args) => match (args.list, args.code) {
             (true, _) => print(&cli::explain::list()),
             (false, code) => match cli::explain::page(code.as_deref().unwrap_or_default()) {
@@ -260,10 +267,15 @@ fn report(
         return;
     }
     let mut stderr = std::io::stderr().lock();
-    for diagnostic in diagnostics.iter().take(MAX_RENDERED) {
-        let _ = write!(stderr, "{}", renderer.render(diagnostic, &outcome.sources));
+    // A file's `too-many-diagnostics` count is always shown: it says what the cap hid.
+    let mut rendered = 0;
+    for (i, diagnostic) in diagnostics.iter().enumerate() {
+        if i < MAX_RENDERED || diagnostic.code == Code::TooManyDiagnostics {
+            let _ = write!(stderr, "{}", renderer.render(diagnostic, &outcome.sources));
+            rendered += 1;
+        }
     }
-    let hidden = diagnostics.len().saturating_sub(MAX_RENDERED);
+    let hidden = diagnostics.len() - rendered;
     if hidden > 0 {
         let _ = writeln!(
             stderr,

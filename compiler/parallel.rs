@@ -1,7 +1,7 @@
 //! Running independent per-step work on every core, with results in input order.
 //!
-//! Planning (which hashes the compiled output), lowering, emitting and writing are pure per
-//! step, so a run over many steps spreads them over worker threads that take the next step
+//! Analysing a step file (syntax to check), planning (which hashes the compiled output),
+//! lowering, emitting and writing are pure per step, so a run over many steps spreads them over worker threads that take the next step
 //! from a shared counter. Results come back in the order of the input, so output never
 //! depends on scheduling.
 

@@ -154,6 +154,12 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// The first file read from `path`.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        let at = self.files.iter().position(|f| f.path == path)?;
+        Some(FileId(at as u32))
+    }
+
     /// Masks a span whenever its file's source is shown.
     pub fn redact(&mut self, span: Span) {
         self.files[span.file.0 as usize].redacted.push(span.range());

@@ -460,7 +460,7 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
             calls.extend(apply(30..100));
             calls.push(words(&[
                 "delete",
-                "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy,horizontalpodautoscalers.autoscaling",
+                "deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy,horizontalpodautoscalers.autoscaling",
                 "--selector",
                 &cleanup,
                 "--ignore-not-found",

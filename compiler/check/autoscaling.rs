@@ -16,6 +16,18 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     let Some(autoscaling) = &cx.step.autoscaling else {
         return;
     };
+    let kind = cx.step.kind();
+    if kind != crate::model::Kind::Deployment {
+        cx.report(
+            Diagnostic::error(
+                Code::UnsupportedByKind,
+                format!("kstep's autoscaler scales a Deployment, not a {}", kind.api_kind()),
+            )
+            .label(autoscaling.key_span, "an autoscaler")
+            .help("remove `[autoscaling]`; a HorizontalPodAutoscaler for this kind can be applied beside the step's output (docs/limits.md)"),
+        );
+        return;
+    }
     bounds(cx, autoscaling);
     for (value, what) in [
         (&autoscaling.cpu_utilization, "`cpu_utilization`"),

@@ -25,7 +25,10 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     let Some(min_ready) = &deployment.min_ready else {
         return;
     };
-    if !cx.range(min_ready, "`min_ready`", 0, max) {
+    // Only a Deployment has a progress deadline.
+    if !cx.range(min_ready, "`min_ready`", 0, max)
+        || cx.step.kind() != crate::model::Kind::Deployment
+    {
         return;
     }
     let seconds = deployment.progress_deadline();

@@ -6,12 +6,29 @@
 use super::Cx;
 use super::strategy::percent;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Count, Spanned};
+use crate::model::{Count, Kind, Spanned};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let Some(budget) = &cx.step.disruption_budget else {
         return;
     };
+    let kind = cx.step.kind();
+    if !matches!(kind, Kind::Deployment | Kind::StatefulSet)
+        && let Some(count) = budget
+            .min_available
+            .as_ref()
+            .or(budget.max_unavailable.as_ref())
+    {
+        cx.report(
+            Diagnostic::error(
+                Code::UnsupportedByKind,
+                format!("a {} has no disruption budget", kind.api_kind()),
+            )
+            .label(count.span, "a budget for the step's pods")
+            .help("remove `[disruption_budget]`: a budget protects the replicas of a Deployment or a StatefulSet (a node drain skips a DaemonSet's pods, and a Job's run to completion)"),
+        );
+        return;
+    }
     for (key, count) in [
         ("min_available", &budget.min_available),
         ("max_unavailable", &budget.max_unavailable),

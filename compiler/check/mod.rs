@@ -31,12 +31,14 @@ mod probes;
 pub(crate) mod quantity;
 mod resources;
 mod route;
+mod schedule;
 mod scheduling;
 mod security;
 mod service;
 mod service_ports;
 mod strategy;
 mod volumes;
+mod workloads;
 
 pub(crate) use plan::plan;
 pub(crate) use strategy::percent;
@@ -72,6 +74,7 @@ pub(crate) fn check(step: &Step, diags: &mut Diagnostics) {
     disruption::check(&mut cx);
     autoscaling::check(&mut cx);
     route::check(&mut cx);
+    workloads::check(&mut cx);
 }
 
 pub(crate) struct Cx<'a> {

@@ -9,7 +9,12 @@ use crate::diagnostic::{closest, one_of};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let step = cx.step;
-    let volumes: Vec<&str> = step.volumes.iter().map(|v| v.name.as_str()).collect();
+    let volumes: Vec<&str> = step
+        .volumes
+        .iter()
+        .map(|v| v.name.as_str())
+        .chain(step.claim_volumes().map(|c| c.as_str()))
+        .collect();
     for container in &step.containers {
         let mut paths = BTreeMap::new();
         for mount in &container.volume_mounts {
@@ -26,6 +31,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
                 diagnostic = match closest(&mount.volume.value, &volumes) {
                     Some(hit) => diagnostic.suggest(hit),
                     None if volumes.is_empty() => {
+                        // A StatefulSet's claims count as volumes (`volume_claim_templates`).
                         diagnostic.help("declare it in a `[[volumes]]` entry")
                     }
                     None => diagnostic.help(format!(

@@ -21,7 +21,16 @@ pub(crate) fn check(kind: &str, object: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     metadata(object, "/metadata", &mut out);
     match kind {
-        "Deployment" => deployment(object, &mut out),
+        // A StatefulSet's and a DaemonSet's spec have the Deployment's shape where it matters.
+        "Deployment" | "StatefulSet" | "DaemonSet" => deployment(object, &mut out),
+        "Job" => {
+            metadata(object, "/spec/template/metadata", &mut out);
+            pod(object, "/spec/template/spec", &mut out);
+        }
+        "CronJob" => {
+            metadata(object, "/spec/jobTemplate/spec/template/metadata", &mut out);
+            pod(object, "/spec/jobTemplate/spec/template/spec", &mut out);
+        }
         "Service" => service(object, &mut out),
         "ConfigMap" | "Secret" => {
             for field in ["data", "binaryData", "stringData"] {
@@ -92,6 +101,12 @@ fn pod(object: &Value, at: &str, out: &mut Vec<Problem>) {
                     format!("has two volumes named `{name}`"),
                 ));
             }
+        }
+    }
+    // A StatefulSet's claim templates are volumes its containers mount too.
+    for (_, claim) in items(object, "/spec/volumeClaimTemplates") {
+        if let Some(name) = claim.pointer("/metadata/name").and_then(Value::as_str) {
+            volumes.insert(name);
         }
     }
     let mut names = BTreeSet::new();

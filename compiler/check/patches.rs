@@ -81,7 +81,11 @@ fn kept(object: &Object, before: &Value, after: &Value, found: &mut Vec<(String,
     ]
     .map(str::to_owned)
     .to_vec();
-    for labels in ["/metadata/labels", "/spec/template/metadata/labels"] {
+    for labels in [
+        "/metadata/labels",
+        "/spec/template/metadata/labels",
+        "/spec/jobTemplate/spec/template/metadata/labels",
+    ] {
         for value in [before, after] {
             if let Some(map) = value.pointer(labels).and_then(Value::as_object) {
                 pointers.extend(
@@ -93,10 +97,16 @@ fn kept(object: &Object, before: &Value, after: &Value, found: &mut Vec<(String,
         }
     }
     match object {
-        Object::Deployment(_) => {
+        Object::Deployment(_) | Object::StatefulSet(_) | Object::DaemonSet(_) => {
             pointers.push("/spec/selector".into());
             pointers.push("/spec/template/metadata/annotations/kstep.dev~1config-hash".into());
         }
+        Object::Job(_) => {
+            pointers.push("/spec/template/metadata/annotations/kstep.dev~1config-hash".into());
+        }
+        Object::CronJob(_) => pointers.push(
+            "/spec/jobTemplate/spec/template/metadata/annotations/kstep.dev~1config-hash".into(),
+        ),
         Object::Service(_) | Object::PodDisruptionBudget(_) => {
             pointers.push("/spec/selector".into());
         }

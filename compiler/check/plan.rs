@@ -16,6 +16,9 @@ const MAX_POD_NAME: usize = 63;
 const POD_NAME_SUFFIX: usize = 1 + 10 + 1 + 5;
 
 pub(crate) fn plan(step: &Step, plan: &Plan, diags: &mut Diagnostics) {
+    if !super::workloads::plan(step, plan, diags) {
+        return;
+    }
     let own = crate::lower::labels::pod_labels(step, plan);
     for term in &step.pod.pod_anti_affinity {
         super::scheduling::own_pods(term, &own, diags);

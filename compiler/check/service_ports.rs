@@ -10,7 +10,10 @@ use super::service::mismatch;
 use super::{Cx, k8s};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::diagnostic::{closest, one_of};
-use crate::model::{Choice, PortRef, Protocol, Service, ServicePort, ServiceType, Spanned};
+use crate::model::{
+    Choice, Container, ContainerPort, PortRef, Protocol, Service, ServicePort, ServiceType,
+    Spanned, Step,
+};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for service in &cx.step.services {
@@ -34,6 +37,7 @@ fn check_one(cx: &mut Cx<'_>, service: &Service) {
         );
     }
     let several = service.ports.len() > 1;
+    let mut declared = None;
     let mut names = BTreeMap::new();
     let mut numbers = BTreeMap::new();
     let mut node_ports = BTreeMap::new();
@@ -90,7 +94,7 @@ fn check_one(cx: &mut Cx<'_>, service: &Service) {
         if let Some(app_protocol) = &port.app_protocol {
             cx.syntax(app_protocol, "application protocol", &k8s::QUALIFIED_NAME);
         }
-        target(cx, service, port);
+        target(cx, service, port, &mut declared);
     }
     if kind == ServiceType::LoadBalancer
         && let Some(first) = service.ports.first()
@@ -173,8 +177,50 @@ pub(super) fn node_port_range(cx: &mut Cx<'_>, node_port: &Spanned<i64>) -> bool
     true
 }
 
+/// The ports of the step's app containers and sidecars, by name and by number, indexed once
+/// per Service so that resolving its target ports costs no more per port as steps grow.
+struct Declared<'s> {
+    by_name: BTreeMap<&'s str, Vec<(&'s Container, &'s ContainerPort)>>,
+    numbers: BTreeMap<i64, Vec<Protocol>>,
+    /// Every port name, in declaration order (for suggestions).
+    names: Vec<&'s str>,
+}
+
+impl<'s> Declared<'s> {
+    fn new(step: &'s Step) -> Self {
+        let mut declared = Declared {
+            by_name: BTreeMap::new(),
+            numbers: BTreeMap::new(),
+            names: Vec::new(),
+        };
+        for container in step.containers.iter().filter(|c| c.serves()) {
+            for port in &container.ports {
+                if let Some(name) = &port.name {
+                    declared
+                        .by_name
+                        .entry(name.as_str())
+                        .or_default()
+                        .push((container, port));
+                    declared.names.push(name.as_str());
+                }
+                declared
+                    .numbers
+                    .entry(port.port.value)
+                    .or_default()
+                    .push(port.protocol());
+            }
+        }
+        declared
+    }
+}
+
 /// A target port names or numbers a port of the step's app containers and sidecars.
-fn target(cx: &mut Cx<'_>, service: &Service, port: &ServicePort) {
+fn target<'s>(
+    cx: &mut Cx<'s>,
+    service: &Service,
+    port: &ServicePort,
+    declared: &mut Option<Declared<'s>>,
+) {
     let span = port.target_port.as_ref().map_or(port.port.span, |t| t.span);
     let target = port.target();
     if let PortRef::Number(number) = target
@@ -204,18 +250,13 @@ fn target(cx: &mut Cx<'_>, service: &Service, port: &ServicePort) {
         return;
     }
     let protocol = port.protocol();
-    let declared: Vec<(&crate::model::Container, &crate::model::ContainerPort)> = step
-        .containers
-        .iter()
-        .filter(|c| c.serves())
-        .flat_map(|c| c.ports.iter().map(move |p| (c, p)))
-        .collect();
+    let declared = declared.get_or_insert_with(|| Declared::new(step));
     match target {
         PortRef::Name(name) => {
-            let named: Vec<_> = declared
-                .iter()
-                .filter(|(_, p)| p.name.as_ref().is_some_and(|n| n.value == name))
-                .collect();
+            let named = declared
+                .by_name
+                .get(name.as_str())
+                .map_or(&[][..], Vec::as_slice);
             if named.iter().any(|(_, p)| p.protocol() == protocol) {
                 return;
             }
@@ -243,27 +284,23 @@ fn target(cx: &mut Cx<'_>, service: &Service, port: &ServicePort) {
                     init.describe()
                 ))
             } else {
-                let names: Vec<&str> = declared
-                    .iter()
-                    .filter_map(|(_, p)| p.name.as_ref().map(|n| n.as_str()))
-                    .collect();
-                match closest(&name, &names) {
+                let names = &declared.names;
+                match closest(&name, names) {
                     Some(hit) => diagnostic.suggest(hit),
                     None if names.is_empty() => diagnostic.help(
                         "name a port in a container's `ports`, or give the target port as a number",
                     ),
-                    None => diagnostic.help(format!(
-                        "the containers' ports are named {}",
-                        one_of(&names)
-                    )),
+                    None => diagnostic
+                        .help(format!("the containers' ports are named {}", one_of(names))),
                 }
             };
             cx.report(diagnostic);
         }
         PortRef::Number(number) => {
             if declared
-                .iter()
-                .any(|(_, p)| p.port.value == number && p.protocol() == protocol)
+                .numbers
+                .get(&number)
+                .is_some_and(|protocols| protocols.contains(&protocol))
             {
                 return;
             }

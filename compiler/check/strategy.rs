@@ -37,7 +37,12 @@ pub(crate) fn percent(text: &str) -> Option<i64> {
 }
 
 /// The value as a number or percentage, when valid (reported otherwise).
-fn count(cx: &mut Cx<'_>, count: &Spanned<Count>, key: &str, at_most_all: bool) -> Option<i64> {
+pub(super) fn count(
+    cx: &mut Cx<'_>,
+    count: &Spanned<Count>,
+    key: &str,
+    at_most_all: bool,
+) -> Option<i64> {
     let (value, problem) = match &count.value {
         Count::Number(n) if *n < 0 => (None, Some("must not be negative".to_owned())),
         Count::Number(n) => (Some(*n), None),

@@ -15,7 +15,13 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     let mounts = || step.containers.iter().flat_map(|c| &c.volume_mounts);
     let mounts_known = step.containers_complete
         && step.containers.iter().all(|c| c.mounts_complete)
-        && mounts().all(|m| step.volumes.iter().any(|v| v.name.value == m.volume.value));
+        && mounts().all(|m| {
+            step.volumes
+                .iter()
+                .map(|v| &v.name)
+                .chain(step.claim_volumes())
+                .any(|v| v.value == m.volume.value)
+        });
     let mut seen = BTreeMap::new();
     for volume in &step.volumes {
         let name = &volume.name;

@@ -100,6 +100,9 @@ pub(crate) enum Command {
     Schema,
     /// Explain a diagnostic code: what it means, why it matters and how to fix it.
     Explain(ExplainArgs),
+    /// Run the language server on standard input and output, for editors: diagnostics as
+    /// you type, hover, completion, fixes, navigation and an outline (see docs/editors.md).
+    Lsp,
     /// Print a completion script for a shell.
     #[command(
         after_help = "Install it where your shell looks for completions, e.g.\n  \
@@ -221,7 +224,7 @@ pub(crate) struct CompileArgs {
     #[arg(long, value_enum, hide = true, conflicts_with_all = ["manifest_format", "message_format"])]
     pub(crate) format: Option<LegacyFormat>,
     /// Deployment strategy, overriding the step's.
-    #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green"])]
+    #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green", "on-delete"])]
     pub(crate) strategy: Option<String>,
     /// Name this deployment (a CI build number or commit); default: a hash of the output.
     #[arg(long, value_name = "ID")]
@@ -247,7 +250,7 @@ pub(crate) struct LintArgs {
     #[arg(long, value_name = "WHAT", value_parser = ["warnings"])]
     pub(crate) deny: Option<String>,
     /// Lint as if deploying with this strategy (rules such as `single-replica` depend on it).
-    #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green"])]
+    #[arg(long, value_name = "NAME", value_parser = ["recreate", "rolling-update", "blue-green", "on-delete"])]
     pub(crate) strategy: Option<String>,
     /// Lint as if deploying with this deployment id.
     #[arg(long, value_name = "ID")]

@@ -74,6 +74,7 @@ codes! {
     FileTooLarge => "file-too-large", ERROR, "a step file is larger than kstep reads";
     InvalidUtf8 => "invalid-utf8", ERROR, "a step file is not valid UTF-8";
     NulByte => "nul-byte", ERROR, "a step file contains a NUL byte";
+    TooManyDiagnostics => "too-many-diagnostics", WARNING, "a file with more problems than kstep shows";
     InvalidArgument => "invalid-argument", ERROR, "a command-line argument kstep cannot use, such as a directory without step files";
     SuspiciousArgument => "suspicious-argument", WARNING, "a command-line argument that is probably a mistake: an output directory named like a format, a renamed option";
     // Syntax.
@@ -155,12 +156,14 @@ codes! {
     ServiceAccountToken => "service-account-token", LINT_WARNING, "a pod that mounts its service account's API token";
     NoSpread => "no-spread", LINT_WARNING, "several replicas that nothing keeps apart";
     SecureDefaultOptOut => "secure-default-opt-out", LINT_NOTE, "a setting that weakens one of kstep's secure defaults";
+    StatefulSetDisruption => "stateful-set-disruption", LINT_WARNING, "a StatefulSet of several replicas that nothing protects from voluntary disruptions such as node drains";
+    CronJobConcurrency => "cron-job-concurrency", LINT_WARNING, "a CronJob that leaves `concurrency_policy` unset, so a run can start while the last one still runs";
+    JobWithoutDeadline => "job-without-deadline", LINT_WARNING, "a Job or CronJob without `active_deadline`, whose pods may run for ever";
     BlockingDisruptionBudget => "blocking-disruption-budget", LINT_WARNING, "a disruption budget that never allows a pod to be evicted";
     PatchSetsModelledField => "patch-sets-modelled-field", LINT_WARNING, "a patch that sets a field the step file has a key for";
     // Lint configuration.
     InvalidIgnore => "invalid-ignore", ERROR, "a `kstep-ignore` comment without a known rule or a reason";
     UnusedIgnore => "unused-ignore", WARNING, "a `kstep-ignore` comment that suppresses nothing";
-    SchemaViolation => "schema-violation", WARNING, "a step file value that the step file JSON Schema rejects";
     // Cross-references.
     DuplicateName => "duplicate-name", ERROR, "a name (of a container, volume, spread topology, ...) given twice";
     DuplicateEnv => "duplicate-env", ERROR, "an environment variable defined twice in one container";
@@ -201,6 +204,10 @@ codes! {
     InvalidDisruptionBudget => "invalid-disruption-budget", ERROR, "a disruption budget count or percentage the API rejects";
     InvalidAutoscaling => "invalid-autoscaling", ERROR, "autoscaler bounds the API rejects, or a utilization target a container requests nothing for";
     InvalidSecret => "invalid-secret", ERROR, "an owned Secret whose type and data do not fit together, or that does not fit where the step uses it";
+    // Workload kinds.
+    UnsupportedByKind => "unsupported-by-kind", ERROR, "a section, setting or strategy that the step's workload kind cannot have";
+    InvalidSchedule => "invalid-schedule", ERROR, "a CronJob schedule that is not five cron fields or an @ form";
+    InvalidTimeZone => "invalid-time-zone", ERROR, "a CronJob time zone that is not a name of the IANA time zone database";
 }
 
 impl Code {

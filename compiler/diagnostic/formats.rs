@@ -40,7 +40,7 @@ fn message_with_help(diagnostic: &Diagnostic) -> String {
 
 /// The text a suggestion puts in place of its span: the replacement, in the quotes the
 /// source has there (a quoted TOML or YAML value stays quoted).
-fn inserted(suggestion: &Suggestion, sources: &SourceMap) -> String {
+pub(crate) fn inserted(suggestion: &Suggestion, sources: &SourceMap) -> String {
     let text = sources.get(suggestion.span.file).text();
     let written = text.get(suggestion.span.range()).unwrap_or_default();
     let quote = written.chars().next().filter(|q| *q == '"' || *q == '\'');

@@ -3,18 +3,24 @@
 //! A [`Diagnostic`] holds no source text: a code, a severity, a lowercase message, labelled
 //! spans (the first is primary), help that says how to fix it, and notes. Stages push into
 //! [`Diagnostics`] and carry on; the driver gates once before lowering and renders everything
-//! at the end, sorted and de-duplicated, so users see every problem of a run together.
+//! at the end, sorted and de-duplicated, so users see every problem of a run together. A
+//! file with a flood of problems is capped ([`cap`]): bounded memory while collecting, and at
+//! most [`cap::SHOWN`] per file shown, with a note counting the rest.
 
+mod cap;
 mod code;
 pub mod formats;
 mod render;
 mod suggest;
+mod window;
 
 pub use code::{Code, Kind};
 pub use render::{Renderer, Style};
 pub(crate) use suggest::{all_of, closest, one_of, to_snake_case};
 
 use crate::source::Span;
+
+use cap::Dropped;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -146,6 +152,8 @@ impl Diagnostic {
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
     redactions: Vec<Span>,
+    /// Diagnostics per file past [`cap::KEPT`], counted and not kept.
+    dropped: Dropped,
 }
 
 impl Diagnostics {
@@ -160,11 +168,13 @@ impl Diagnostics {
     }
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.items.push(diagnostic);
+        if self.dropped.admit(&diagnostic) {
+            self.items.push(diagnostic);
+        }
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.dropped.errors() > 0 || self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
     pub fn error_count(&self) -> usize {
@@ -180,7 +190,7 @@ impl Diagnostics {
     }
 
     fn count(&self, severity: Severity) -> usize {
-        self.items.iter().filter(|d| d.severity == severity).count()
+        self.items.iter().filter(|d| d.severity == severity).count() + self.dropped.count(severity)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -197,15 +207,19 @@ impl Diagnostics {
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for diagnostic in other.items {
+            self.push(diagnostic);
+        }
         self.redactions.extend(other.redactions);
+        self.dropped.add(other.dropped);
     }
 
-    /// Every diagnostic, sorted by file, position, severity and code, without duplicates.
+    /// Every diagnostic, sorted by file, position, severity and code, without duplicates; at
+    /// most [`cap::SHOWN`] per file, then a note of how many more there were.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.items.dedup();
-        self.items
+        cap::shown(self.items, self.dropped)
     }
 }
 

@@ -7,16 +7,20 @@
 //! log. [`Source`] serves miette the lines around a
 //! span from the file's line index (miette's own lookup scans the file from the start for
 //! every label, which is quadratic in large files), and counts columns in characters, as
-//! editors do.
+//! editors do. A snippet that would hold a very long line shows a window of it instead
+//! ([`super::window`]).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::Arc;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
 };
 
+use super::window::{self, Window};
 use super::{Diagnostic, Severity};
 use crate::source::{SourceFile, SourceMap};
 
@@ -31,6 +35,18 @@ pub enum Style {
 
 pub struct Renderer {
     handler: GraphicalReportHandler,
+    /// The printable text of the files rendered so far ([`Source::printable`]), made once per
+    /// file: a hostile file has hundreds of diagnostics, and scanning or copying a 1 MB file
+    /// for each was most of the time kstep took.
+    printable: RefCell<Vec<Printable>>,
+}
+
+/// A file's text made printable: which text (its address and length) and the result, `None`
+/// when the text is printable as it is.
+struct Printable {
+    text: (usize, usize),
+    redacted: usize,
+    shown: Option<Arc<str>>,
 }
 
 impl Renderer {
@@ -46,12 +62,35 @@ impl Renderer {
             // Names like `storefront-web` must not be split at their hyphens.
             .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
             .with_word_separator(textwrap::WordSeparator::AsciiSpace);
-        Renderer { handler }
+        Renderer {
+            handler,
+            printable: RefCell::default(),
+        }
+    }
+
+    /// The printable text of `file`, from the cache.
+    fn printable(&self, file: &SourceFile) -> Option<Arc<str>> {
+        let text = (file.text().as_ptr() as usize, file.text().len());
+        let redacted = file.redacted().len();
+        let mut cache = self.printable.borrow_mut();
+        if let Some(hit) = cache
+            .iter()
+            .find(|p| p.text == text && p.redacted == redacted)
+        {
+            return hit.shown.clone();
+        }
+        let shown = Source::printable(file).map(Arc::from);
+        cache.push(Printable {
+            text,
+            redacted,
+            shown: shown.clone(),
+        });
+        shown
     }
 
     /// Renders one diagnostic, ending with a newline.
     pub fn render(&self, diagnostic: &Diagnostic, sources: &SourceMap) -> String {
-        let adapter = Adapter::new(diagnostic, sources);
+        let adapter = Adapter::new(diagnostic, sources, self);
         let mut out = String::new();
         // Writing into a String cannot fail; a rendering bug must not lose the diagnostic.
         if self.handler.render_report(&mut out, &adapter).is_err() {
@@ -70,15 +109,35 @@ struct Adapter<'a> {
 }
 
 impl<'a> Adapter<'a> {
-    fn new(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Self {
+    fn new(diagnostic: &'a Diagnostic, sources: &'a SourceMap, renderer: &Renderer) -> Self {
         let primary_file = diagnostic.primary_span().map(|s| s.file);
+        let mut source = primary_file.map(|id| {
+            let file = sources.get(id);
+            Source::new(file, renderer.printable(file))
+        });
+        let in_primary: Vec<_> = diagnostic
+            .labels
+            .iter()
+            .filter(|l| Some(l.span.file) == primary_file)
+            .map(|l| l.span)
+            .collect();
+        let cut = source
+            .as_ref()
+            .and_then(|s| window::window(s.file, &s.shown, &in_primary));
         let mut labels = Vec::new();
         let mut elsewhere = Vec::new();
         for (i, label) in diagnostic.labels.iter().enumerate() {
-            if Some(label.span.file) == primary_file {
+            let shown = if Some(label.span.file) != primary_file {
+                None
+            } else if let Some(cut) = &cut {
+                cut.clip(label.span)
+            } else {
+                Some(label.span.range())
+            };
+            if let Some(range) = shown {
                 let text =
                     (!label.message.is_empty()).then(|| printable(&label.message).into_owned());
-                let span = (label.span.start as usize, label.span.len());
+                let span = (range.start, range.len());
                 labels.push(if i == 0 {
                     LabeledSpan::new_primary_with_span(text, span)
                 } else {
@@ -90,7 +149,12 @@ impl<'a> Adapter<'a> {
                 elsewhere.push(format!("{}: {}:{line}:{col}", label.message, file.name()));
             }
         }
-        let source = primary_file.map(|id| Source::new(sources.get(id)));
+        if let (Some(cut), Some(source)) = (&cut, &source) {
+            elsewhere.extend(cut.note(source.file));
+        }
+        if let Some(source) = &mut source {
+            source.window = cut;
+        }
         let mut help_lines: Vec<String> = diagnostic
             .help
             .iter()
@@ -191,32 +255,63 @@ const MERGE_GAP: usize = 4;
 /// A file for miette: its name, and the lines around a span, with character columns.
 struct Source<'a> {
     file: &'a SourceFile,
-    /// The text with control characters replaced by '?' (same byte length), when it has any.
-    shown: Cow<'a, str>,
+    /// The text with control characters replaced by '?' and secrets by '*' (same byte
+    /// length), when it has any.
+    shown: Shown<'a>,
+    /// When set, snippets show only this part of one line.
+    window: Option<Window>,
+}
+
+/// The text a [`Source`] shows: the file's own, or its printable copy.
+enum Shown<'a> {
+    Own(&'a str),
+    Printable(Arc<str>),
+}
+
+impl std::ops::Deref for Shown<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Shown::Own(text) => text,
+            Shown::Printable(text) => text,
+        }
+    }
 }
 
 impl<'a> Source<'a> {
-    fn new(file: &'a SourceFile) -> Self {
+    fn new(file: &'a SourceFile, printable: Option<Arc<str>>) -> Self {
+        let shown = match printable {
+            Some(text) => Shown::Printable(text),
+            None => Shown::Own(file.text()),
+        };
+        Source {
+            file,
+            shown,
+            window: None,
+        }
+    }
+
+    /// The file's text with control characters and secrets masked, when it has any.
+    fn printable(file: &SourceFile) -> Option<String> {
         let text = file.text();
         let unprintable = |b: u8| b < b' ' && !matches!(b, b'\n' | b'\t' | b'\r') || b == 0x7f;
-        let shown = if text.bytes().any(unprintable) || !file.redacted().is_empty() {
-            // Same byte length everywhere, so spans still line up.
-            let mut bytes = text.as_bytes().to_vec();
-            for b in bytes.iter_mut().filter(|b| unprintable(**b)) {
-                *b = b'?';
-            }
-            for range in file.redacted() {
-                for b in &mut bytes[range.clone()] {
-                    if *b != b'\n' {
-                        *b = b'*';
-                    }
+        if !text.bytes().any(unprintable) && file.redacted().is_empty() {
+            return None;
+        }
+        // Same byte length everywhere, so spans still line up.
+        let mut bytes = text.as_bytes().to_vec();
+        for b in bytes.iter_mut().filter(|b| unprintable(**b)) {
+            *b = b'?';
+        }
+        for range in file.redacted() {
+            for b in &mut bytes[range.clone()] {
+                if *b != b'\n' {
+                    *b = b'*';
                 }
             }
-            Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
-        } else {
-            Cow::Borrowed(text)
-        };
-        Source { file, shown }
+        }
+        Some(String::from_utf8_lossy(&bytes).into_owned())
     }
 }
 
@@ -233,6 +328,19 @@ impl SourceCode for Source<'_> {
         let end = start + span.len();
         if end > text.len() {
             return Err(MietteError::OutOfBounds);
+        }
+        if let Some(window) = &self.window
+            && (context_lines_before > 0 || context_lines_after > 0)
+        {
+            let range = window.range.clone();
+            return Ok(Box::new(MietteSpanContents::new_named(
+                file.name(),
+                &text.as_bytes()[range.clone()],
+                (range.start, range.len()).into(),
+                window.line,
+                window.column,
+                1,
+            )));
         }
         let first_line = file.line_index(start as u32);
         let last_line = file.line_index(end.saturating_sub(1).max(start) as u32);

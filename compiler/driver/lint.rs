@@ -3,9 +3,12 @@
 
 use std::path::PathBuf;
 
+use super::load::Loaded;
 use super::{InputFormat, Inputs, Outcome, Prepared, Start, Status, prepare, with_environment};
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::lint::{self, Ignores, LintConfig};
+use crate::plan::Plan;
+use crate::source::SourceMap;
 use crate::template::VarOptions;
 
 pub struct LintOptions {
@@ -60,20 +63,7 @@ pub fn lint(options: &LintOptions) -> Linted {
         }) => {
             for step in &steps {
                 rules_ran = true;
-                let mut config = LintConfig::default();
-                config.extend(step.loaded.project_lint.iter().cloned());
-                config.extend(step.loaded.lint.iter().cloned());
-                let mut found = Diagnostics::default();
-                lint::lint(&step.loaded.step, &step.plan, &config, &mut found);
-                let text = outcome.sources.get(step.loaded.file).text();
-                let mut ignores =
-                    Ignores::scan(step.loaded.file, text, &step.loaded.literals, &mut diags);
-                let mut found = found.into_sorted();
-                ignores.apply(&mut found, &outcome.sources);
-                found.extend(ignores.unused());
-                for diagnostic in found {
-                    diags.push(diagnostic);
-                }
+                lint_step(&step.loaded, &step.plan, &outcome.sources, &mut diags);
             }
             outcome.diagnostics = diags.into_sorted();
             outcome
@@ -96,4 +86,27 @@ pub fn lint(options: &LintOptions) -> Linted {
         outcome.status = Status::InputErrors;
     }
     Linted { outcome, rules_ran }
+}
+
+/// The lint rules on one checked and planned step, with its levels (`kstep.toml`, then its
+/// `[lint]`) and its ignore comments.
+pub(super) fn lint_step(
+    loaded: &Loaded,
+    plan: &Plan,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) {
+    let mut config = LintConfig::default();
+    config.extend(loaded.project_lint.iter().cloned());
+    config.extend(loaded.lint.iter().cloned());
+    let mut found = Diagnostics::default();
+    lint::lint(&loaded.step, plan, &config, &mut found);
+    let text = sources.get(loaded.file).text();
+    let mut ignores = Ignores::scan(loaded.file, text, &loaded.literals, diags);
+    let mut found = found.into_sorted();
+    ignores.apply(&mut found, sources);
+    found.extend(ignores.unused());
+    for diagnostic in found {
+        diags.push(diagnostic);
+    }
 }

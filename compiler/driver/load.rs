@@ -12,7 +12,6 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::lint;
 use crate::model::{LintLevels, Project, RunDefaults, SecurityProfile, Spanned, Step};
 use crate::read;
-use crate::schema;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Node, input};
 use crate::template::{self, Externals, VarOptions, Vars};
@@ -34,6 +33,11 @@ pub(super) struct Loaded {
     /// For `kstep lint`: the spans of the file's keys and values, where a `#` starts no
     /// comment. Empty for `compile`.
     pub(super) literals: Vec<Span>,
+    /// The step's variables as its templates saw them (for the language server's hover).
+    pub(super) vars: Vars,
+    /// With [`Run::placeholders`]: the variables that got one, and the templated values that
+    /// use them, whose problems are not the step's (CI gives the real value).
+    pub(super) placeholders: template::Placeholders,
 }
 
 /// What rendering a step again needs.
@@ -55,6 +59,37 @@ pub(super) struct Run<'a> {
     pub(super) input_format: Option<InputFormat>,
     /// Load what only `kstep lint` needs.
     pub(super) for_lint: bool,
+    /// The language server's open buffers, read instead of the files on disk.
+    pub(super) overlay: Option<&'a Overlay>,
+    /// The language server: a variable declared without a value (CI supplies it) gets a
+    /// placeholder instead of being undefined.
+    pub(super) placeholders: bool,
+}
+
+/// Texts that stand in for files on disk: the buffers an editor has open, unsaved changes
+/// included. Paths are as the driver is given them (the language server gives absolute ones).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Overlay {
+    texts: BTreeMap<PathBuf, std::sync::Arc<str>>,
+}
+
+impl Overlay {
+    pub(crate) fn set(&mut self, path: PathBuf, text: std::sync::Arc<str>) {
+        self.texts.insert(path, text);
+    }
+
+    pub(crate) fn remove(&mut self, path: &Path) {
+        self.texts.remove(path);
+    }
+
+    pub(crate) fn get(&self, path: &Path) -> Option<&std::sync::Arc<str>> {
+        self.texts.get(path)
+    }
+
+    /// Whether `path` is a file, open or on disk.
+    fn is_file(&self, path: &Path) -> bool {
+        self.texts.contains_key(path) || path.is_file()
+    }
 }
 
 /// The variables the steps of a run declare, to hold the values given from outside to.
@@ -70,10 +105,8 @@ pub(super) struct Declared {
 pub(super) type Projects = BTreeMap<PathBuf, Project>;
 
 /// Reads, parses, renders, reads and checks one step file, with the settings of the
-/// `kstep.toml` above it. `for_lint` adds what only
-/// `kstep lint` needs: validation against the step file JSON Schema, and the spans of the
-/// file's literals. `Err` for problems with the file itself (missing, unreadable, not a step
-/// file type); everything else is a diagnostic.
+/// `kstep.toml` above it: [`source`], then [`analyze`]. `Err` for problems with the file
+/// itself (missing, unreadable, not a step file type); everything else is a diagnostic.
 pub(super) fn load(
     path: &Path,
     run: &Run<'_>,
@@ -82,42 +115,70 @@ pub(super) fn load(
     declared: &mut Declared,
     diags: &mut Diagnostics,
 ) -> Result<Option<Loaded>, Diagnostic> {
-    let Some((file, format)) = step_source(path, run.input_format, sources, diags)? else {
+    let Some(source) = source(path, run, sources, projects, diags)? else {
         declared.complete = false;
         return Ok(None);
     };
-    let project = project(path, sources, projects, diags)?;
-    let text = sources.get(file).text();
-    let before = diags.len();
-    let root = syntax::parse(file, text, format, diags);
-    if root.is_none() {
-        declared.complete = false;
-    }
-    let loaded = root.and_then(|root| {
-        // Building the validator costs milliseconds: only `kstep lint` asks for it.
-        let (schema_errors, literals) = if run.for_lint {
-            (schema::validate(&root), lint::literal_spans(&root))
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        let loaded = load_tree(file, text, root, &project, run, declared, diags)
-            .map(|loaded| Loaded { literals, ..loaded });
-        // The schema's second opinion, where reading said nothing.
-        let reported: Vec<Span> = diags
-            .since(before)
-            .flat_map(|d| d.labels.iter().map(|l| l.span))
-            .collect();
-        for error in schema_errors {
-            if !schema::covered(error.region, &reported) {
-                diags.push(error.diagnostic);
-            }
-        }
-        loaded
-    });
+    let loaded = analyze(&source, run, sources, declared, diags);
     for span in diags.take_redactions() {
         sources.redact(span);
     }
     Ok(loaded)
+}
+
+/// A step file in the source map, with its language and the settings of its `kstep.toml`.
+pub(super) struct Source {
+    file: FileId,
+    format: syntax::Format,
+    project: Project,
+}
+
+/// Reads a step file and the `kstep.toml` above it into the source map: the part of loading
+/// that changes the run's shared state, done one file after another. `Ok(None)` when the
+/// file's content is unusable (reported).
+pub(super) fn source(
+    path: &Path,
+    run: &Run<'_>,
+    sources: &mut SourceMap,
+    projects: &mut Projects,
+    diags: &mut Diagnostics,
+) -> Result<Option<Source>, Diagnostic> {
+    let Some((file, format)) = step_source(path, run.input_format, run.overlay, sources, diags)?
+    else {
+        return Ok(None);
+    };
+    let project = project(path, run.overlay, sources, projects, diags)?;
+    Ok(Some(Source {
+        file,
+        format,
+        project,
+    }))
+}
+
+/// Parses, renders, reads and checks a step file in the source map. It changes nothing
+/// shared, so the files of a run are analysed on every core; what must be hidden is left in
+/// `diags`' redactions for the caller to apply to the source map. `for_lint` adds what only
+/// `kstep lint` needs: the spans of the file's literals (for ignore comments).
+pub(super) fn analyze(
+    source: &Source,
+    run: &Run<'_>,
+    sources: &SourceMap,
+    declared: &mut Declared,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
+    let file = source.file;
+    let text = sources.get(file).text();
+    let Some(root) = syntax::parse(file, text, source.format, diags) else {
+        declared.complete = false;
+        return None;
+    };
+    let literals = if run.for_lint {
+        lint::literal_spans(&root)
+    } else {
+        Vec::new()
+    };
+    load_tree(file, text, root, &source.project, run, declared, diags)
+        .map(|loaded| Loaded { literals, ..loaded })
 }
 
 /// Reads, renders, reads and checks a parsed step file.
@@ -144,12 +205,17 @@ fn load_tree(
             .chain(environments)
             .map(|decl| decl.name.value.clone()),
     );
-    let vars = template::resolve(
+    let mut vars = template::resolve(
         &step_vars,
         run.externals,
         run.vars.environment.as_deref(),
         diags,
     );
+    let placeholders = if run.placeholders {
+        template::fill_placeholders(&mut vars, &root)
+    } else {
+        template::Placeholders::default()
+    };
     let id = deployment_id.unwrap_or(PLACEHOLDER_ID);
     let (rendered, usage) = template::render(text, &root, &vars, id, diags);
     let mut step = read::read_step(file, text, &rendered, diags)?;
@@ -158,7 +224,7 @@ fn load_tree(
     let again = (usage.deployment_id && deployment_id.is_none()).then(|| Again {
         file,
         root,
-        vars,
+        vars: vars.clone(),
         profile: project.security_profile.clone(),
     });
     Some(Loaded {
@@ -168,7 +234,41 @@ fn load_tree(
         project_lint: project.lint.clone(),
         again,
         literals: Vec::new(),
+        vars,
+        placeholders,
     })
+}
+
+/// A step file's text through syntax, templates, reading and checking as [`load`] takes it,
+/// without a file system, a `kstep.toml` or values from outside: for [`crate::fuzz`]. The
+/// step and its `[lint]` levels; `None` when it could not be read.
+pub(crate) fn load_text(
+    file: FileId,
+    text: &str,
+    format: syntax::Format,
+    diags: &mut Diagnostics,
+) -> Option<(Step, LintLevels)> {
+    let root = syntax::parse(file, text, format, diags)?;
+    let externals = Externals::default();
+    let run = Run {
+        externals: &externals,
+        vars: &VarOptions::default(),
+        deployment_id: None,
+        input_format: None,
+        for_lint: false,
+        overlay: None,
+        placeholders: false,
+    };
+    let loaded = load_tree(
+        file,
+        text,
+        root,
+        &Project::default(),
+        &run,
+        &mut Declared::default(),
+        diags,
+    )?;
+    Some((loaded.step, loaded.lint))
 }
 
 /// Fills in what the step leaves to its `kstep.toml`.
@@ -183,11 +283,12 @@ fn with_project(step: &mut Step, profile: &Option<Spanned<SecurityProfile>>) {
 pub(super) fn step_source(
     path: &Path,
     input_format: Option<InputFormat>,
+    overlay: Option<&Overlay>,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Option<(FileId, syntax::Format)>, Diagnostic> {
     if inputs::is_stdin(path) {
-        return Ok(read_source(path, sources, diags)?.map(|file| {
+        return Ok(read_source(path, None, sources, diags)?.map(|file| {
             let format = match input_format {
                 Some(format) => format.syntax(),
                 None => inputs::detect(file, sources.get(file).text()),
@@ -210,7 +311,7 @@ pub(super) fn step_source(
             "rename the file, or pass the step file instead",
         ));
     };
-    Ok(read_source(path, sources, diags)?.map(|file| (file, format)))
+    Ok(read_source(path, overlay, sources, diags)?.map(|file| (file, format)))
 }
 
 /// Renders, reads and checks a step again with its deployment id. Problems the first pass
@@ -256,7 +357,7 @@ pub(super) fn externals(
                 "vars files are TOML, YAML or JSON: give the file the extension of its language",
             )
         })?;
-        let Some(file) = read_source(path, sources, diags)? else {
+        let Some(file) = read_source(path, None, sources, diags)? else {
             continue;
         };
         let text = sources.get(file).text();
@@ -283,17 +384,21 @@ pub(super) fn externals(
     Ok((externals, usage_errors))
 }
 
-/// Reads a file into the source map, capped at the input limit and decoded. `Ok(None)` when
-/// its content is unusable (reported).
+/// Reads a file into the source map (from `overlay` when it holds the file), capped at the
+/// input limit and decoded. `Ok(None)` when its content is unusable (reported).
 fn read_source(
     path: &Path,
+    overlay: Option<&Overlay>,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Option<FileId>, Diagnostic> {
     let name = inputs::display_path(path);
     let cannot_read =
         |e: &std::io::Error| io_error(&format!("cannot read `{}`", name.display()), e);
-    let reader: Box<dyn Read> = if inputs::is_stdin(path) {
+    let open = overlay.and_then(|o| o.get(path));
+    let reader: Box<dyn Read> = if let Some(text) = open {
+        Box::new(std::io::Cursor::new(text.as_bytes().to_vec()))
+    } else if inputs::is_stdin(path) {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(fs::File::open(path).map_err(|e| cannot_read(&e))?)
@@ -305,7 +410,10 @@ fn read_source(
         .read_to_end(&mut bytes)
         .map_err(|e| cannot_read(&e))?;
     if bytes.len() > input::MAX_FILE_BYTES {
-        let size = fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        let size = match open {
+            Some(text) => text.len() as u64,
+            None => fs::metadata(path).map_or(bytes.len() as u64, |m| m.len()),
+        };
         let id = sources.add(name.to_owned(), "".into());
         diags.push(input::too_large(id, &name.display().to_string(), size));
         return Ok(None);
@@ -353,7 +461,7 @@ pub(super) fn run_defaults(
         dir.join(PROJECT_FILE)
     };
     // Read here for `[compile]` alone; the steps below it read the rest.
-    let Some(file) = read_source(&config, sources, diags)? else {
+    let Some(file) = read_source(&config, None, sources, diags)? else {
         return Ok(RunDefaults::default());
     };
     let text = sources.get(file).text();
@@ -366,6 +474,7 @@ pub(super) fn run_defaults(
 /// each file read once.
 fn project(
     step: &Path,
+    overlay: Option<&Overlay>,
     sources: &mut SourceMap,
     cache: &mut Projects,
     diags: &mut Diagnostics,
@@ -373,7 +482,7 @@ fn project(
     let Some(config) = upward(step.parent().unwrap_or(Path::new("")))
         .into_iter()
         .map(|dir| dir.join(PROJECT_FILE))
-        .find(|p| p.is_file())
+        .find(|p| overlay.map_or_else(|| p.is_file(), |o| o.is_file(p)))
     else {
         return Ok(Project::default());
     };
@@ -384,7 +493,7 @@ fn project(
     if let Some(project) = cache.get(&config) {
         return Ok(project.clone());
     }
-    let project = match read_source(&config, sources, diags)? {
+    let project = match read_source(&config, overlay, sources, diags)? {
         Some(file) => {
             let text = sources.get(file).text();
             syntax::parse(file, text, syntax::Format::Toml, diags)

@@ -4,16 +4,21 @@
 //! Every file is taken as far as it can go so one run reports everything; the gates stop on
 //! any error, and output is written only when every step compiled.
 
+pub(crate) mod editor;
 mod import;
 mod inputs;
 mod lint;
 mod load;
+
+pub(crate) use load::Overlay;
 mod vars;
 
 pub use import::{ImportArgs, import};
 pub use inputs::InputFormat;
 pub use lint::{LintOptions, Linted, lint};
 pub use vars::vars;
+
+pub(crate) use load::load_text;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -41,7 +46,7 @@ pub struct CompileOptions {
     pub output: OutputMode,
     /// `--manifest-format`; `None`: `[compile] manifest_format` of `kstep.toml`, else YAML.
     pub format: Option<Format>,
-    /// `--strategy`: `recreate`, `rolling-update` or `blue-green`.
+    /// `--strategy`: `recreate`, `rolling-update`, `blue-green` or `on-delete`.
     pub strategy: Option<String>,
     /// `--deployment-id`.
     pub deployment_id: Option<String>,
@@ -204,9 +209,10 @@ struct Prepared {
     steps: Vec<PlannedStep>,
 }
 
+/// A step is boxed: the vectors of steps move pointers, not kilobytes, as they grow.
 struct PlannedStep {
     path: PathBuf,
-    loaded: load::Loaded,
+    loaded: Box<load::Loaded>,
     plan: Plan,
 }
 
@@ -244,7 +250,6 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
         }
     };
     let mut failure = false;
-    let mut steps = Vec::new();
     let mut projects = load::Projects::new();
     let mut declared = load::Declared {
         complete: true,
@@ -256,6 +261,8 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
         deployment_id: inputs.deployment_id,
         input_format: inputs.input_format,
         for_lint: inputs.for_lint,
+        overlay: None,
+        placeholders: false,
     };
     // A glob such as `deploy/*.toml` also names the project configuration: it is not a step.
     let step_files: Vec<PathBuf> = expanded
@@ -276,21 +283,38 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
         return Err(Box::new(failed(Start { sources, diags })));
     }
     let step_count = step_files.len();
+    // Reading files and their `kstep.toml` changes the source map: one file after another.
+    // Analysing them changes nothing shared: on every core.
+    let mut sourced = Vec::with_capacity(step_count);
     for path in step_files {
-        match load::load(
-            &path,
-            &run,
-            &mut sources,
-            &mut projects,
-            &mut declared,
-            &mut diags,
-        ) {
-            Ok(Some(loaded)) => steps.push((path, loaded)),
-            Ok(None) => {}
+        match load::source(&path, &run, &mut sources, &mut projects, &mut diags) {
+            Ok(Some(source)) => sourced.push((path, source)),
+            Ok(None) => declared.complete = false,
             Err(diagnostic) => {
                 failure = true;
                 diags.push(diagnostic);
             }
+        }
+    }
+    let analyzed = parallel::map(&sourced, |_, (_, source)| {
+        let mut found = Diagnostics::default();
+        let mut names = load::Declared {
+            complete: true,
+            ..Default::default()
+        };
+        let loaded = load::analyze(source, &run, &sources, &mut names, &mut found);
+        (loaded.map(Box::new), names, found)
+    });
+    let mut steps: Vec<(PathBuf, Box<load::Loaded>)> = Vec::with_capacity(sourced.len());
+    for ((path, _), (loaded, names, mut found)) in sourced.into_iter().zip(analyzed) {
+        declared.complete &= names.complete;
+        declared.names.extend(names.names);
+        for span in found.take_redactions() {
+            sources.redact(span);
+        }
+        diags.extend(found);
+        if let Some(loaded) = loaded {
+            steps.push((path, loaded));
         }
     }
     if declared.complete {
@@ -323,10 +347,9 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
     let planned = parallel::map(&steps, |_, (_, loaded)| {
         let plan = Plan::new(&loaded.step, strategy, inputs.deployment_id);
         let mut found = Diagnostics::default();
-        let again = loaded
-            .again
-            .as_ref()
-            .map(|again| load::again(again, sources, &plan.deployment_id, &mut found));
+        let again = loaded.again.as_ref().map(|again| {
+            load::again(again, sources, &plan.deployment_id, &mut found).map(Box::new)
+        });
         // The plan's rules see the step as it is emitted, rendered with the final id.
         let step = match &again {
             Some(Some(step)) => step,
@@ -339,7 +362,7 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
     for ((path, mut loaded), (plan, found, again)) in steps.into_iter().zip(planned) {
         diags.extend(found);
         if let Some(Some(step)) = again {
-            loaded.step = step;
+            loaded.step = *step;
         }
         planned_steps.push(PlannedStep { path, loaded, plan });
     }
@@ -371,13 +394,13 @@ fn failed(start: Start) -> Outcome {
 fn render(job: &(&Path, &Step, &Plan), format: Format) -> Result<emit::StepOutput, Diagnostic> {
     let (path, step, plan) = *job;
     let path = inputs::display_path(path);
-    emit::render(step, plan, &lower::lower(step, plan), path, format).map_err(
-        |emit::EmitError(message)| {
-            Diagnostic::error(
-                Code::InternalError,
-                format!("internal error while emitting manifests: {message}"),
-            )
-        },
+    emit::render(step, plan, &lower::lower(step, plan), path, format).map_err(internal_error)
+}
+
+fn internal_error(emit::EmitError(message): emit::EmitError) -> Diagnostic {
+    Diagnostic::error(
+        Code::InternalError,
+        format!("internal error while emitting manifests: {message}"),
     )
 }
 
@@ -401,26 +424,43 @@ fn finish(
     match options.output {
         OutputMode::Write => {
             let staging = emit::Staging::new(options.out_dir).map_err(|e| cannot_write(&e))?;
-            let ids = parallel::map(jobs, |i, job| {
+            let staged = parallel::map(jobs, |i, job| {
                 let output = render(job, options.format)?;
-                staging.stage(i, &output).map_err(|e| cannot_write(&e))?;
-                Ok(output.step_id)
+                let staged = staging.stage(i, &output).map_err(|e| cannot_write(&e))?;
+                Ok((output.step_id, staged))
+            })
+            .into_iter()
+            .collect::<Result<Vec<_>, Diagnostic>>()?;
+            staging.commit(&staged).map_err(|e| cannot_write(&e))?;
+            outcome.written = staged.into_iter().map(|(id, _)| id).collect();
+        }
+        OutputMode::Stdout => {
+            // Each step's part of the stream, nothing else of its output.
+            let parts = parallel::map(jobs, |_, &(_, step, plan)| {
+                emit::stream(
+                    &lower::lower(step, plan),
+                    options.format,
+                    options.show_secrets,
+                )
+                .map_err(internal_error)
             })
             .into_iter()
             .collect::<Result<Vec<String>, Diagnostic>>()?;
-            staging.commit(&ids).map_err(|e| cannot_write(&e))?;
-            outcome.written = ids;
+            outcome.stdout = Some(parts.concat());
         }
-        OutputMode::Stdout | OutputMode::Check => {
-            let outputs = parallel::map(jobs, |_, job| render(job, options.format))
-                .into_iter()
-                .collect::<Result<Vec<_>, Diagnostic>>()?;
-            if options.output == OutputMode::Stdout {
-                outcome.stdout = Some(emit::stream(&outputs, options.format, options.show_secrets));
-            } else if let Some(differences) =
-                emit::compare(options.out_dir, &outputs, options.show_secrets)
-                    .map_err(|e| load::io_error(&format!("cannot read `{dir}`"), &e))?
-            {
+        OutputMode::Check => {
+            let cannot_read =
+                |e: &std::io::Error| load::io_error(&format!("cannot read `{dir}`"), e);
+            let parts = parallel::map(jobs, |_, job| {
+                let output = render(job, options.format)?;
+                emit::compare_step(options.out_dir, &output, options.show_secrets)
+                    .map_err(|e| cannot_read(&e))
+            })
+            .into_iter()
+            .collect::<Result<Vec<String>, Diagnostic>>()?;
+            let differences =
+                parts.concat() + &emit::stale(options.out_dir).map_err(|e| cannot_read(&e))?;
+            if !differences.is_empty() {
                 outcome.status = Status::OutOfDate;
                 outcome.stdout = Some(differences);
             }
@@ -435,14 +475,17 @@ fn duplicate_ids<'a>(steps: impl Iterator<Item = &'a Step>, diags: &mut Diagnost
     for id in steps.filter_map(|step| step.id.as_ref()) {
         if let Some(first) = seen.insert(&id.value, id.span) {
             diags.push(
-                Diagnostic::error(
-                    Code::DuplicateStepId,
-                    format!("step id `{}` is used by two step files", id.value),
-                )
-                .label(id.span, "this step's id")
-                .label(first, "also the id of this step")
-                .help("give each step a unique `id` in its `step` table"),
+                Diagnostic::error(Code::DuplicateStepId, duplicate_id_message(&id.value))
+                    .label(id.span, "this step's id")
+                    .label(first, "also the id of this step")
+                    .help("give each step a unique `id` in its `step` table"),
             );
         }
     }
+}
+
+/// The message of `duplicate-step-id`, which the language server also reports among the
+/// files open in an editor.
+pub(crate) fn duplicate_id_message(id: &str) -> String {
+    format!("step id `{id}` is used by two step files")
 }

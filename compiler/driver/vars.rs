@@ -43,7 +43,7 @@ pub fn vars(step: &Path, input_format: Option<InputFormat>, options: &VarOptions
             return outcome(sources, diags, Status::Failure, None);
         }
     };
-    let found = load::step_source(step, input_format, &mut sources, &mut diags);
+    let found = load::step_source(step, input_format, None, &mut sources, &mut diags);
     let (file, format) = match found {
         Ok(Some(found)) => found,
         Ok(None) => return outcome(sources, diags, Status::InputErrors, None),

@@ -13,66 +13,72 @@ use similar::TextDiff;
 
 use super::{FileMode, StepOutput};
 
-/// `None` when the directory holds exactly the output; otherwise a report of the differences.
-pub(crate) fn compare(
+/// The differences between one step's output and `DIR/<step-id>`, empty when there are none.
+/// Steps are compared one at a time (on every core), so the run never holds every step's
+/// output at once; [`stale`] adds what no step owns.
+pub(crate) fn compare_step(
     out_dir: &Path,
-    outputs: &[StepOutput],
+    output: &StepOutput,
     show_secrets: bool,
-) -> io::Result<Option<String>> {
+) -> io::Result<String> {
     let mut report = String::new();
-    for output in outputs {
-        let root = out_dir.join(&output.step_id);
-        let mut expected: Vec<&str> = Vec::new();
-        for file in &output.files {
-            expected.push(&file.path);
-            let shown = format!("{}/{}", output.step_id, file.path);
-            let path = root.join(&file.path);
-            let existing = match fs::read(&path) {
-                Ok(bytes) => bytes,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    report.push_str(&format!("missing: {shown}\n"));
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
-            if existing != file.contents.as_bytes() {
-                if file.shown.is_some() && !show_secrets {
-                    report.push_str(&format!("differs: {shown} (a Secret: content not shown)\n"));
-                } else {
-                    let old = String::from_utf8_lossy(&existing);
-                    let diff = TextDiff::from_lines(old.as_ref(), file.contents.as_str());
-                    report.push_str(
-                        &diff
-                            .unified_diff()
-                            .header(
-                                &format!("{shown} (in {})", out_dir.display()),
-                                &format!("{shown} (compiled)"),
-                            )
-                            .to_string(),
-                    );
-                }
-            } else if let Some(problem) = mode_problem(&path, file.mode)? {
-                report.push_str(&format!("mode: {shown} {problem}\n"));
+    let root = out_dir.join(&output.step_id);
+    let mut expected: Vec<&str> = Vec::new();
+    for file in &output.files {
+        expected.push(&file.path);
+        let shown = format!("{}/{}", output.step_id, file.path);
+        let path = root.join(&file.path);
+        let existing = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                report.push_str(&format!("missing: {shown}\n"));
+                continue;
             }
-        }
-        if root.is_dir() {
-            for extra in files_below(&root)?
-                .into_iter()
-                .filter(|f| !expected.contains(&f.as_str()))
-            {
-                report.push_str(&format!(
-                    "extra: {}/{extra} (not in the compiled output)\n",
-                    output.step_id
-                ));
+            Err(e) => return Err(e),
+        };
+        if existing != file.contents.as_bytes() {
+            if file.shown.is_some() && !show_secrets {
+                report.push_str(&format!("differs: {shown} (a Secret: content not shown)\n"));
+            } else {
+                let old = String::from_utf8_lossy(&existing);
+                let diff = TextDiff::from_lines(old.as_ref(), file.contents.as_str());
+                report.push_str(
+                    &diff
+                        .unified_diff()
+                        .header(
+                            &format!("{shown} (in {})", out_dir.display()),
+                            &format!("{shown} (compiled)"),
+                        )
+                        .to_string(),
+                );
             }
+        } else if let Some(problem) = mode_problem(&path, file.mode)? {
+            report.push_str(&format!("mode: {shown} {problem}\n"));
         }
     }
+    if root.is_dir() {
+        for extra in files_below(&root)?
+            .into_iter()
+            .filter(|f| !expected.contains(&f.as_str()))
+        {
+            report.push_str(&format!(
+                "extra: {}/{extra} (not in the compiled output)\n",
+                output.step_id
+            ));
+        }
+    }
+    Ok(report)
+}
+
+/// The report's lines for staging directories that interrupted compiles left in `out_dir`.
+pub(crate) fn stale(out_dir: &Path) -> io::Result<String> {
+    let mut report = String::new();
     for name in super::write::stale(out_dir)? {
         report.push_str(&format!(
             "stale: {name}/ (left by an interrupted compile; the next compile removes it)\n"
         ));
     }
-    Ok((!report.is_empty()).then_some(report))
+    Ok(report)
 }
 
 #[cfg(unix)]

@@ -10,13 +10,13 @@ mod script;
 mod write;
 pub(crate) mod yaml;
 
-pub(crate) use compare::compare;
+pub(crate) use compare::{compare_step, stale};
 pub(crate) use write::Staging;
 
 use std::path::Path;
 
 use crate::lower::{StepObjects, labels};
-use crate::model::{BlueGreen, Choice, Deployment, Previous, Step, Strategy};
+use crate::model::{BlueGreen, Choice, Deployment, Kind, Previous, Step, Strategy, Workload};
 use crate::plan::Plan;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -42,6 +42,17 @@ pub(crate) enum FileMode {
     Private,
     /// Executable (0755): the deploy script.
     Executable,
+}
+
+impl FileMode {
+    /// The Unix permission bits a file is created with.
+    pub(crate) fn bits(self) -> u32 {
+        match self {
+            FileMode::Regular => 0o644,
+            FileMode::Private => 0o600,
+            FileMode::Executable => 0o755,
+        }
+    }
 }
 
 /// One file of a step's output, relative to the step's directory.
@@ -122,21 +133,12 @@ pub(crate) fn render(
         if phase == 2 && !network_kinds.contains(&object.kind()) {
             network_kinds.push(object.kind());
         }
-        let secret = object.kind() == "Secret";
-        files.push(OutputFile {
+        files.push(manifest_file(
             path,
-            contents: write(&value, format)?,
-            mode: if secret {
-                FileMode::Private
-            } else {
-                FileMode::Regular
-            },
-            shown: if secret {
-                Some(write(&masked(value), format)?)
-            } else {
-                None
-            },
-        });
+            object.kind() == "Secret",
+            value,
+            format,
+        )?);
     }
     files.push(OutputFile {
         path: "kustomization.yaml".into(),
@@ -154,6 +156,24 @@ pub(crate) fn render(
         Vec::new()
     };
     let switches = !services.is_empty();
+    let kind = step.kind();
+    let on_delete = plan.strategy == Strategy::OnDelete;
+    let (wait, nothing_to_wait_for) = match kind {
+        Kind::Job => ("job", ""),
+        Kind::CronJob => (
+            "none",
+            "A CronJob has nothing to roll out: its next run, at the schedule, uses this version",
+        ),
+        Kind::StatefulSet | Kind::DaemonSet if on_delete => (
+            "none",
+            "On-delete: the pods are replaced by this version only when they are deleted (kubectl delete pod)",
+        ),
+        _ => ("rollout", ""),
+    };
+    // Kinds whose selector kstep writes, which the API server never lets change.
+    let selector_check = matches!(kind, Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet)
+        && !plan.is_blue_green();
+    let selector_kind = selector_check.then(|| kind.api_kind());
     let script = script::Script {
         // The file name alone: the output must not depend on the directory kstep ran in.
         source: source.file_name().map_or_else(
@@ -168,14 +188,31 @@ pub(crate) fn render(
             .as_ref()
             .map(|n| n.value.clone())
             .unwrap_or_default(),
-        strategy_title: match plan.strategy {
-            Strategy::Recreate => "recreate",
-            Strategy::RollingUpdate => "rolling update",
-            Strategy::BlueGreen => "blue/green",
+        strategy_title: match (kind, plan.strategy) {
+            (Kind::Job, _) => "a new Job",
+            (Kind::CronJob, _) => "in place",
+            (_, strategy) => match strategy {
+                Strategy::Recreate => "recreate",
+                Strategy::RollingUpdate => "rolling update",
+                Strategy::BlueGreen => "blue/green",
+                Strategy::OnDelete => "on-delete",
+            },
         },
         blue_green: plan.is_blue_green(),
-        deployment_name: plan.versioned(step.deployment.name()),
-        timeout: step.deployment.progress_deadline().to_string(),
+        deployment_name: crate::lower::workload::workload_name(step, plan),
+        workload_kind: kind.api_kind(),
+        workload_resource: kind.resource(),
+        wait,
+        nothing_to_wait_for,
+        selector_check,
+        timeout: match kind {
+            Kind::Deployment => step.deployment.progress_deadline(),
+            _ => step
+                .workload
+                .timeout()
+                .map_or(Workload::DEFAULT_TIMEOUT, |t| t.value),
+        }
+        .to_string(),
         deployment_selector: serde_json::json!({
             "matchLabels": labels::deployment_selector(step, plan)
         })
@@ -240,7 +277,12 @@ pub(crate) fn render(
         exit_codes: script::wrap(
             &format!(
                 "Exit codes: {}.",
-                script::exit_codes(plan.is_blue_green(), switches, !step.routes.is_empty())
+                script::exit_codes(
+                    selector_kind,
+                    kind == Kind::Job,
+                    switches,
+                    !step.routes.is_empty()
+                )
             ),
             92,
             "",
@@ -248,7 +290,12 @@ pub(crate) fn render(
         exit_codes_comment: script::wrap(
             &format!(
                 "# Exit codes: {}.",
-                script::exit_codes(plan.is_blue_green(), switches, !step.routes.is_empty())
+                script::exit_codes(
+                    selector_kind,
+                    kind == Kind::Job,
+                    switches,
+                    !step.routes.is_empty()
+                )
             ),
             92,
             "# ",
@@ -280,6 +327,29 @@ pub(crate) fn render(
     Ok(StepOutput {
         step_id: objects.step_id.clone(),
         files,
+    })
+}
+
+/// One manifest file: a Secret is private, and has a masked copy to show.
+fn manifest_file(
+    path: String,
+    secret: bool,
+    value: serde_json::Value,
+    format: Format,
+) -> Result<OutputFile, EmitError> {
+    Ok(OutputFile {
+        path,
+        contents: write(&value, format)?,
+        mode: if secret {
+            FileMode::Private
+        } else {
+            FileMode::Regular
+        },
+        shown: if secret {
+            Some(write(&masked(value), format)?)
+        } else {
+            None
+        },
     })
 }
 
@@ -332,19 +402,22 @@ fn selector(labels: &std::collections::BTreeMap<String, String>) -> String {
         .join(",")
 }
 
-/// Every manifest of every step as one stream: YAML documents separated by `---`, or JSON
-/// documents one after another. Secrets are masked unless `show_secrets`.
-pub(crate) fn stream(outputs: &[StepOutput], format: Format, show_secrets: bool) -> String {
+/// A step's manifests as part of `--stdout`'s stream, without the rest of its output: YAML
+/// documents each after `---`, or JSON documents one after another. Secrets are masked
+/// unless `show_secrets`.
+pub(crate) fn stream(
+    objects: &StepObjects,
+    format: Format,
+    show_secrets: bool,
+) -> Result<String, EmitError> {
     let mut out = String::new();
-    for file in outputs
-        .iter()
-        .flat_map(|o| &o.files)
-        .filter(|f| f.path.starts_with("manifests/"))
-    {
+    for object in &objects.objects {
+        let value = object.to_json().map_err(|e| EmitError(e.to_string()))?;
+        let file = manifest_file(String::new(), object.kind() == "Secret", value, format)?;
         if format == Format::Yaml {
             out.push_str("---\n");
         }
         out.push_str(file.printable(show_secrets));
     }
-    out
+    Ok(out)
 }

@@ -1,6 +1,8 @@
 //! `deploy.sh`: the kubectl script that carries out the step's strategy.
 //!
-//! The scripts are minijinja templates in `emit/scripts/`, readable as shell. Every value
+//! The scripts are minijinja templates in `emit/scripts/`, readable as shell; long parts
+//! without a value from the step are plain shell files there (`*-functions.sh`), inserted as
+//! text so that no run spends time parsing them. Every value
 //! from the step reaches the shell through the `q` filter (single quotes, `'` as `'\''`), so
 //! no name, label or path can run anything; the source path in the header comment goes
 //! through `comment`, which keeps it on one line.
@@ -12,8 +14,9 @@ use minijinja::value::Serde;
 use minijinja::{Environment, Value};
 use serde::Serialize;
 
-/// The script templates, parsed once. An error here is a bug in kstep, reported when a
-/// script is rendered.
+/// The script templates, each parsed when a script first needs it (a rolling update never
+/// parses the blue/green script). An error here is a bug in kstep, reported when a script is
+/// rendered.
 static TEMPLATES: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
     let mut env = Environment::new();
     let syntax = SyntaxConfig::builder()
@@ -25,24 +28,42 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, String>> = LazyLock::new
     env.set_syntax(syntax);
     env.add_filter("q", shell_quote);
     env.add_filter("comment", comment);
-    let templates = [
-        ("common.sh.j2", include_str!("scripts/common.sh.j2")),
-        ("lock.sh.j2", include_str!("scripts/lock.sh.j2")),
-        ("rollout.sh.j2", include_str!("scripts/rollout.sh.j2")),
-        ("blue-green.sh.j2", include_str!("scripts/blue-green.sh.j2")),
-        ("report.sh.j2", include_str!("scripts/report.sh.j2")),
-        ("route.sh.j2", include_str!("scripts/route.sh.j2")),
-    ];
     // kubectl's go-templates for the failure report: text for the script, not minijinja
     // templates (their `{{` is Go's).
     env.add_global("pod_report", include_str!("scripts/pod-report.gotmpl"));
     env.add_global("probe_events", include_str!("scripts/probe-events.gotmpl"));
-    for (name, source) in templates {
-        env.add_template(name, source)
-            .map_err(|e| format!("script template {name}: {e:#}"))?;
-    }
+    // Long stretches of plain shell, inserted as text: parsing them as templates was a
+    // quarter of a one-step compile. Each file ends with the newline its `{{ }}` line adds.
+    env.add_global(
+        "lock_functions",
+        plain(include_str!("scripts/lock-functions.sh")),
+    );
+    env.add_global(
+        "report_functions",
+        plain(include_str!("scripts/report-functions.sh")),
+    );
+    env.set_loader(|name| Ok(template_source(name).map(str::to_owned)));
     Ok(env)
 });
+
+/// A plain shell file as a template value: without its last newline, which the line that
+/// inserts it supplies.
+fn plain(text: &'static str) -> Value {
+    Value::from(text.strip_suffix('\n').unwrap_or(text))
+}
+
+/// The source of the script template `name`, built into the binary.
+fn template_source(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "common.sh.j2" => include_str!("scripts/common.sh.j2"),
+        "lock.sh.j2" => include_str!("scripts/lock.sh.j2"),
+        "rollout.sh.j2" => include_str!("scripts/rollout.sh.j2"),
+        "blue-green.sh.j2" => include_str!("scripts/blue-green.sh.j2"),
+        "report.sh.j2" => include_str!("scripts/report.sh.j2"),
+        "route.sh.j2" => include_str!("scripts/route.sh.j2"),
+        _ => return None,
+    })
+}
 
 /// What a deploy script needs to know.
 #[derive(Serialize)]
@@ -55,7 +76,20 @@ pub(crate) struct Script {
     pub(crate) namespace: String,
     pub(crate) strategy_title: &'static str,
     pub(crate) blue_green: bool,
+    /// The workload object's name (a Job's with the deployment id).
     pub(crate) deployment_name: String,
+    /// `Deployment`, `StatefulSet`, `DaemonSet`, `Job` or `CronJob`.
+    pub(crate) workload_kind: &'static str,
+    /// Its resource as kubectl names it: `deployment`, `statefulset`, ...
+    pub(crate) workload_resource: &'static str,
+    /// How deploy waits: `rollout` (`rollout status`), `job` (until Complete or Failed), or
+    /// `none` (a CronJob, on-delete).
+    pub(crate) wait: &'static str,
+    /// What deploy says instead of waiting (`wait` is `none`).
+    pub(crate) nothing_to_wait_for: &'static str,
+    /// Whether deploy first checks the live object's selector (kinds whose selector kstep
+    /// writes and the API server keeps).
+    pub(crate) selector_check: bool,
     pub(crate) timeout: String,
     /// The Deployment's `spec.selector` as kubectl prints it (compact JSON, keys sorted).
     pub(crate) deployment_selector: String,
@@ -126,7 +160,12 @@ pub(crate) fn wrap(text: &str, width: usize, prefix: &str) -> String {
 }
 
 /// The exit codes of a script, for its header and `--help`.
-pub(crate) fn exit_codes(blue_green: bool, switches: bool, routes: bool) -> String {
+pub(crate) fn exit_codes(
+    selector_kind: Option<&str>,
+    job: bool,
+    switches: bool,
+    routes: bool,
+) -> String {
     let mut codes = vec![
         if switches {
             "0~done (deploy: deployed, or ready and waiting for promotion)"
@@ -135,10 +174,16 @@ pub(crate) fn exit_codes(blue_green: bool, switches: bool, routes: bool) -> Stri
         },
         "1~kubectl failed",
         "2~wrong usage",
-        "3~the rollout did not become ready",
+        if job {
+            "3~the Job failed or did not finish"
+        } else {
+            "3~the rollout did not become ready"
+        },
     ];
-    if !blue_green {
-        codes.push("4~the Deployment exists with another selector");
+    let selector_code;
+    if let Some(kind) = selector_kind {
+        selector_code = format!("4~the {kind} exists with another selector");
+        codes.push(&selector_code);
     }
     codes.push("5~another run holds the deployment lock");
     if switches {
@@ -153,7 +198,8 @@ pub(crate) fn exit_codes(blue_green: bool, switches: bool, routes: bool) -> Stri
 }
 
 /// Every kind of object kstep creates but EndpointSlices (removed separately), for cleanup.
-pub(crate) const CLEANUP_KINDS: &str = "deployments.apps,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy,horizontalpodautoscalers.autoscaling";
+/// A step's kind may change: the workload of the older kind is then removed with the rest.
+pub(crate) const CLEANUP_KINDS: &str = "deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy,horizontalpodautoscalers.autoscaling";
 
 pub(crate) fn render(script: &Script) -> Result<String, String> {
     let name = if script.blue_green {

@@ -3,8 +3,10 @@
 //!
 //! Every step's files are first written to a staging directory inside the output directory
 //! (same file system, so renames are atomic). Only when all of them are written does each
-//! `DIR/<step-id>` get swapped for its staged copy; the old copy is removed with the staging
-//! directory. Files get their modes when created (Secrets 0600, the script 0755); the
+//! `DIR/<step-id>` get swapped for its staged copy; the old copies are removed after. A
+//! step whose output directory already holds exactly its files is left alone, and a file
+//! that did not change is linked into the new copy rather than written again, so re-running
+//! a compile changes nothing on disk that it need not. Files get their modes when created (Secrets 0600, the script 0755); the
 //! umask may narrow them further, never widen them.
 //!
 //! A compile that is killed (SIGKILL, a CI timeout) cannot remove its staging directory. So
@@ -20,7 +22,8 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{FileMode, OutputFile, StepOutput};
+use super::{OutputFile, StepOutput};
+use crate::parallel;
 
 /// Names of staging directories; nothing else in an output directory starts with it.
 pub(crate) const STAGING_PREFIX: &str = ".kstep-staging-";
@@ -70,24 +73,42 @@ impl Staging {
         }
     }
 
-    /// Writes the `index`-th step's files. Steps may be staged from several threads.
-    pub(crate) fn stage(&self, index: usize, output: &StepOutput) -> io::Result<()> {
+    /// Writes the `index`-th step's files, unless `DIR/<step-id>` already holds exactly
+    /// them. A file whose bytes and mode did not change is linked from the current output
+    /// instead of written, so it keeps its inode and modification time. Steps may be staged
+    /// from several threads.
+    pub(crate) fn stage(&self, index: usize, output: &StepOutput) -> io::Result<Staged> {
+        let current = self.out_dir.join(&output.step_id);
+        let same: Vec<bool> = output
+            .files
+            .iter()
+            .map(|file| unchanged(&current.join(&file.path), file))
+            .collect();
+        if same.iter().all(|&s| s) && holds_only(&current, output) {
+            return Ok(Staged::Unchanged);
+        }
         let root = self.dir.path().join(format!("new-{index}"));
         fs::create_dir(&root)?;
-        for file in &output.files {
+        for (file, same) in output.files.iter().zip(same) {
             let path = root.join(&file.path);
             if let Some(parent) = path.parent().filter(|p| !p.exists()) {
                 fs::create_dir_all(parent)?;
             }
-            create(&path, file)?;
+            if !(same && fs::hard_link(current.join(&file.path), &path).is_ok()) {
+                create(&path, file)?;
+            }
         }
-        Ok(())
+        Ok(Staged::Written)
     }
 
-    /// Swaps `DIR/<step-id>` for each staged step (ids in staging order), then removes the
-    /// old copies.
-    pub(crate) fn commit(self, step_ids: &[String]) -> io::Result<()> {
-        for (i, id) in step_ids.iter().enumerate() {
+    /// Swaps `DIR/<step-id>` for each staged step (in staging order; an unchanged step is
+    /// left as it is), then removes the old copies, on every core.
+    pub(crate) fn commit(self, steps: &[(String, Staged)]) -> io::Result<()> {
+        let mut replaced = Vec::new();
+        for (i, (id, staged)) in steps.iter().enumerate() {
+            if *staged == Staged::Unchanged {
+                continue;
+            }
             let target = self.out_dir.join(id);
             let old = self.dir.path().join(format!("{OLD}{id}"));
             let had_old = match fs::rename(&target, &old) {
@@ -101,9 +122,73 @@ impl Staging {
                 }
                 return Err(e);
             }
+            if had_old {
+                replaced.push(old);
+            }
         }
+        // Whatever fails to go here goes with the staging directory below.
+        parallel::map(&replaced, |_, old| {
+            let _ = fs::remove_dir_all(old);
+        });
         self.dir.close()
     }
+}
+
+/// What staging did with a step's output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Staged {
+    Written,
+    /// `DIR/<step-id>` already holds exactly these files: nothing to write or swap.
+    Unchanged,
+}
+
+/// Whether `path` is a regular file with `file`'s bytes and a mode kstep would give it:
+/// the owner's bits as written, the others' no wider (the umask may narrow them).
+fn unchanged(path: &Path, file: &OutputFile) -> bool {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != file.contents.len() as u64 || !mode_fits(&meta, file) {
+        return false;
+    }
+    fs::read(path).is_ok_and(|bytes| bytes == file.contents.as_bytes())
+}
+
+#[cfg(unix)]
+fn mode_fits(meta: &fs::Metadata, file: &OutputFile) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode() & 0o7777;
+    let wanted = file.mode.bits();
+    mode & 0o700 == wanted & 0o700 && mode & !wanted == 0
+}
+
+#[cfg(not(unix))]
+fn mode_fits(_: &fs::Metadata, _: &OutputFile) -> bool {
+    true
+}
+
+/// Whether the directory `root` holds nothing but `output`'s files and their directories.
+fn holds_only(root: &Path, output: &StepOutput) -> bool {
+    let mut dirs: Vec<&Path> = output
+        .files
+        .iter()
+        .flat_map(|f| Path::new(&f.path).ancestors().skip(1))
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let expected = output.files.len() + dirs.len();
+    let mut found = 0;
+    for entry in walkdir::WalkDir::new(root).min_depth(1) {
+        if entry.is_err() {
+            return false;
+        }
+        found += 1;
+        if found > expected {
+            return false;
+        }
+    }
+    found == expected
 }
 
 /// The staging directories in `out_dir` whose writer is gone, sorted; nothing is changed.
@@ -262,15 +347,10 @@ fn same_file(_: &File, path: &Path) -> bool {
 fn create(path: &Path, file: &OutputFile) -> io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mode = match file.mode {
-        FileMode::Regular => 0o644,
-        FileMode::Private => 0o600,
-        FileMode::Executable => 0o755,
-    };
     fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(mode)
+        .mode(file.mode.bits())
         .open(path)?
         .write_all(file.contents.as_bytes())
 }
@@ -283,6 +363,7 @@ fn create(path: &Path, file: &OutputFile) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::FileMode;
 
     fn output(id: &str, text: &str) -> StepOutput {
         StepOutput {
@@ -335,8 +416,8 @@ mod tests {
         );
 
         let staging = Staging::new(out.path()).unwrap();
-        staging.stage(0, &output("web", "new")).unwrap();
-        staging.commit(&["web".into()]).unwrap();
+        let staged = staging.stage(0, &output("web", "new")).unwrap();
+        staging.commit(&[("web".into(), staged)]).unwrap();
         let mut expected = vec![".kstep-staging-file", ".kstep-staging-live", "web"];
         if cfg!(unix) {
             expected.insert(1, ".kstep-staging-link");
@@ -389,5 +470,93 @@ mod tests {
         fs::remove_file(&path).unwrap();
         fs::write(&path, "").unwrap();
         assert!(!same_file(&opened, &path));
+    }
+
+    fn compile(out: &Path, outputs: &[StepOutput]) -> Vec<Staged> {
+        let staging = Staging::new(out).unwrap();
+        let staged: Vec<(String, Staged)> = outputs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.step_id.clone(), staging.stage(i, o).unwrap()))
+            .collect();
+        staging.commit(&staged).unwrap();
+        staged.into_iter().map(|(_, s)| s).collect()
+    }
+
+    fn two_files(id: &str, script: &str, manifest: &str) -> StepOutput {
+        let mut out = output(id, script);
+        out.files.push(OutputFile {
+            path: "manifests/10-web.yaml".into(),
+            contents: manifest.into(),
+            mode: FileMode::Regular,
+            shown: None,
+        });
+        out
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).unwrap().ino()
+    }
+
+    /// Output that did not change is not written again: a step whose directory holds exactly
+    /// its files is left alone, and an unchanged file of a changed step keeps its inode.
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_output_is_not_rewritten() {
+        let out = tempfile::tempdir().unwrap();
+        let first = compile(
+            out.path(),
+            &[two_files("web", "a", "m"), output("api", "b")],
+        );
+        assert_eq!(first, [Staged::Written, Staged::Written]);
+        let script = out.path().join("web/deploy.sh");
+        let manifest = out.path().join("web/manifests/10-web.yaml");
+        let (script_inode, manifest_inode) = (inode(&script), inode(&manifest));
+
+        let again = compile(
+            out.path(),
+            &[two_files("web", "a", "m"), output("api", "c")],
+        );
+        assert_eq!(again, [Staged::Unchanged, Staged::Written]);
+        assert_eq!(inode(&script), script_inode);
+        assert_eq!(
+            fs::read_to_string(out.path().join("api/deploy.sh")).unwrap(),
+            "c"
+        );
+
+        // One file changes: the other is linked, not written.
+        let changed = compile(out.path(), &[two_files("web", "a", "m2")]);
+        assert_eq!(changed, [Staged::Written]);
+        assert_eq!(inode(&script), script_inode);
+        assert_ne!(inode(&manifest), manifest_inode);
+        assert_eq!(fs::read_to_string(&manifest).unwrap(), "m2");
+        assert_eq!(names(out.path()), ["api", "web"], "no staging left behind");
+    }
+
+    /// A file that is not kstep's in the step's directory, or a mode that differs, makes the
+    /// step written again: the output is exactly what the compile produced.
+    #[cfg(unix)]
+    #[test]
+    fn a_stray_file_or_a_changed_mode_is_not_unchanged() {
+        use std::os::unix::fs::PermissionsExt;
+        let out = tempfile::tempdir().unwrap();
+        compile(out.path(), &[output("web", "a")]);
+        fs::write(out.path().join("web/notes.txt"), "mine").unwrap();
+        assert_eq!(
+            compile(out.path(), &[output("web", "a")]),
+            [Staged::Written]
+        );
+        assert_eq!(names(&out.path().join("web")), ["deploy.sh"]);
+
+        let script = out.path().join("web/deploy.sh");
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(
+            compile(out.path(), &[output("web", "a")]),
+            [Staged::Written]
+        );
+        let mode = fs::metadata(&script).unwrap().permissions().mode();
+        assert_eq!(mode & 0o700, 0o700, "executable again");
     }
 }

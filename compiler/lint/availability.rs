@@ -3,7 +3,7 @@
 
 use super::Rules;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::Strategy;
+use crate::model::{Kind, Strategy};
 
 pub(super) fn check(rules: &mut Rules<'_>) {
     let step = rules.step;
@@ -22,7 +22,10 @@ pub(super) fn check(rules: &mut Rules<'_>) {
         .or(deployment.name.as_ref().map(|n| n.span));
     let Some(span) = span else { return };
     let strategy = rules.plan.strategy;
-    if replicas == 1 && strategy != Strategy::Recreate {
+    // Only Deployments and StatefulSets have replicas (a DaemonSet runs a pod per node, a
+    // Job until it is done).
+    let has_replicas = matches!(step.kind(), Kind::Deployment | Kind::StatefulSet);
+    if has_replicas && replicas == 1 && strategy != Strategy::Recreate {
         let word = if strategy == Strategy::BlueGreen {
             "blue/green"
         } else {
@@ -38,7 +41,7 @@ pub(super) fn check(rules: &mut Rules<'_>) {
     let spread = !pod.spread.is_empty()
         || !pod.pod_anti_affinity.is_empty()
         || !pod.topology_spread.is_empty();
-    if replicas > 1 && !spread {
+    if has_replicas && replicas > 1 && !spread {
         rules.report(
             Diagnostic::warning(
                 Code::NoSpread,

@@ -39,7 +39,8 @@ pub(super) fn check(rules: &mut Rules<'_>) {
     let step = rules.step;
     for container in &step.containers {
         image(rules, container);
-        if container.kind == ContainerKind::App {
+        // A Job's pods run to completion: nothing routes traffic to them or waits on them.
+        if container.kind == ContainerKind::App && step.kind().serves() {
             probes(rules, container);
         }
         resources(rules, container);

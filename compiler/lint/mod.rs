@@ -14,6 +14,7 @@ mod disruption;
 mod ignore;
 mod patches;
 mod security;
+mod workloads;
 
 pub(crate) use config::LintConfig;
 pub(crate) use ignore::{Ignores, literal_spans};
@@ -60,6 +61,7 @@ pub(crate) fn lint(step: &Step, plan: &Plan, config: &LintConfig, diags: &mut Di
     availability::check(&mut rules);
     disruption::check(&mut rules);
     patches::check(&mut rules);
+    workloads::check(&mut rules);
     let mut found: Vec<Diagnostic> = rules
         .found
         .into_iter()

@@ -15,6 +15,40 @@ use crate::model::{ContainerKind, Count, Deployment as DeploymentModel, Strategy
 pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
     let (step, plan) = (cx.step, cx.plan);
     let model = &step.deployment;
+    Deployment {
+        metadata: cx.metadata(plan.versioned(model.name()), &[], &model.annotations),
+        spec: Some(DeploymentSpec {
+            // An autoscaler owns the replicas (deploy.sh sets the count to start from).
+            replicas: step.autoscaling.is_none().then(|| {
+                int32(
+                    model
+                        .replicas
+                        .as_ref()
+                        .map_or(DeploymentModel::DEFAULT_REPLICAS, |r| r.value),
+                )
+            }),
+            progress_deadline_seconds: Some(int32(model.progress_deadline())),
+            strategy: strategy(cx),
+            selector: LabelSelector {
+                match_labels: Some(labels::deployment_selector(step, plan)),
+                ..LabelSelector::default()
+            },
+            template: pod_template(cx),
+            min_ready_seconds: model.min_ready.as_ref().map(|m| int32(m.value)),
+            revision_history_limit: model
+                .revision_history_limit
+                .as_ref()
+                .map(|r| int32(r.value)),
+            ..DeploymentSpec::default()
+        }),
+        status: None,
+    }
+}
+
+/// The pod template of every workload kind: containers, volumes, the pod's settings, kstep's
+/// labels and the config hash.
+pub(super) fn pod_template(cx: &Lowering<'_>) -> PodTemplateSpec {
+    let (step, plan) = (cx.step, cx.plan);
     let (init, app): (Vec<_>, Vec<_>) = step
         .containers
         .iter()
@@ -36,40 +70,13 @@ pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
         ..PodSpec::default()
     };
     pod::lower(cx, &mut pod_spec);
-    Deployment {
-        metadata: cx.metadata(plan.versioned(model.name()), &[], &model.annotations),
-        spec: Some(DeploymentSpec {
-            // An autoscaler owns the replicas (deploy.sh sets the count to start from).
-            replicas: step.autoscaling.is_none().then(|| {
-                int32(
-                    model
-                        .replicas
-                        .as_ref()
-                        .map_or(DeploymentModel::DEFAULT_REPLICAS, |r| r.value),
-                )
-            }),
-            progress_deadline_seconds: Some(int32(model.progress_deadline())),
-            strategy: strategy(cx),
-            selector: LabelSelector {
-                match_labels: Some(labels::deployment_selector(step, plan)),
-                ..LabelSelector::default()
-            },
-            template: PodTemplateSpec {
-                metadata: Some(ObjectMeta {
-                    labels: Some(labels::pod_labels(step, plan)),
-                    annotations: (!pod_annotations.is_empty()).then_some(pod_annotations),
-                    ..ObjectMeta::default()
-                }),
-                spec: Some(pod_spec),
-            },
-            min_ready_seconds: model.min_ready.as_ref().map(|m| int32(m.value)),
-            revision_history_limit: model
-                .revision_history_limit
-                .as_ref()
-                .map(|r| int32(r.value)),
-            ..DeploymentSpec::default()
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(labels::pod_labels(step, plan)),
+            annotations: (!pod_annotations.is_empty()).then_some(pod_annotations),
+            ..ObjectMeta::default()
         }),
-        status: None,
+        spec: Some(pod_spec),
     }
 }
 
@@ -96,6 +103,7 @@ fn strategy(cx: &Lowering<'_>) -> Option<DeploymentStrategy> {
                 }),
             })
         }
-        Strategy::BlueGreen => None,
+        // On-delete is not a Deployment's (checking says so).
+        Strategy::BlueGreen | Strategy::OnDelete => None,
     }
 }

@@ -19,11 +19,13 @@ pub(crate) mod route;
 mod security;
 mod service;
 mod volume;
+pub(crate) mod workload;
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::autoscaling::v2 as autoscaling_v2;
+use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::discovery::v1 as discovery;
 use k8s_openapi::api::networking::v1 as networking;
@@ -31,7 +33,7 @@ use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::{Metadata, Resource};
 
-use crate::model::{Choice, KeyValue, Spanned, Step};
+use crate::model::{Choice, Governing, KeyValue, Spanned, Step, Workload};
 use crate::plan::Plan;
 
 /// The objects of one step, in apply order.
@@ -99,6 +101,10 @@ objects! {
     ConfigMap(core::ConfigMap) = 10,
     Secret(core::Secret) = 11,
     Deployment(apps::Deployment) = 20,
+    StatefulSet(apps::StatefulSet) = 20,
+    DaemonSet(apps::DaemonSet) = 20,
+    Job(batch::Job) = 20,
+    CronJob(batch::CronJob) = 20,
     PodDisruptionBudget(policy::PodDisruptionBudget) = 21,
     Service(core::Service) = 30,
     EndpointSlice(discovery::EndpointSlice) = 31,
@@ -176,7 +182,21 @@ pub(crate) fn unpatched(step: &Step, plan: &Plan) -> Vec<Object> {
     for secret in &step.secrets {
         objects.push(Object::Secret(Box::new(owned::secret(&cx, secret))));
     }
-    objects.push(Object::Deployment(Box::new(deployment::lower(&cx))));
+    let workload = match &step.workload {
+        Workload::Deployment => Object::Deployment(Box::new(deployment::lower(&cx))),
+        Workload::StatefulSet(set) => {
+            if let Some(Governing::Made(name)) = step.governing_service() {
+                objects.push(Object::Service(Box::new(workload::headless_service(
+                    &cx, name,
+                ))));
+            }
+            Object::StatefulSet(Box::new(workload::stateful_set(&cx, set)))
+        }
+        Workload::DaemonSet(set) => Object::DaemonSet(Box::new(workload::daemon_set(&cx, set))),
+        Workload::Job(job) => Object::Job(Box::new(workload::job(&cx, &job.settings))),
+        Workload::CronJob(cron) => Object::CronJob(Box::new(workload::cron_job(&cx, cron))),
+    };
+    objects.push(workload);
     if let Some(budget) = &step.disruption_budget {
         objects.push(Object::PodDisruptionBudget(Box::new(disruption::lower(
             &cx, budget,

@@ -205,12 +205,13 @@ choice!(
 );
 
 choice!(
-    /// How a new version replaces the old one: a Deployment's own strategies, and blue/green
-    /// (docs/strategies.md).
+    /// How a new version replaces the old one: a Deployment's own strategies, blue/green, and
+    /// on-delete for StatefulSets and DaemonSets (docs/strategies.md).
     Strategy, "strategy" {
         Recreate => "recreate",
         RollingUpdate => "rolling-update",
         BlueGreen => "blue-green",
+        OnDelete => "on-delete",
     }
 );
 
@@ -321,3 +322,64 @@ impl Spread {
         }
     }
 }
+
+choice!(
+    /// How a StatefulSet starts and stops its pods: one at a time, in order, or all at once.
+    PodManagementPolicy, "pod management policy" {
+        OrderedReady => "OrderedReady",
+        Parallel => "Parallel",
+    }
+);
+
+choice!(
+    /// How a volume claimed by a StatefulSet's pods may be mounted.
+    AccessMode, "access mode" {
+        ReadWriteOnce => "ReadWriteOnce",
+        ReadOnlyMany => "ReadOnlyMany",
+        ReadWriteMany => "ReadWriteMany",
+        ReadWriteOncePod => "ReadWriteOncePod",
+    }
+);
+
+choice!(
+    /// What becomes of a StatefulSet's volume claims when it is deleted or scaled down.
+    RetentionPolicy, "claim retention policy" {
+        Retain => "Retain",
+        Delete => "Delete",
+    }
+);
+
+choice!(
+    /// Whether a Job's pods are told apart by an index.
+    CompletionMode, "completion mode" {
+        NonIndexed => "NonIndexed",
+        Indexed => "Indexed",
+    }
+);
+
+choice!(
+    /// What the kubelet does when a Job's container ends: a Job's pods never restart always.
+    JobRestartPolicy, "Job restart policy" {
+        Never => "Never",
+        OnFailure => "OnFailure",
+    }
+);
+
+choice!(
+    /// What a Job does when a pod failure matches a rule of its pod failure policy.
+    /// (`FailIndex` needs `backoffLimitPerIndex`, which kstep does not model.)
+    PodFailureAction, "pod failure action" {
+        FailJob => "FailJob",
+        Ignore => "Ignore",
+        Count => "Count",
+    }
+);
+
+choice!(
+    /// What a CronJob does when a run is due while the previous one still runs.
+    ConcurrencyPolicy, "concurrency policy" {
+        Allow => "Allow",
+        Forbid => "Forbid",
+        Replace => "Replace",
+    }
+);

@@ -20,14 +20,16 @@ mod security;
 mod service;
 mod vars;
 mod volume;
+mod workload;
 
 pub(crate) use autoscaling::Autoscaling;
 pub(crate) use choice::{
-    Choice, DnsPolicy, HostPathType, HttpMethod, IpFamily, IpFamilyPolicy, PathType, Previous,
-    Protocol, PullPolicy, RedirectScheme, RoutePathType, RouteSwitch, Scheme, SeccompType,
-    SecurityProfile, ServiceType, SessionAffinity, Spread, StorageMedium, Strategy, TaintEffect,
-    TerminationMessagePolicy, TolerationOperator, TrafficDistribution, TrafficPolicy,
-    UnsatisfiableAction, ValueMatch,
+    AccessMode, Choice, CompletionMode, ConcurrencyPolicy, DnsPolicy, HostPathType, HttpMethod,
+    IpFamily, IpFamilyPolicy, JobRestartPolicy, PathType, PodFailureAction, PodManagementPolicy,
+    Previous, Protocol, PullPolicy, RedirectScheme, RetentionPolicy, RoutePathType, RouteSwitch,
+    Scheme, SeccompType, SecurityProfile, ServiceType, SessionAffinity, Spread, StorageMedium,
+    Strategy, TaintEffect, TerminationMessagePolicy, TolerationOperator, TrafficDistribution,
+    TrafficPolicy, UnsatisfiableAction, ValueMatch,
 };
 pub(crate) use container::{
     Container, ContainerKind, ContainerPort, EnvFrom, EnvSource, EnvVar, Hook, HookHandler,
@@ -56,6 +58,10 @@ pub(crate) use security::{
 pub(crate) use service::{Endpoints, Service, ServicePort, ServiceSelector};
 pub(crate) use vars::{Environment, StepVars, VarDecl};
 pub(crate) use volume::{KeyToPath, RawVolume, Volume, VolumeSource};
+pub(crate) use workload::{
+    ClaimRetention, ClaimTemplate, CronJob, DaemonRolling, DaemonSet, FailureMatch, Governing, Job,
+    JobSettings, Kind, PodFailureRule, StatefulRolling, StatefulSet, Workload,
+};
 
 use crate::source::Span;
 
@@ -87,7 +93,10 @@ pub(crate) struct Step {
     pub(crate) namespace: Option<Spanned<String>>,
     /// The strategy the step asks for; the command line may override it.
     pub(crate) strategy: Option<Spanned<Strategy>>,
+    /// The settings every workload kind shares (name, labels, ...), from the kind's table.
     pub(crate) deployment: Deployment,
+    /// The workload's kind and its own settings.
+    pub(crate) workload: Workload,
     pub(crate) pod: Pod,
     pub(crate) volumes: Vec<Volume>,
     pub(crate) containers: Vec<Container>,
@@ -113,6 +122,10 @@ pub(crate) struct Step {
 }
 
 impl Step {
+    pub(crate) fn kind(&self) -> Kind {
+        self.workload.kind()
+    }
+
     /// The step id; empty only in steps with errors, which are never lowered.
     pub(crate) fn id(&self) -> &str {
         self.id.as_ref().map_or("", |id| id.as_str())

@@ -33,6 +33,7 @@ mod table;
 pub(crate) use table::read_keys;
 mod vars;
 mod volume;
+mod workload;
 
 pub(crate) use vars::{
     check_name as check_var_name, invalid_name as invalid_var_name,

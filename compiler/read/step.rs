@@ -1,4 +1,5 @@
-//! The top level of a step file: `[step]`, `[deployment]`, `[[volumes]]`, `[[containers]]`,
+//! The top level of a step file: `[step]`, the workload (`[deployment]` here, the other kinds
+//! in `workload.rs`), `[[volumes]]`, `[[containers]]`,
 //! `[pod]`, `[service]`, `[ingress]`, `[config_maps.<name>]`, `[secrets.<name>]` (and `[vars]` and
 //! `[env]`, which `vars` reads earlier).
 
@@ -14,6 +15,7 @@ use super::route;
 use super::service;
 use super::table::Table;
 use super::volume;
+use super::workload;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{BlueGreen, Deployment, Preview, Rolling, Spanned, Step};
 use crate::source::Span;
@@ -38,10 +40,7 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         }
         None => (None, None, None),
     };
-    let deployment = top
-        .required_table(r, "deployment")
-        .map(|t| read_deployment(r, t))
-        .unwrap_or_default();
+    let (deployment, workload) = workload::read(r, &mut top);
     let pod = top
         .optional_table(r, "pod")
         .map(|t| pod::read(r, t))
@@ -95,6 +94,7 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         namespace,
         strategy,
         deployment,
+        workload,
         pod,
         volumes,
         containers,
@@ -142,7 +142,7 @@ fn one_or_many<T>(
     out
 }
 
-fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
+pub(super) fn read_deployment(r: &mut Reader<'_>, mut t: Table<'_>) -> Deployment {
     let name = t.required(r, "name", Reader::string);
     let replicas = t.optional(r, "replicas", Reader::int);
     let progress_deadline = t.optional(r, "progress_deadline", Reader::int);

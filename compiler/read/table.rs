@@ -160,18 +160,6 @@ impl<'n> Table<'n> {
         r.table(&entry.value, self.child_path(key), entry.key_span)
     }
 
-    pub(crate) fn required_table(
-        &mut self,
-        r: &mut Reader<'_>,
-        key: &'static str,
-    ) -> Option<Table<'n>> {
-        let Some(entry) = self.entry(key) else {
-            self.missing(r, key);
-            return None;
-        };
-        r.table(&entry.value, self.child_path(key), entry.key_span)
-    }
-
     /// A list of tables; an absent key is an empty list.
     pub(crate) fn table_list<'r, T>(
         &mut self,

@@ -16,13 +16,17 @@ use super::route::Route;
 use super::scaling::{Autoscaling, DisruptionBudget};
 use super::values::{Any, Count, Templated, Word};
 use super::volume::Volume;
+use super::workload::{CronJob, DaemonSet, Job, StatefulSet};
 use crate::model::{PatchOpKind, Previous, Strategy};
 
 /// A kstep step file: one workload (a Deployment with its containers and volumes), how it
 /// is exposed, the objects it owns, and how it is deployed. Any string value may be a
 /// minijinja template (`"{{ vars.version }}"`).
 #[derive(JsonSchema)]
-#[schemars(title = "kstep step file", deny_unknown_fields)]
+#[schemars(title = "kstep step file", deny_unknown_fields, extend("oneOf" = [
+    { "required": ["deployment"] }, { "required": ["stateful_set"] },
+    { "required": ["daemon_set"] }, { "required": ["job"] }, { "required": ["cron_job"] }
+]))]
 pub(super) struct StepFile {
     /// The step's identity, namespace and deployment strategy.
     #[schemars(example = json!({ "id": "shop-web", "namespace": "shop", "strategy": "blue-green" }))]
@@ -37,9 +41,22 @@ pub(super) struct StepFile {
     /// Lint rule levels for `kstep lint`: `allow`, `warn` or `deny`.
     #[schemars(example = json!({ "no-liveness-probe": "allow" }))]
     lint: Option<LintRules>,
-    /// The Deployment.
+    /// The workload as a Deployment (the default kind; a step has exactly one of
+    /// `deployment`, `stateful_set`, `daemon_set`, `job` and `cron_job`).
     #[schemars(example = json!({ "name": "web", "replicas": 3 }))]
-    deployment: Deployment,
+    deployment: Option<Deployment>,
+    /// The workload as a StatefulSet: pods with stable names and volumes of their own.
+    #[schemars(example = json!({ "name": "db", "replicas": 3, "volume_claim_templates": [{ "name": "data", "size": "10Gi" }] }))]
+    stateful_set: Option<StatefulSet>,
+    /// The workload as a DaemonSet: one pod on every node.
+    #[schemars(example = json!({ "name": "node-agent" }))]
+    daemon_set: Option<DaemonSet>,
+    /// The workload as a Job: pods that run to completion, a new Job for each deployment.
+    #[schemars(example = json!({ "name": "migrate", "backoff_limit": 2, "active_deadline": 600 }))]
+    job: Option<Job>,
+    /// The workload as a CronJob: a Job on a schedule.
+    #[schemars(example = json!({ "name": "report", "schedule": "30 2 * * *", "concurrency_policy": "Forbid" }))]
+    cron_job: Option<CronJob>,
     /// How the pods run: identity, security, scheduling, DNS, shutdown.
     #[schemars(example = json!({ "service_account": "web", "spread": "nodes" }))]
     pod: Option<Pod>,
@@ -92,7 +109,8 @@ pub(super) struct StepFile {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields, extend("oneOf" = [{ "required": ["merge"] }, { "required": ["json"] }]))]
 struct Patch {
-    /// The object's kind, as in its manifest: `Deployment`, `Service`, `Ingress`,
+    /// The object's kind, as in its manifest: `Deployment` (`StatefulSet`, `DaemonSet`, `Job`,
+    /// `CronJob`), `Service`, `Ingress`,
     /// `ConfigMap`, `Secret`, `EndpointSlice`.
     #[schemars(example = &"Deployment")]
     kind: String,

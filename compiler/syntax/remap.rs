@@ -11,17 +11,23 @@ use super::{Node, NodeKind};
 use crate::source::{FileId, Span};
 
 /// Maps offsets in a string's content to spans in the file.
+///
+/// Every mapped offset lands inside the value's span (`within`): content offsets past what
+/// the mapping knows (the end of a block whose trailing newlines were dropped, or a parser
+/// pointing one past the end) are clamped rather than pointing elsewhere in the file.
 #[derive(Debug)]
 pub(crate) struct Remap {
     file: FileId,
     map: Map,
+    within: std::ops::Range<usize>,
 }
 
 #[derive(Debug)]
 enum Map {
     /// The content starts at this file offset and stands there unchanged.
     Shift(usize),
-    /// `(content offset, file offset)` of each line's start, in order.
+    /// `(content offset, file offset)` of each line's start, in order; never empty, and the
+    /// first line starts at content offset 0.
     Lines(Vec<(usize, usize)>),
     /// No exact mapping: everything points at the string's first line.
     Whole(Span),
@@ -48,6 +54,7 @@ impl Remap {
         Remap {
             file: span.file,
             map: Map::Whole(Span::new(span.file, start, start + first_line)),
+            within: span.range(),
         }
     }
 
@@ -71,28 +78,37 @@ impl Remap {
         Remap {
             file: span.file,
             map,
+            within: span.range(),
         }
     }
 
     fn offset(&self, offset: usize) -> usize {
-        match &self.map {
-            Map::Shift(base) => base + offset,
+        let mapped = match &self.map {
+            Map::Shift(base) => base.saturating_add(offset),
             Map::Lines(lines) => {
                 let i = lines
                     .partition_point(|&(c, _)| c <= offset)
                     .saturating_sub(1);
-                let (content_start, file_start) = lines[i];
-                file_start + (offset - content_start)
+                match lines.get(i) {
+                    Some(&(content_start, file_start)) => {
+                        file_start.saturating_add(offset.saturating_sub(content_start))
+                    }
+                    None => self.within.start,
+                }
             }
             Map::Whole(span) => span.start as usize,
-        }
+        };
+        mapped.clamp(self.within.start, self.within.end)
     }
 
     /// The file span of `range`, a byte range of the content.
     pub(crate) fn range(&self, range: std::ops::Range<usize>) -> Span {
         match &self.map {
             Map::Whole(whole) => *whole,
-            _ => Span::new(self.file, self.offset(range.start), self.offset(range.end)),
+            _ => {
+                let start = self.offset(range.start);
+                Span::new(self.file, start, self.offset(range.end).max(start))
+            }
         }
     }
 
@@ -117,8 +133,12 @@ impl Remap {
 
 /// For a YAML literal block, whose first content line starts `written` and whose other
 /// lines are indented by `indent` spaces in the file: `(content offset, offset in written)`
-/// per line. `None` when those lines do not give back exactly `content` (a folded block).
+/// per line. `None` when those lines do not give back exactly `content` (a folded block), or
+/// when nothing is written (an empty block: no line to map onto).
 fn block_lines(written: &str, indent: usize, content: &str) -> Option<Vec<(usize, usize)>> {
+    if written.is_empty() {
+        return None;
+    }
     let mut lines = Vec::new();
     let mut rebuilt = String::with_capacity(content.len());
     let mut at = 0;
@@ -148,6 +168,7 @@ mod tests {
         let remap = Remap {
             file,
             map: Map::Lines(lines),
+            within: 0..written.len(),
         };
         assert_eq!(&written[remap.offset(7)..remap.offset(7) + 6], "server");
     }
@@ -165,5 +186,28 @@ mod tests {
             Remap::from_written("'a: 1'", span, None, "a: 1").map,
             Map::Shift(11)
         ));
+    }
+
+    #[test]
+    fn an_empty_block_maps_onto_its_place() {
+        // `raw: |` followed by a line that is not indented deeper: the block is empty, and
+        // the YAML parser gives it an empty span.
+        let text = "volumes:\n- raw: |\n  x:";
+        let file = SourceMap::default().add("a.yaml".into(), text.into());
+        let remap = Remap::new(text, Span::new(file, 20, 20), "");
+        assert_eq!(remap.range(0..0), Span::new(file, 20, 20));
+        assert_eq!(remap.range(0..5), Span::new(file, 20, 20));
+    }
+
+    #[test]
+    fn offsets_past_the_content_stay_inside_the_value() {
+        let text = "k: |\n  ab\n  cd\nnext: 1\n";
+        let file = SourceMap::default().add("a.yaml".into(), text.into());
+        // The parser's span of a literal block starts at its first content line.
+        let span = Span::new(file, 7, 15);
+        let remap = Remap::new(text, span, "ab\ncd\n");
+        assert!(matches!(remap.map, Map::Lines(_)));
+        let far = remap.range(3..500);
+        assert!(span.start <= far.start && far.end <= span.end, "{far:?}");
     }
 }

@@ -20,10 +20,20 @@ pub(super) struct Site<'a> {
 
 impl Site<'_> {
     /// The file span of a byte range of the template; the value's first line without one.
+    /// minijinja may point at one byte of a multi-byte character (an unexpected `é`): the
+    /// range is widened to whole characters.
     fn span(&self, range: Option<std::ops::Range<usize>>) -> Span {
         match range {
             Some(range) if range.end <= self.template.len() => {
-                Remap::new(self.text, self.span, self.template).range(range)
+                let mut start = range.start.min(range.end);
+                while !self.template.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = range.end;
+                while !self.template.is_char_boundary(end) {
+                    end += 1;
+                }
+                Remap::new(self.text, self.span, self.template).range(start..end)
             }
             _ => Remap::whole(self.text, self.span).range(0..0),
         }

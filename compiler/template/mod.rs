@@ -11,10 +11,12 @@
 mod context;
 mod diagnose;
 mod engine;
+mod placeholder;
 mod sources;
 mod tree;
 mod vars;
 
+pub(crate) use placeholder::{Placeholders, fill_placeholders};
 pub use sources::VarOptions;
 pub(crate) use sources::{Externals, Origin};
 pub(crate) use tree::render;

@@ -22,6 +22,16 @@ pub(crate) struct Usage {
     pub(crate) deployment_id: bool,
 }
 
+/// The tables that choose a step's workload kind, each with the `name` that defines the step
+/// (as `model::Kind::TABLES` lists them).
+const WORKLOAD_TABLES: &[&str] = &[
+    "deployment",
+    "stateful_set",
+    "daemon_set",
+    "job",
+    "cron_job",
+];
+
 /// Renders a copy of `root` with `deployment_id` as the deployment id.
 pub(crate) fn render(
     text: &str,
@@ -45,7 +55,7 @@ pub(crate) fn render(
         for entry in entries.iter_mut() {
             match entry.key.as_str() {
                 "step" => renderer.visit(&mut entry.value, &defining, true),
-                "deployment" => {
+                table if WORKLOAD_TABLES.contains(&table) => {
                     if let Some(name) = field(&mut entry.value, "name") {
                         renderer.visit(name, &defining, true);
                     }
@@ -53,15 +63,18 @@ pub(crate) fn render(
                 _ => {}
             }
         }
-        let step =
-            tree_text(&tree, "step", "id").or_else(|| tree_text(&tree, "deployment", "name"));
+        let step = tree_text(&tree, "step", "id").or_else(|| {
+            WORKLOAD_TABLES
+                .iter()
+                .find_map(|table| tree_text(&tree, table, "name"))
+        });
         let namespace = tree_text(&tree, "step", "namespace");
         let full = context.full(step.as_deref(), namespace.as_deref());
         if let NodeKind::Map(entries) = &mut tree.kind {
             for entry in entries.iter_mut() {
                 match entry.key.as_str() {
                     "vars" | "env" | "lint" | "step" => {}
-                    "deployment" => {
+                    table if WORKLOAD_TABLES.contains(&table) => {
                         if let NodeKind::Map(fields) = &mut entry.value.kind {
                             for field in fields.iter_mut().filter(|f| f.key != "name") {
                                 renderer.visit(&mut field.value, &full, false);

@@ -70,6 +70,9 @@ impl Cluster {
             .env_remove("FAKE_KUBECTL_LAGGING_READS")
             .env_remove("FAKE_KUBECTL_FAIL_COMMAND")
             .env_remove("FAKE_KUBECTL_UNREACHABLE")
+            .env_remove("FAKE_KUBECTL_FAIL_JOB")
+            .env_remove("FAKE_KUBECTL_JOB_POLLS")
+            .env_remove("FAKE_KUBECTL_LOGS")
             .stdin(std::process::Stdio::null());
         command
     }

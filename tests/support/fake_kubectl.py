@@ -21,8 +21,14 @@ with the API server's semantics where the scripts depend on them:
 - `get -o jsonpath=...` as kubectl's JSONPath prints it (fields with `\.` in keys, literal
   text, `{"\n"}`, `{range .items[*]}...{end}`; missing keys print nothing), `-o name`.
 
+StatefulSets, DaemonSets, Jobs and CronJobs are kept like Deployments: `rollout status` of a
+StatefulSet or DaemonSet (refused under OnDelete, as kubectl refuses it), the StatefulSet
+fields that cannot change, a DaemonSet's immutable selector; a Job gets the selector and pod
+labels the API server gives it, its pod template cannot change, and its status comes from its
+run (see FAKE_KUBECTL_FAIL_JOB and FAKE_KUBECTL_JOB_POLLS); `logs POD --tail=N`.
+
 Pods are made up from the Deployments, `<deployment>-<template hash>-<i>`, `spec.replicas` of
-them, with a `status` in the API's shape (conditions, `initContainerStatuses`,
+them (a StatefulSet's `<name>-<ordinal>`, a DaemonSet's on two nodes, a Job's `<job>-<i>`), with a `status` in the API's shape (conditions, `initContainerStatuses`,
 `containerStatuses`); a Deployment's `status` counts its ready pods. `get pods` prints them
 as a table (`--output wide`), as JSON (`--output json`) or through deploy.sh's go-template
 (compiler/emit/scripts/pod-report.gotmpl, read from there: any other template is refused),
@@ -49,6 +55,12 @@ Environment:
                                spaces, match it fails as the API server fails a request
   FAKE_KUBECTL_UNREACHABLE     every call fails as kubectl fails when no API server answers
                                at the context's address (connection refused)
+  FAKE_KUBECTL_FAIL_JOB        a prefix of the names of Jobs that fail ("*" for any): their
+                               condition Failed (BackoffLimitExceeded), backoffLimit + 1 failed
+                               pods (exit code 1); other Jobs complete
+  FAKE_KUBECTL_JOB_POLLS       a Job created by `apply` runs (status `active`) for this many
+                               reads (`get job`) before it completes or fails (default 0)
+  FAKE_KUBECTL_LOGS            the log lines of every pod (default: 30 lines naming the pod)
   FAKE_KUBECTL_NO_GATEWAY_API  the cluster does not serve the Gateway API (its CRDs are not
                                installed): `api-resources --api-group=gateway.networking.k8s.io`
                                lists nothing, and HTTPRoutes cannot be applied, got or deleted
@@ -99,6 +111,18 @@ KINDS = {
     "lease": "Lease",
     "leases": "Lease",
     "leases.coordination.k8s.io": "Lease",
+    "statefulsets.apps": "StatefulSet",
+    "statefulsets": "StatefulSet",
+    "statefulset": "StatefulSet",
+    "daemonsets.apps": "DaemonSet",
+    "daemonsets": "DaemonSet",
+    "daemonset": "DaemonSet",
+    "jobs.batch": "Job",
+    "jobs": "Job",
+    "job": "Job",
+    "cronjobs.batch": "CronJob",
+    "cronjobs": "CronJob",
+    "cronjob": "CronJob",
     "poddisruptionbudgets.policy": "PodDisruptionBudget",
     "poddisruptionbudget": "PodDisruptionBudget",
     "horizontalpodautoscalers.autoscaling": "HorizontalPodAutoscaler",
@@ -174,11 +198,18 @@ RESOURCES = {
     "Ingress": "ingresses.networking.k8s.io",
     "EndpointSlice": "endpointslices.discovery.k8s.io",
     "Lease": "leases.coordination.k8s.io",
+    "StatefulSet": "statefulsets.apps",
+    "DaemonSet": "daemonsets.apps",
+    "Job": "jobs.batch",
+    "CronJob": "cronjobs.batch",
     "PodDisruptionBudget": "poddisruptionbudgets.policy",
     "HorizontalPodAutoscaler": "horizontalpodautoscalers.autoscaling",
     "HTTPRoute": "httproutes.gateway.networking.k8s.io",
     "Gateway": "gateways.gateway.networking.k8s.io",
 }
+
+# The workload kinds that run pods from `spec.template` (a CronJob's run only on its schedule).
+WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 
 
 def resource(kind):
@@ -434,11 +465,15 @@ def print_object(obj, output, state, live=True):
 
 
 def shown(obj, state):
-    """An object as the API server returns it: a Deployment with its status, an HTTPRoute
-    with its Gateway controllers' status."""
+    """An object as the API server returns it: a Deployment or a Job with its status, an
+    HTTPRoute with its Gateway controllers' status."""
     if obj.get("kind") == "HTTPRoute":
         obj = copy.deepcopy(obj)
         obj["status"] = route_status(state, obj)
+        return obj
+    if obj.get("kind") == "Job":
+        obj = copy.deepcopy(obj)
+        obj["status"] = job_status(state, obj, read=True)
         return obj
     if obj.get("kind") != "Deployment" or "spec" not in obj or "template" not in obj["spec"]:
         return obj
@@ -609,15 +644,31 @@ def apply(state, files, namespace, dry_run):
         obj["metadata"]["namespace"] = ns
         kind, name = obj["kind"], obj["metadata"]["name"]
         existing = find(state, kind, ns, name)
-        if kind == "Deployment" and existing is not None:
+        if kind in ("Deployment", "DaemonSet") and existing is not None:
             if existing["spec"]["selector"] != obj["spec"]["selector"]:
                 fail(
-                    f'The Deployment "{name}" is invalid: spec.selector: Invalid value: '
+                    f'The {kind} "{name}" is invalid: spec.selector: Invalid value: '
                     f'{json.dumps(obj["spec"]["selector"])}: field is immutable'
+                )
+        if kind == "StatefulSet" and existing is not None:
+            fixed = ("selector", "serviceName", "volumeClaimTemplates", "podManagementPolicy")
+            if any(existing["spec"].get(f) != obj["spec"].get(f) for f in fixed):
+                fail(
+                    f'The StatefulSet "{name}" is invalid: spec: Forbidden: updates to statefulset spec '
+                    "for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', "
+                    "'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
                 )
         key = key_of(kind, ns, name)
         last = state.setdefault("last_applied", {}).get(key, {})
+        manifest = obj
+        if kind == "Job" and existing is None:
+            obj = job_defaults(obj)
         merged = obj if existing is None else three_way(last, existing, obj)
+        if kind == "Job" and existing is not None and merged["spec"]["template"] != existing["spec"]["template"]:
+            fail(
+                f'The Job "{name}" is invalid: spec.template: Invalid value: '
+                f'{json.dumps(merged["spec"]["template"])}: field is immutable'
+            )
         validate(merged, "applying", files)
         suffix = " (server dry run)" if dry_run else ""
         printed = f"{singular(kind)}/{name}"
@@ -630,8 +681,10 @@ def apply(state, files, namespace, dry_run):
             state["objects"].remove(existing)
         elif kind == "Deployment" and os.environ.get("FAKE_KUBECTL_LAGGING_READS"):
             state.setdefault("lagging", {})[key] = int(os.environ["FAKE_KUBECTL_LAGGING_READS"])
+        if kind == "Job" and existing is None:
+            start_job(state, ns, name)
         state["objects"].append(stored(state, merged))
-        state["last_applied"][key] = obj
+        state["last_applied"][key] = manifest
         print(f"{printed} {'configured' if existing else 'created'}")
 
 
@@ -764,25 +817,28 @@ def delete_one(state, kind, name, namespace, options, dry_run):
 
 
 def rollout_status(state, target, namespace, lock):
-    kind, _, name = target.partition("/")
-    if KINDS.get(kind) != "Deployment":
-        fail(f"error: unsupported rollout target {target}")
+    kind_word, _, name = target.partition("/")
+    kind = KINDS.get(kind_word)
+    if kind not in ("Deployment", "StatefulSet", "DaemonSet"):
+        fail(f'error: no status viewer has been implemented for {kind_word}')
     ns = namespace or "default"
-    obj = find(state, "Deployment", ns, name)
-    if obj is None or lagging(state, obj):
+    obj = find(state, kind, ns, name)
+    if obj is None or (kind == "Deployment" and lagging(state, obj)):
         save_state(os.environ["FAKE_KUBECTL_STATE"], state)
-        fail(f'Error from server (NotFound): deployments.apps "{name}" not found')
+        fail(f'Error from server (NotFound): {resource(kind)} "{name}" not found')
+    if kind != "Deployment" and (obj["spec"].get("updateStrategy") or {}).get("type") == "OnDelete":
+        fail("error: rollout status is only available for RollingUpdate strategy type")
     seconds = float(os.environ.get("FAKE_KUBECTL_ROLLOUT_SECONDS") or 0)
     if seconds:
         # Other kubectl calls go on meanwhile, as with a real API server.
         save_state(os.environ["FAKE_KUBECTL_STATE"], state)
         fcntl.flock(lock, fcntl.LOCK_UN)
-        print(f'Waiting for deployment "{name}" rollout to finish: 0 of {obj["spec"].get("replicas", 1)} updated replicas are available...', flush=True)
+        print(f'Waiting for {kind.lower()} "{name}" rollout to finish: 0 of {obj["spec"].get("replicas", 1)} updated replicas are available...', flush=True)
         time.sleep(seconds)
         fcntl.flock(lock, fcntl.LOCK_EX)
         state = load_state(os.environ["FAKE_KUBECTL_STATE"])
-        if find(state, "Deployment", ns, name) is None:
-            fail(f'error: deployment "{name}" was deleted while waiting')
+        if find(state, kind, ns, name) is None:
+            fail(f'error: {kind.lower()} "{name}" was deleted while waiting')
     failing = os.environ.get("FAKE_KUBECTL_FAIL_ROLLOUT", "")
     if failing in ("*", name):
         state["unready"] = name
@@ -790,8 +846,86 @@ def rollout_status(state, target, namespace, lock):
         fail("error: timed out waiting for the condition")
     state.pop("unready", None)
     state.get("previous", {}).pop(name, None)
-    print(f'deployment "{name}" successfully rolled out')
+    if kind == "Deployment":
+        print(f'deployment "{name}" successfully rolled out')
+    elif kind == "DaemonSet":
+        print(f'daemon set "{name}" successfully rolled out')
+    else:
+        replicas = obj["spec"].get("replicas", 1)
+        partition = ((obj["spec"].get("updateStrategy") or {}).get("rollingUpdate") or {}).get("partition", 0)
+        if partition:
+            print(f"partitioned roll out complete: {max(replicas - partition, 0)} new pods have been updated...")
+        else:
+            print(f"statefulset rolling update complete {replicas} pods at revision {name}-{template_hash(obj)}...")
     return state
+
+
+def job_defaults(job):
+    """What the API server adds to a Job it creates: a selector of its own (the Job's uid) and
+    the labels of it on the pod template, with the Job's name."""
+    job = copy.deepcopy(job)
+    name = job["metadata"]["name"]
+    uid = hashlib.sha256(("uid/" + name).encode()).hexdigest()[:8] + "-0000-4000-8000-000000000000"
+    job["metadata"]["uid"] = uid
+    if "selector" in job["spec"]:
+        fail(f'The Job "{name}" is invalid: spec.selector: Invalid value: {json.dumps(job["spec"]["selector"])}: `selector` not auto-generated')
+    job["spec"]["selector"] = {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
+    template = job["spec"]["template"].setdefault("metadata", {})
+    template.setdefault("labels", {}).update({
+        "batch.kubernetes.io/controller-uid": uid,
+        "batch.kubernetes.io/job-name": name,
+        "controller-uid": uid,
+        "job-name": name,
+    })
+    restart = job["spec"]["template"].get("spec", {}).get("restartPolicy")
+    if restart not in ("Never", "OnFailure"):
+        fail(f'The Job "{name}" is invalid: spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"')
+    return job
+
+
+def start_job(state, namespace, name):
+    """A Job just created: it finishes after FAKE_KUBECTL_JOB_POLLS reads of it, failed when
+    FAKE_KUBECTL_FAIL_JOB names it (a prefix of its name, or "*"), else complete."""
+    failing = os.environ.get("FAKE_KUBECTL_FAIL_JOB", "")
+    failed = failing == "*" or (failing and name.startswith(failing))
+    state.setdefault("jobs", {})[f"{namespace}/{name}"] = {
+        "polls": int(os.environ.get("FAKE_KUBECTL_JOB_POLLS") or 0),
+        "outcome": "Failed" if failed else "Complete",
+    }
+
+
+def job_run(state, job):
+    """The run of a Job: its outcome, or None while it runs."""
+    run = state.get("jobs", {}).get(f'{job["metadata"].get("namespace")}/{job["metadata"]["name"]}')
+    if run is None:
+        return None
+    return None if run["polls"] > 0 else run["outcome"]
+
+
+def job_status(state, job, read):
+    """A Job's status in the API's shape. A read (`get job`) brings it one poll nearer its end."""
+    key = f'{job["metadata"].get("namespace")}/{job["metadata"]["name"]}'
+    run = state.get("jobs", {}).get(key)
+    if run is not None and read and run["polls"] > 0:
+        run["polls"] -= 1
+    outcome = job_run(state, job)
+    if outcome is None:
+        return {"active": 1, "startTime": "2025-01-01T00:00:00Z"}
+    if outcome == "Complete":
+        return {
+            "succeeded": job["spec"].get("completions", 1),
+            "conditions": [
+                {"type": "SuccessCriteriaMet", "status": "True", "reason": "CompletionsReached"},
+                {"type": "Complete", "status": "True", "reason": "CompletionsReached"},
+            ],
+        }
+    return {
+        "failed": job["spec"].get("backoffLimit", 6) + 1,
+        "conditions": [
+            {"type": "FailureTarget", "status": "True", "reason": "BackoffLimitExceeded"},
+            {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"},
+        ],
+    }
 
 
 def template_hash(deployment):
@@ -850,7 +984,9 @@ def status(deployment, ready):
 
 
 def pods(state, selector, namespace):
-    """The pods the Deployments run, as `<deployment>-<template hash>-<i>`.
+    """The pods the workloads run: a Deployment's `<deployment>-<template hash>-<i>`, a
+    StatefulSet's `<name>-<ordinal>`, a DaemonSet's `<name>-<hash>-node<i>` (two nodes), a
+    Job's `<job>-<i>` (one that succeeded, or backoffLimit + 1 that failed).
 
     After a failed rollout the new template's pods are not ready, and the previous
     template's pods (if the template changed) are still there and ready.
@@ -858,7 +994,7 @@ def pods(state, selector, namespace):
     requirements = parse_selector(selector) if selector else []
     ns = namespace or "default"
     for obj in state["objects"]:
-        if obj["kind"] != "Deployment" or obj["metadata"].get("namespace") != ns:
+        if obj["kind"] not in WORKLOADS or obj["metadata"].get("namespace") != ns:
             continue
         if "template" not in obj.get("spec", {}):
             continue
@@ -866,6 +1002,9 @@ def pods(state, selector, namespace):
         if not matches(labels, requirements):
             continue
         name = obj["metadata"]["name"]
+        if obj["kind"] == "Job":
+            yield from job_pods(state, obj, labels, ns)
+            continue
         replicas = obj["spec"].get("replicas", 1)
         failed = state.get("unready") == name
         hashes = [(template_hash(obj), not failed)]
@@ -873,13 +1012,65 @@ def pods(state, selector, namespace):
         if failed and previous:
             hashes.append((previous, True))
         for pod_hash, ready in hashes:
-            for i in range(replicas):
+            for i in range(2 if obj["kind"] == "DaemonSet" else replicas):
+                if obj["kind"] == "StatefulSet":
+                    start = (obj["spec"].get("ordinals") or {}).get("start", 0)
+                    pod_name = f"{name}-{start + i}"
+                elif obj["kind"] == "DaemonSet":
+                    pod_name = f"{name}-{pod_hash[:5]}-node{i}"
+                else:
+                    pod_name = f"{name}-{pod_hash}-{i}"
                 yield {
                     "apiVersion": "v1",
                     "kind": "Pod",
-                    "metadata": {"name": f"{name}-{pod_hash}-{i}", "namespace": ns, "labels": labels},
+                    "metadata": {"name": pod_name, "namespace": ns, "labels": labels},
                     "status": status(obj, ready),
                 }
+
+
+def job_pods(state, job, labels, namespace):
+    """A Job's pods: running, one that succeeded, or backoffLimit + 1 that failed (exit code
+    1); with restartPolicy OnFailure a failed Job's one pod kept restarting instead."""
+    outcome = job_run(state, job)
+    name = job["metadata"]["name"]
+    spec = job["spec"]["template"]["spec"]
+    if outcome == "Failed" and spec.get("restartPolicy") != "OnFailure":
+        count, phase = job["spec"].get("backoffLimit", 6) + 1, "Failed"
+    else:
+        count, phase = 1, {"Complete": "Succeeded", "Failed": "Running", None: "Running"}[outcome]
+    for i in range(count):
+        exit_code = 0 if phase == "Succeeded" else 1
+        state_of = {"running": {"startedAt": "2025-01-01T00:00:00Z"}} if phase == "Running" else {
+            "terminated": {"exitCode": exit_code, "reason": "Completed" if exit_code == 0 else "Error"}}
+        yield {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": f"{name}-{i:05d}", "namespace": namespace, "labels": labels},
+            "status": {
+                "phase": phase,
+                "conditions": [{"type": "Ready", "status": "True" if phase == "Running" else "False"}],
+                "containerStatuses": [
+                    {"name": c["name"], "ready": phase == "Running", "started": phase == "Running",
+                     "restartCount": 3 if outcome == "Failed" and phase == "Running" else 0, "state": state_of}
+                    for c in spec.get("containers", [])
+                ],
+            },
+        }
+
+
+def pod_logs(state, name, namespace, options):
+    """`logs POD --all-containers=true --tail=N`: FAKE_KUBECTL_LOGS (lines), or 30 lines that
+    say which pod and line they are; the last N of them."""
+    found = [p for p in pods(state, "", namespace) if p["metadata"]["name"] == name]
+    if not found:
+        fail(f'Error from server (NotFound): pods "{name}" not found')
+    given = os.environ.get("FAKE_KUBECTL_LOGS")
+    lines = given.split("\n") if given is not None else [f"{name} log line {i}" for i in range(1, 31)]
+    tail = int(options.get("--tail", "-1"))
+    if tail >= 0:
+        lines = lines[len(lines) - tail :] if tail else []
+    for line in lines:
+        print(line)
 
 
 def is_ready(pod):
@@ -1015,9 +1206,12 @@ def probe_event_line(event):
     return "\t".join(head + [text(event.get("message"))]) + "\n"
 
 
-def get_pods(state, selector, namespace, output):
-    found = list(pods(state, selector, namespace))
-    if output == "wide":
+def get_pods(state, selector, namespace, output, fields=""):
+    found = [p for p in pods(state, selector, namespace) if field_selected(p, fields)]
+    if output == "name":
+        for pod in found:
+            print(f'pod/{pod["metadata"]["name"]}')
+    elif output == "wide":
         for pod in found:
             print(f'{pod["metadata"]["name"]}  {"1/1" if is_ready(pod) else "0/1"}')
     elif output == "json":
@@ -1065,7 +1259,7 @@ def main(argv):
         fail("The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?")
     namespace, rest, options = None, [], {}
     i = 0
-    valued = ("--api-group", "--namespace", "--context", "--selector", "--field-selector", "--timeout", "--output", "--patch", "--type", "--replicas", "--raw", "--request-timeout")
+    valued = ("--api-group", "--namespace", "--context", "--selector", "--field-selector", "--timeout", "--output", "--patch", "--type", "--replicas", "--raw", "--request-timeout", "--tail", "--all-containers")
     while i < len(argv):
         arg = argv[i]
         if arg in valued:
@@ -1124,13 +1318,15 @@ def main(argv):
     elif verb == "rollout" and rest[1:2] == ["status"]:
         state = rollout_status(state, rest[2], namespace, lock)
     elif verb == "get" and rest[1] == "pods":
-        get_pods(state, options.get("--selector", ""), namespace, options.get("--output", ""))
+        get_pods(state, options.get("--selector", ""), namespace, options.get("--output", ""), options.get("--field-selector", ""))
     elif verb == "get" and rest[1] == "events":
         get_events(state, options.get("--field-selector", ""), namespace, options.get("--output", ""))
     elif verb == "get" and len(rest) == 3:
         get_one(state, kind, rest[2], namespace, options)
     elif verb == "get" and len(rest) == 2:
         get_list(state, kind, namespace, options)
+    elif verb == "logs" and len(rest) == 2:
+        pod_logs(state, rest[1].removeprefix("pod/"), namespace, options)
     elif verb == "describe":
         for obj in state["objects"]:
             if obj["kind"] == kind:
