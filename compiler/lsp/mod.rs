@@ -51,7 +51,8 @@ use position::Encoding;
 use settings::Settings;
 
 /// Runs the server on standard input and output until the client says `exit`. `Err` for a
-/// broken connection or protocol.
+/// broken connection or protocol, and for `exit` without `shutdown` (the protocol asks for
+/// exit code 1 then).
 pub fn run_stdio() -> Result<(), String> {
     let (connection, threads) = Connection::stdio();
     serve(connection)?;
@@ -199,6 +200,9 @@ impl Server<'_> {
             }
             Message::Notification(notification) => {
                 let method = notification.method.clone();
+                if method == notif::Exit::METHOD {
+                    return Err("the client said `exit` before `shutdown`".to_owned());
+                }
                 if catch_unwind(AssertUnwindSafe(|| self.notification(notification))).is_err() {
                     self.log(&format!("kstep failed on the notification `{method}`"));
                 }
@@ -488,7 +492,8 @@ impl Server<'_> {
         self.publish();
     }
 
-    /// Analyses the documents that changed and publishes what differs from what was sent.
+    /// Analyses the documents that changed and publishes their diagnostics, and those of
+    /// other documents whose diagnostics changed with them.
     fn publish(&mut self) {
         let dirty: Vec<String> = self
             .documents
@@ -497,7 +502,10 @@ impl Server<'_> {
             .map(|(k, _)| k.clone())
             .collect();
         for key in &dirty {
-            let published = self.analyze(&self.documents[key]);
+            let doc = &self.documents[key];
+            // A bug in kstep on one file is reported there, and the server goes on.
+            let published = catch_unwind(AssertUnwindSafe(|| self.analyze(doc)))
+                .unwrap_or_else(|panic| failed_analysis(&panic_message(&panic)));
             let previous = self.published.remove(key);
             let (sent, references) = previous.map_or((None, None), |p| (p.sent, p.references));
             let references = published.references.or(references);
@@ -526,7 +534,9 @@ impl Server<'_> {
                 .map(|f| f.diagnostic.clone())
                 .collect();
             all.extend(duplicates.get(&key).cloned().unwrap_or_default());
-            if self.published[&key].sent.as_ref() != Some(&all) {
+            // A new version always gets its diagnostics; others only when they changed
+            // (a duplicate id that came or went).
+            if dirty.contains(&key) || self.published[&key].sent.as_ref() != Some(&all) {
                 if let Some(p) = self.published.get_mut(&key) {
                     p.sent = Some(all.clone());
                 }
@@ -659,6 +669,29 @@ impl Server<'_> {
             }
         }
         out
+    }
+}
+
+/// What a document shows when its analysis failed.
+fn failed_analysis(message: &str) -> Published {
+    let code = crate::diagnostic::Code::InternalError;
+    let diagnostic = lsp_types::Diagnostic {
+        severity: Some(lsp_types::DiagnosticSeverity::ERROR),
+        code: Some(lsp_types::NumberOrString::String(code.name().to_owned())),
+        source: Some("kstep".to_owned()),
+        message: format!(
+            "kstep failed on this file: {message}\nhelp: {}",
+            code.summary()
+        ),
+        ..lsp_types::Diagnostic::default()
+    };
+    Published {
+        found: vec![diagnostics::Found {
+            diagnostic,
+            code,
+            fixes: Vec::new(),
+        }],
+        ..Published::default()
     }
 }
 

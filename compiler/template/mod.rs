@@ -19,5 +19,5 @@ mod vars;
 pub(crate) use placeholder::{Placeholders, fill_placeholders};
 pub use sources::VarOptions;
 pub(crate) use sources::{Externals, Origin};
-pub(crate) use tree::render;
+pub(crate) use tree::{Usage, has_templates, render};
 pub(crate) use vars::{Var, Vars, resolve};

@@ -32,6 +32,17 @@ const WORKLOAD_TABLES: &[&str] = &[
     "cron_job",
 ];
 
+/// Whether any string in `root` is a template. A step without one is read as it was
+/// parsed: rendering would only copy the tree.
+pub(crate) fn has_templates(root: &Node) -> bool {
+    match &root.kind {
+        NodeKind::Str(text) => engine::is_template(text),
+        NodeKind::Seq(items) => items.iter().any(has_templates),
+        NodeKind::Map(entries) => entries.iter().any(|e| has_templates(&e.value)),
+        _ => false,
+    }
+}
+
 /// Renders a copy of `root` with `deployment_id` as the deployment id.
 pub(crate) fn render(
     text: &str,

@@ -801,3 +801,69 @@ rules = [{ host = "a.example.com", paths = [{ path = "/", port = "web" }] }]
     assert_eq!(symbols, json!([]));
     client.shutdown();
 }
+
+#[test]
+fn the_environment_is_chosen_in_the_settings() {
+    let dir = steps_dir();
+    let step = format!("{STEP}\n[env.production.vars]\nreplicas = 5\n\n[vars]\nreplicas = 2\n")
+        .replace(
+            "replicas = 2\n\n[[containers]]",
+            "replicas = \"{{ vars.replicas }}\"\n\n[[containers]]",
+        );
+    let mut client = Client::start(json!({}), json!({"kstep": {"environment": "staging"}}));
+    let uri = client.open(&dir.path().join("web.toml"), &step);
+    let found = client.diagnostics(&uri, Some(1));
+    assert_eq!(codes(&found), ["unknown-environment"], "{found:#?}");
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"kstep": {"environment": "production"}}}),
+    );
+    let found = client
+        .latest(&uri)
+        .expect("checked again with the new settings");
+    assert!(
+        !codes(&found).contains(&"unknown-environment".to_owned()),
+        "{found:#?}"
+    );
+    let replicas = hover_text(&mut client, &uri, position(&step, "vars.replicas", 6));
+    assert!(
+        replicas.contains("`5`") && replicas.contains("[env.production.vars]"),
+        "{replicas}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn exit_without_shutdown_ends_the_server_with_exit_code_1() {
+    use std::io::Write;
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_kstep"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kstep lsp starts");
+    let mut stdin = server.stdin.take().unwrap();
+    for message in [
+        lsp_server::Message::Request(lsp_server::Request::new(
+            1.into(),
+            "initialize".into(),
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        )),
+        lsp_server::Message::Notification(lsp_server::Notification::new(
+            "initialized".into(),
+            json!({}),
+        )),
+        lsp_server::Message::Notification(lsp_server::Notification::new(
+            "exit".into(),
+            Value::Null,
+        )),
+    ] {
+        message.write(&mut stdin).unwrap();
+    }
+    stdin.flush().unwrap();
+    drop(stdin);
+    let output = server.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("before `shutdown`"));
+}
