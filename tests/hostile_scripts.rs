@@ -421,14 +421,14 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
             let step = format!("kstep.dev/step={id},kstep.dev/deployment-id");
             calls.push(words(&[
                 "delete",
-                "deployments.apps,configmaps,secrets",
+                "deployments.apps,configmaps,secrets,poddisruptionbudgets.policy",
                 "--selector",
                 &format!("{step},kstep.dev/deployment-id notin ({deployment_id})"),
                 "--ignore-not-found",
             ]));
             calls.push(words(&[
                 "delete",
-                "services,ingresses.networking.k8s.io",
+                "services,ingresses.networking.k8s.io,horizontalpodautoscalers.autoscaling",
                 "--selector",
                 &format!("{step},kstep.dev/deployment-id!={deployment_id}"),
                 "--ignore-not-found",
@@ -440,6 +440,19 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
                 &format!("{step},kstep.dev/deployment-id!={deployment_id},endpointslice.kubernetes.io/managed-by=kstep.dev"),
                 "--ignore-not-found",
             ]));
+            calls.push(words(&[
+                "api-resources",
+                "--api-group=gateway.networking.k8s.io",
+                "--output",
+                "name",
+            ]));
+            calls.push(words(&[
+                "delete",
+                "httproutes.gateway.networking.k8s.io",
+                "--selector",
+                &format!("{step},kstep.dev/deployment-id!={deployment_id}"),
+                "--ignore-not-found",
+            ]));
         } else {
             let cleanup = format!(
                 "kstep.dev/step={id},kstep.dev/deployment-id,kstep.dev/deployment-id!={deployment_id}"
@@ -447,7 +460,7 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
             calls.extend(apply(30..100));
             calls.push(words(&[
                 "delete",
-                "deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,configmaps,secrets,services,ingresses.networking.k8s.io",
+                "deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy,horizontalpodautoscalers.autoscaling",
                 "--selector",
                 &cleanup,
                 "--ignore-not-found",
@@ -457,6 +470,19 @@ ports = [{{ name = "http", port = 80, target_port = "http" }}]
                 "endpointslices.discovery.k8s.io",
                 "--selector",
                 &format!("{cleanup},endpointslice.kubernetes.io/managed-by=kstep.dev"),
+                "--ignore-not-found",
+            ]));
+            calls.push(words(&[
+                "api-resources",
+                "--api-group=gateway.networking.k8s.io",
+                "--output",
+                "name",
+            ]));
+            calls.push(words(&[
+                "delete",
+                "httproutes.gateway.networking.k8s.io",
+                "--selector",
+                &cleanup,
                 "--ignore-not-found",
             ]));
         }

@@ -41,6 +41,46 @@ ports = [{ name = "http", port = 80, target_port = "http" }]
 rules = [{ host = "web.example.com", paths = [{ path = "/", port = "http" }] }]
 "#;
 
+/// A step with an autoscaler, a disruption budget and an HTTPRoute that switches by weights,
+/// for the command lines and JSONPath outputs those add.
+const SCALED_STEP: &str = r#"[step]
+id = "web"
+namespace = "shop"
+
+[deployment]
+name = "api"
+blue_green = { scale_down_delay = 0 }
+
+[[containers]]
+name = "api"
+image = "nginx:1.27"
+ports = [{ name = "http", port = 8080 }]
+resources = { requests = { cpu = "100m" } }
+
+[service]
+ports = [{ name = "http", port = 80, target_port = "http" }]
+
+[autoscaling]
+min_replicas = 2
+max_replicas = 6
+cpu_utilization = 70
+
+[disruption_budget]
+max_unavailable = 1
+
+[route]
+parents = [{ name = "public", namespace = "shop" }]
+switch = "weights"
+rules = [{ backends = [{ port = "http" }] }]
+"#;
+
+/// The Gateway the scaled step's route attaches to, in the stand-in's state.
+fn gateway() -> serde_json::Value {
+    json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+        "metadata": {"name": "public", "namespace": "shop"},
+        "spec": {"gatewayClassName": "example", "listeners": [{"name": "http", "port": 80, "protocol": "HTTP"}]}})
+}
+
 /// The real kubectl, or `None` (and a note) on a machine without it.
 fn real_kubectl(args: &[String], stdin: Option<&str>, config: &Path) -> Option<Output> {
     let mut child = match Command::new("kubectl")
@@ -121,6 +161,29 @@ fn command_lines() -> (Vec<Cluster>, BTreeSet<Vec<String>>) {
         assert_eq!(failed.status.code(), Some(3), "{}", stderr(&failed));
         calls.extend(cluster.log());
         clusters.push(cluster);
+        // The scaled step: the autoscaler's count, the budget, the route's conditions, its
+        // move on rollback, and the cleanup's question about the Gateway API.
+        let cluster = Cluster::new();
+        cluster.add_objects(vec![gateway()]);
+        let dirs: Vec<_> = ["b1", "b2"]
+            .iter()
+            .map(|id| cluster.compile(SCALED_STEP, strategy, id))
+            .collect();
+        let runs: &[(usize, &[&str])] = if strategy == "blue-green" {
+            &[(0, &[]), (1, &[]), (1, &["rollback"]), (1, &["--dry-run"])]
+        } else {
+            &[(0, &[]), (1, &[]), (1, &["--dry-run"])]
+        };
+        for (dir, args) in runs {
+            let output = cluster.deploy(&dirs[*dir], args, None);
+            assert!(
+                output.status.success(),
+                "scaled {strategy} {args:?}: {}",
+                stderr(&output)
+            );
+        }
+        calls.extend(cluster.log());
+        clusters.push(cluster);
     }
     (clusters, calls)
 }
@@ -179,7 +242,9 @@ fn the_real_kubectl_accepts_every_command_line_of_the_scripts() {
 fn the_stand_in_prints_jsonpath_as_kubectl_does() {
     let cluster = Cluster::new();
     let dir = cluster.compile(STEP, "blue-green", "b1");
-    let script = fs::read_to_string(dir.join("deploy.sh")).unwrap();
+    let scaled = cluster.compile(SCALED_STEP, "blue-green", "b1");
+    let script = fs::read_to_string(dir.join("deploy.sh")).unwrap()
+        + &fs::read_to_string(scaled.join("deploy.sh")).unwrap();
     // Every JSONPath template in the script; inside `range .items[*]` the template applies to
     // each object of a list, which `patch --local` prints one by one.
     let mut templates: BTreeSet<String> = BTreeSet::new();
@@ -211,6 +276,18 @@ fn the_stand_in_prints_jsonpath_as_kubectl_does() {
                          "annotations": {"kstep.dev/scaled-down-from": "3"}},
             "spec": {"replicas": 0, "selector": {"matchLabels": {"kstep.dev/step": "web", "kstep.dev/deployment-id": "b1"}}},
             "status": {}}),
+        // An HTTPRoute with a Gateway's status: a condition False, one True with an empty
+        // message, text that Go's JSON escapes, a parent that has not reported.
+        json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "api"},
+            "spec": {"parentRefs": [{"name": "public", "namespace": "shop"}, {"name": "internal"}],
+                     "rules": [{"backendRefs": [{"group": "", "kind": "Service", "name": "api-b1", "port": 80, "weight": 100}],
+                                "matches": [{"headers": [{"name": "X-A", "type": "Exact", "value": "a\"b <&>"}]}]}]},
+            "status": {"parents": [{"parentRef": {"name": "public", "namespace": "shop"},
+                "controllerName": "example.com/gateway-controller",
+                "conditions": [
+                    {"type": "Accepted", "status": "False", "reason": "NotAllowedByListeners", "message": "no <listener> & more"},
+                    {"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs", "message": ""}]}]}}),
     ];
     let scratch = tempfile::tempdir().unwrap();
     let config = scratch.path().join("no-config");

@@ -7,9 +7,11 @@
 //! cascade into several.
 
 mod address;
+mod autoscaling;
 mod blue_green;
 mod containers;
 mod deployment;
+mod disruption;
 mod endpoints;
 mod env;
 mod image;
@@ -28,6 +30,7 @@ mod ports;
 mod probes;
 pub(crate) mod quantity;
 mod resources;
+mod route;
 mod schedule;
 mod scheduling;
 mod security;
@@ -38,6 +41,7 @@ mod volumes;
 mod workloads;
 
 pub(crate) use plan::plan;
+pub(crate) use strategy::percent;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{Spanned, Step};
@@ -67,6 +71,9 @@ pub(crate) fn check(step: &Step, diags: &mut Diagnostics) {
     strategy::check(&mut cx);
     blue_green::check(&mut cx);
     owned::check(&mut cx);
+    disruption::check(&mut cx);
+    autoscaling::check(&mut cx);
+    route::check(&mut cx);
     workloads::check(&mut cx);
 }
 

@@ -107,7 +107,9 @@ fn kept(object: &Object, before: &Value, after: &Value, found: &mut Vec<(String,
         Object::CronJob(_) => pointers.push(
             "/spec/jobTemplate/spec/template/metadata/annotations/kstep.dev~1config-hash".into(),
         ),
-        Object::Service(_) => pointers.push("/spec/selector".into()),
+        Object::Service(_) | Object::PodDisruptionBudget(_) => {
+            pointers.push("/spec/selector".into());
+        }
         _ => {}
     }
     pointers.sort();

@@ -46,6 +46,7 @@ pub(crate) fn plan(step: &Step, plan: &Plan, diags: &mut Diagnostics) {
         }
     }
     super::patches::check(step, plan, diags);
+    super::route::plan(step, plan, diags);
     if plan.id_origin == Origin::CommandLine {
         deployment_id(plan, diags);
     }

@@ -28,7 +28,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
 
 /// `IsValidPercent` (`k8s.io/apimachinery/pkg/util/validation`): digits and `%`, nothing
 /// else: no sign, no spaces, no fraction.
-fn percent(text: &str) -> Option<i64> {
+pub(crate) fn percent(text: &str) -> Option<i64> {
     let digits = text.strip_suffix('%')?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;

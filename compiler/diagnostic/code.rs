@@ -159,6 +159,7 @@ codes! {
     StatefulSetDisruption => "stateful-set-disruption", LINT_WARNING, "a StatefulSet of several replicas that nothing protects from voluntary disruptions such as node drains";
     CronJobConcurrency => "cron-job-concurrency", LINT_WARNING, "a CronJob that leaves `concurrency_policy` unset, so a run can start while the last one still runs";
     JobWithoutDeadline => "job-without-deadline", LINT_WARNING, "a Job or CronJob without `active_deadline`, whose pods may run for ever";
+    BlockingDisruptionBudget => "blocking-disruption-budget", LINT_WARNING, "a disruption budget that never allows a pod to be evicted";
     PatchSetsModelledField => "patch-sets-modelled-field", LINT_WARNING, "a patch that sets a field the step file has a key for";
     // Lint configuration.
     InvalidIgnore => "invalid-ignore", ERROR, "a `kstep-ignore` comment without a known rule or a reason";
@@ -184,9 +185,10 @@ codes! {
     MixedProtocols => "mixed-protocols", WARNING, "a LoadBalancer Service whose ports use several protocols";
     DeprecatedField => "deprecated-field", WARNING, "a field the Kubernetes API deprecates";
     InvalidHost => "invalid-host", ERROR, "an Ingress host that is not a valid DNS name";
-    UnknownServicePort => "unknown-service-port", ERROR, "an Ingress backend port the step's Service does not have";
+    UnknownServicePort => "unknown-service-port", ERROR, "an Ingress or route backend port the step's Service does not have";
     TlsHostMismatch => "tls-host-mismatch", ERROR, "an Ingress TLS host that no rule serves";
     IngressWithoutService => "ingress-without-service", ERROR, "an Ingress without a Service of the step to route to";
+    InvalidRoute => "invalid-route", ERROR, "an HTTPRoute the Gateway API rejects, or a route backend that is not one of the step's Services";
     SelectorMissesOwnPods => "selector-misses-own-pods", WARNING, "a Service selector that the step's own pods do not match";
     // Import.
     NotImported => "not-imported", WARNING, "an object or document of the manifests that no step carries";
@@ -199,6 +201,8 @@ codes! {
     UnsupportedByStrategy => "unsupported-by-strategy", ERROR, "a setting the deployment strategy cannot carry out";
     InvalidPatch => "invalid-patch", ERROR, "a patch that does not apply, or makes an object Kubernetes or kstep cannot use";
     UnknownConfigKey => "unknown-config-key", ERROR, "a key of an owned ConfigMap or Secret that it does not have";
+    InvalidDisruptionBudget => "invalid-disruption-budget", ERROR, "a disruption budget count or percentage the API rejects";
+    InvalidAutoscaling => "invalid-autoscaling", ERROR, "autoscaler bounds the API rejects, or a utilization target a container requests nothing for";
     InvalidSecret => "invalid-secret", ERROR, "an owned Secret whose type and data do not fit together, or that does not fit where the step uses it";
     // Workload kinds.
     UnsupportedByKind => "unsupported-by-kind", ERROR, "a section, setting or strategy that the step's workload kind cannot have";

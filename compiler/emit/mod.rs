@@ -100,6 +100,10 @@ pub(crate) fn render(
         None
     };
     let mut preview_file = String::new();
+    // A `switch = "weights"` route's Services for this deployment, which exist before the
+    // switch (applied with the ConfigMaps and Secrets).
+    let colours = crate::lower::route::colour_services(step, plan);
+    let colour_names: Vec<String> = colours.iter().map(|c| plan.versioned(c)).collect();
     let mut network_kinds: Vec<&str> = Vec::new();
     for object in &objects.objects {
         let value = object.to_json().map_err(|e| EmitError(e.to_string()))?;
@@ -112,6 +116,12 @@ pub(crate) fn render(
         );
         let phase = match object.apply_rank() {
             ..20 => 0,
+            // The workload files are what the scripts may apply with another `spec.replicas`
+            // (`patch --local`): a budget goes in before the new colour's Deployment under
+            // blue/green, after the rollout otherwise.
+            _ if object.kind() == "PodDisruptionBudget" && plan.is_blue_green() => 0,
+            _ if object.kind() == "Service" && colour_names.iter().any(|n| n == object.name()) => 0,
+            _ if object.kind() == "PodDisruptionBudget" => 2,
             20..30 => 1,
             _ => 2,
         };
@@ -232,12 +242,47 @@ pub(crate) fn render(
             .as_ref()
             .map_or(Deployment::DEFAULT_REPLICAS, |r| r.value)
             .to_string(),
+        colour_routes: if colours.is_empty() {
+            Vec::new()
+        } else {
+            step.routes
+                .iter()
+                .filter(|r| r.by_weights())
+                .map(|r| step.route_name(r).to_owned())
+                .collect()
+        },
+        colour_bases: colours,
+        routes: step
+            .routes
+            .iter()
+            .map(|r| step.route_name(r).to_owned())
+            .collect(),
+        autoscaler: step
+            .autoscaling
+            .as_ref()
+            .map(|_| step.deployment.name().to_owned())
+            .unwrap_or_default(),
+        min_replicas: step
+            .autoscaling
+            .as_ref()
+            .map(|a| a.min_replicas().to_string())
+            .unwrap_or_default(),
+        max_replicas: step
+            .autoscaling
+            .as_ref()
+            .map(|a| a.max_replicas().to_string())
+            .unwrap_or_default(),
         services,
         switches,
         exit_codes: script::wrap(
             &format!(
                 "Exit codes: {}.",
-                script::exit_codes(selector_kind, kind == Kind::Job, switches)
+                script::exit_codes(
+                    selector_kind,
+                    kind == Kind::Job,
+                    switches,
+                    !step.routes.is_empty()
+                )
             ),
             92,
             "",
@@ -245,7 +290,12 @@ pub(crate) fn render(
         exit_codes_comment: script::wrap(
             &format!(
                 "# Exit codes: {}.",
-                script::exit_codes(selector_kind, kind == Kind::Job, switches)
+                script::exit_codes(
+                    selector_kind,
+                    kind == Kind::Job,
+                    switches,
+                    !step.routes.is_empty()
+                )
             ),
             92,
             "# ",

@@ -60,6 +60,7 @@ fn template_source(name: &str) -> Option<&'static str> {
         "rollout.sh.j2" => include_str!("scripts/rollout.sh.j2"),
         "blue-green.sh.j2" => include_str!("scripts/blue-green.sh.j2"),
         "report.sh.j2" => include_str!("scripts/report.sh.j2"),
+        "route.sh.j2" => include_str!("scripts/route.sh.j2"),
         _ => return None,
     })
 }
@@ -106,6 +107,16 @@ pub(crate) struct Script {
     pub(crate) network_files: Vec<String>,
     /// The Lease that is the deployment lock of the step: `kstep-<step id>`.
     pub(crate) lock_name: String,
+    /// Blue/green: the `switch = "weights"` routes, which `rollback` moves back, and the
+    /// Services that have a colour copy per deployment (`<name>-<deployment id>`).
+    pub(crate) colour_routes: Vec<String>,
+    pub(crate) colour_bases: Vec<String>,
+    /// The step's HTTPRoutes, whose conditions the script checks after applying them.
+    pub(crate) routes: Vec<String>,
+    /// The HorizontalPodAutoscaler's name ("": none), and its bounds.
+    pub(crate) autoscaler: String,
+    pub(crate) min_replicas: String,
+    pub(crate) max_replicas: String,
     /// Blue/green: the Deployment's name without the deployment id.
     pub(crate) deployment_base: String,
     pub(crate) replicas: String,
@@ -149,7 +160,12 @@ pub(crate) fn wrap(text: &str, width: usize, prefix: &str) -> String {
 }
 
 /// The exit codes of a script, for its header and `--help`.
-pub(crate) fn exit_codes(selector_kind: Option<&str>, job: bool, switches: bool) -> String {
+pub(crate) fn exit_codes(
+    selector_kind: Option<&str>,
+    job: bool,
+    switches: bool,
+    routes: bool,
+) -> String {
     let mut codes = vec![
         if switches {
             "0~done (deploy: deployed, or ready and waiting for promotion)"
@@ -174,13 +190,16 @@ pub(crate) fn exit_codes(selector_kind: Option<&str>, job: bool, switches: bool)
         codes.push("6~nothing to promote, abort or roll back");
     }
     codes.push("7~kubectl is missing or cannot reach the cluster");
+    if routes {
+        codes.push("8~an HTTPRoute was not accepted, or its backends did not resolve");
+    }
     codes.push("143~(130, 129) stopped by SIGTERM (SIGINT, SIGHUP), the lock released");
     codes.join(", ")
 }
 
 /// Every kind of object kstep creates but EndpointSlices (removed separately), for cleanup.
 /// A step's kind may change: the workload of the older kind is then removed with the rest.
-pub(crate) const CLEANUP_KINDS: &str = "deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,configmaps,secrets,services,ingresses.networking.k8s.io";
+pub(crate) const CLEANUP_KINDS: &str = "deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy,horizontalpodautoscalers.autoscaling";
 
 pub(crate) fn render(script: &Script) -> Result<String, String> {
     let name = if script.blue_green {

@@ -3,19 +3,22 @@
 
 use super::Rules;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Deployment, Kind, Strategy};
+use crate::model::{Kind, Strategy};
 
 pub(super) fn check(rules: &mut Rules<'_>) {
     let step = rules.step;
     let deployment = &step.deployment;
-    let replicas = deployment
-        .replicas
+    // With an autoscaler, the fewest it may scale to.
+    let replicas = step.least_replicas();
+    let autoscaled_min = step
+        .autoscaling
         .as_ref()
-        .map_or(Deployment::DEFAULT_REPLICAS, |r| r.value);
+        .map(|a| a.min_replicas.as_ref().map_or(a.key_span, |m| m.span));
     let span = deployment
         .replicas
         .as_ref()
         .map(|r| r.span)
+        .or(autoscaled_min)
         .or(deployment.name.as_ref().map(|n| n.span));
     let Some(span) = span else { return };
     let strategy = rules.plan.strategy;

@@ -10,6 +10,7 @@
 mod availability;
 mod config;
 mod containers;
+mod disruption;
 mod ignore;
 mod patches;
 mod security;
@@ -58,6 +59,7 @@ pub(crate) fn lint(step: &Step, plan: &Plan, config: &LintConfig, diags: &mut Di
     containers::check(&mut rules);
     security::check(&mut rules);
     availability::check(&mut rules);
+    disruption::check(&mut rules);
     patches::check(&mut rules);
     workloads::check(&mut rules);
     let mut found: Vec<Diagnostic> = rules

@@ -1,6 +1,5 @@
 //! Rules for the pitfalls of the workload kinds: a StatefulSet of several members that a node
-//! drain may take down together (kstep makes no PodDisruptionBudget, so the rule says to
-//! apply one beside the output), a CronJob that runs beside itself by default
+//! drain may take down together (without a `[disruption_budget]`), a CronJob that runs beside itself by default
 //! (`concurrency_policy` unset is `Allow`), and a Job without a deadline, whose hung pods run
 //! for ever.
 
@@ -14,6 +13,7 @@ pub(super) fn check(rules: &mut Rules<'_>) {
         return;
     };
     if let Workload::StatefulSet(_) = &step.workload
+        && step.disruption_budget.is_none()
         && let Some(replicas) = step.deployment.replicas.as_ref().filter(|r| r.value > 1)
     {
         rules.report(
@@ -22,10 +22,7 @@ pub(super) fn check(rules: &mut Rules<'_>) {
                 format!("{} members of a StatefulSet, and nothing limits how many a node drain evicts at once", replicas.value),
             )
             .label(replicas.span, "no PodDisruptionBudget")
-            .help(format!(
-                "apply a PodDisruptionBudget beside the step's output that selects `kstep.dev/step: {}` with `maxUnavailable: 1` (docs/limits.md), then allow this rule for the step",
-                step.id()
-            )),
+            .help("add `[disruption_budget]` with `max_unavailable = 1`: a drain then evicts one member at a time"),
         );
     }
     if let Workload::CronJob(cron) = &step.workload

@@ -18,12 +18,15 @@ pub(super) fn lower(cx: &Lowering<'_>) -> Deployment {
     Deployment {
         metadata: cx.metadata(plan.versioned(model.name()), &[], &model.annotations),
         spec: Some(DeploymentSpec {
-            replicas: Some(int32(
-                model
-                    .replicas
-                    .as_ref()
-                    .map_or(DeploymentModel::DEFAULT_REPLICAS, |r| r.value),
-            )),
+            // An autoscaler owns the replicas (deploy.sh sets the count to start from).
+            replicas: step.autoscaling.is_none().then(|| {
+                int32(
+                    model
+                        .replicas
+                        .as_ref()
+                        .map_or(DeploymentModel::DEFAULT_REPLICAS, |r| r.value),
+                )
+            }),
             progress_deadline_seconds: Some(int32(model.progress_deadline())),
             strategy: strategy(cx),
             selector: LabelSelector {

@@ -21,6 +21,9 @@ pub(crate) const DEPLOYMENT_ID_LABEL: &str = "kstep.dev/deployment-id";
 pub(crate) const NAME_LABEL: &str = "app.kubernetes.io/name";
 pub(crate) const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
 pub(crate) const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+/// On a colour Service (a `switch = "weights"` route's copy of a switched Service for one
+/// deployment): the Service it copies. The cleanup keeps the previous deployment's.
+pub(crate) const COLOUR_LABEL: &str = "kstep.dev/colour-of";
 /// A hash of the owned ConfigMaps and Secrets, on the pod template: a change rolls the pods.
 pub(crate) const CONFIG_HASH_ANNOTATION: &str = "kstep.dev/config-hash";
 

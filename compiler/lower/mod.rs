@@ -4,14 +4,18 @@
 //! defaults, adds kstep's labels and builds objects. Nothing here validates. An Ingress is
 //! lowered with the Service it routes to (checking rejects one without).
 
+mod autoscaling;
 mod container;
 mod deployment;
+mod disruption;
+pub(crate) mod gateway;
 mod ingress;
 pub(crate) mod labels;
 mod owned;
 pub(crate) mod patch;
 mod pod;
 mod probe;
+pub(crate) mod route;
 mod security;
 mod service;
 mod volume;
@@ -20,10 +24,12 @@ pub(crate) mod workload;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::autoscaling::v2 as autoscaling_v2;
 use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::discovery::v1 as discovery;
 use k8s_openapi::api::networking::v1 as networking;
+use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::{Metadata, Resource};
 
@@ -99,9 +105,12 @@ objects! {
     DaemonSet(apps::DaemonSet) = 20,
     Job(batch::Job) = 20,
     CronJob(batch::CronJob) = 20,
+    PodDisruptionBudget(policy::PodDisruptionBudget) = 21,
     Service(core::Service) = 30,
     EndpointSlice(discovery::EndpointSlice) = 31,
+    HorizontalPodAutoscaler(autoscaling_v2::HorizontalPodAutoscaler) = 35,
     Ingress(networking::Ingress) = 40,
+    HttpRoute(gateway::HttpRoute) = 45,
 }
 
 /// The objects of a step, patched by its `[[patches]]`.
@@ -130,6 +139,30 @@ pub(crate) fn lower(step: &Step, plan: &Plan) -> StepObjects {
             objects.push(Object::Service(Box::new(preview)));
             objects.sort_by(|a, b| (a.apply_rank(), a.name()).cmp(&(b.apply_rank(), b.name())));
         }
+    }
+    // A `switch = "weights"` route's colour Services copy the switched Services as patched.
+    let colours = route::colour_services(step, plan);
+    if !colours.is_empty() {
+        let cx = Lowering { step, plan };
+        let copies: Vec<core::Service> = objects
+            .iter()
+            .filter_map(|o| match o {
+                Object::Service(s) => {
+                    let name = s.metadata.name.clone().unwrap_or_default();
+                    colours.contains(&name).then(|| {
+                        let mut copy = service::preview(&cx, plan.versioned(&name), s);
+                        copy.metadata
+                            .labels
+                            .get_or_insert_default()
+                            .insert(labels::COLOUR_LABEL.to_owned(), name);
+                        copy
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        objects.extend(copies.into_iter().map(|s| Object::Service(Box::new(s))));
+        objects.sort_by(|a, b| (a.apply_rank(), a.name()).cmp(&(b.apply_rank(), b.name())));
     }
     StepObjects {
         step_id: step.id().to_owned(),
@@ -164,11 +197,21 @@ pub(crate) fn unpatched(step: &Step, plan: &Plan) -> Vec<Object> {
         Workload::CronJob(cron) => Object::CronJob(Box::new(workload::cron_job(&cx, cron))),
     };
     objects.push(workload);
+    if let Some(budget) = &step.disruption_budget {
+        objects.push(Object::PodDisruptionBudget(Box::new(disruption::lower(
+            &cx, budget,
+        ))));
+    }
     for service in &step.services {
         objects.push(Object::Service(Box::new(service::lower(&cx, service))));
         if let Some(slice) = service::endpoint_slice(&cx, service) {
             objects.push(Object::EndpointSlice(Box::new(slice)));
         }
+    }
+    if let Some(autoscaling) = &step.autoscaling {
+        objects.push(Object::HorizontalPodAutoscaler(Box::new(
+            autoscaling::lower(&cx, autoscaling),
+        )));
     }
     for ingress in &step.ingresses {
         // Checking made sure every Ingress has its Service.
@@ -177,6 +220,9 @@ pub(crate) fn unpatched(step: &Step, plan: &Plan) -> Vec<Object> {
                 &cx, service, ingress,
             ))));
         }
+    }
+    for route in &step.routes {
+        objects.push(Object::HttpRoute(Box::new(route::lower(&cx, route))));
     }
     objects.sort_by(|a, b| (a.apply_rank(), a.name()).cmp(&(b.apply_rank(), b.name())));
     objects

@@ -156,6 +156,55 @@ choice!(
 );
 
 choice!(
+    /// How an HTTPRoute matches the request path (`HTTPPathMatch.type` of the Gateway API).
+    RoutePathType, "route path type" {
+        PathPrefix => "PathPrefix",
+        Exact => "Exact",
+        RegularExpression => "RegularExpression",
+    }
+);
+
+choice!(
+    /// How an HTTPRoute matches a header or query parameter value.
+    ValueMatch, "match type" {
+        Exact => "Exact",
+        RegularExpression => "RegularExpression",
+    }
+);
+
+choice!(
+    /// An HTTP method an HTTPRoute can match.
+    HttpMethod, "HTTP method" {
+        Get => "GET",
+        Head => "HEAD",
+        Post => "POST",
+        Put => "PUT",
+        Delete => "DELETE",
+        Connect => "CONNECT",
+        Options => "OPTIONS",
+        Trace => "TRACE",
+        Patch => "PATCH",
+    }
+);
+
+choice!(
+    /// How a blue/green deployment moves an HTTPRoute's traffic: the route follows the
+    /// switched Service, or it moves its backends from one colour's Service to the next.
+    RouteSwitch, "route switch" {
+        Service => "service",
+        Weights => "weights",
+    }
+);
+
+choice!(
+    /// The scheme of an HTTPRoute redirect.
+    RedirectScheme, "redirect scheme" {
+        Http => "http",
+        Https => "https",
+    }
+);
+
+choice!(
     /// How a new version replaces the old one: a Deployment's own strategies, blue/green, and
     /// on-delete for StatefulSets and DaemonSets (docs/strategies.md).
     Strategy, "strategy" {

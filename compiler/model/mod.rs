@@ -4,8 +4,10 @@
 //! Kubernetes objects. Optional fields stay `Option` here (defaults are applied in `lower`), so
 //! rules can tell "not given" from "given as the default". Field names follow the step file.
 
+mod autoscaling;
 mod choice;
 mod container;
+mod disruption;
 mod ingress;
 mod lint;
 mod owned;
@@ -13,23 +15,27 @@ mod patch;
 mod pod;
 mod probe;
 mod project;
+mod route;
 mod security;
 mod service;
 mod vars;
 mod volume;
 mod workload;
 
+pub(crate) use autoscaling::Autoscaling;
 pub(crate) use choice::{
-    AccessMode, Choice, CompletionMode, ConcurrencyPolicy, DnsPolicy, HostPathType, IpFamily,
-    IpFamilyPolicy, JobRestartPolicy, PathType, PodFailureAction, PodManagementPolicy, Previous,
-    Protocol, PullPolicy, RetentionPolicy, Scheme, SeccompType, SecurityProfile, ServiceType,
-    SessionAffinity, Spread, StorageMedium, Strategy, TaintEffect, TerminationMessagePolicy,
-    TolerationOperator, TrafficDistribution, TrafficPolicy, UnsatisfiableAction,
+    AccessMode, Choice, CompletionMode, ConcurrencyPolicy, DnsPolicy, HostPathType, HttpMethod,
+    IpFamily, IpFamilyPolicy, JobRestartPolicy, PathType, PodFailureAction, PodManagementPolicy,
+    Previous, Protocol, PullPolicy, RedirectScheme, RetentionPolicy, RoutePathType, RouteSwitch,
+    Scheme, SeccompType, SecurityProfile, ServiceType, SessionAffinity, Spread, StorageMedium,
+    Strategy, TaintEffect, TerminationMessagePolicy, TolerationOperator, TrafficDistribution,
+    TrafficPolicy, UnsatisfiableAction, ValueMatch,
 };
 pub(crate) use container::{
     Container, ContainerKind, ContainerPort, EnvFrom, EnvSource, EnvVar, Hook, HookHandler,
     Lifecycle, ResourceList, Resources, VolumeMount, is_extended_resource,
 };
+pub(crate) use disruption::DisruptionBudget;
 pub(crate) use ingress::{Ingress, IngressPath, IngressRule, IngressTls};
 pub(crate) use lint::{Level, LintLevels};
 pub(crate) use owned::{ConfigMap, Registry, Secret, SecretEntry};
@@ -42,6 +48,10 @@ pub(crate) use probe::{
     GrpcCheck, HttpGet, HttpHeader, PortRef, Probe, ProbeHandler, ProbeKind, TcpSocket,
 };
 pub(crate) use project::{Project, RunDefaults};
+pub(crate) use route::{
+    HeaderModifier, PathModifier, Redirect, Rewrite, Route, RouteBackend, RouteMatch, RouteParent,
+    RoutePreview, RouteRule, ValueCondition,
+};
 pub(crate) use security::{
     Capabilities, ContainerSecurity, Identity, PodSecurity, SeLinux, Seccomp, capability_name,
 };
@@ -98,6 +108,12 @@ pub(crate) struct Step {
     pub(crate) secrets: Vec<Secret>,
     /// `[[patches]]`: changes to the emitted objects, applied after lowering.
     pub(crate) patches: Vec<Patch>,
+    /// `[disruption_budget]`: a PodDisruptionBudget over the step's pods.
+    pub(crate) disruption_budget: Option<DisruptionBudget>,
+    /// `[autoscaling]`: a HorizontalPodAutoscaler that owns the Deployment's replicas.
+    pub(crate) autoscaling: Option<Autoscaling>,
+    /// `[route]` or `[[routes]]`: Gateway API HTTPRoutes to the step's Services.
+    pub(crate) routes: Vec<Route>,
     /// False when a volume could not be read and was dropped: rules that would report a
     /// volume as *missing* stay quiet, since it may be the dropped one.
     pub(crate) volumes_complete: bool,

@@ -7,8 +7,10 @@
 //! errors. Names and images are kept even when missing (`None`), so one missing field does
 //! not hide a whole container from checking.
 
+mod autoscaling;
 mod container;
 mod defaults;
+mod disruption;
 mod embedded;
 mod env;
 mod ingress;
@@ -21,6 +23,7 @@ mod pod;
 mod probe;
 mod raw_volume;
 mod reader;
+mod route;
 mod scheduling;
 mod security;
 mod service;

@@ -3,12 +3,15 @@
 //! `[pod]`, `[service]`, `[ingress]`, `[config_maps.<name>]`, `[secrets.<name>]` (and `[vars]` and
 //! `[env]`, which `vars` reads earlier).
 
+use super::autoscaling;
 use super::container;
+use super::disruption;
 use super::ingress;
 use super::owned;
 use super::patch;
 use super::pod;
 use super::reader::Reader;
+use super::route;
 use super::service;
 use super::table::Table;
 use super::volume;
@@ -72,6 +75,13 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         })
         .unwrap_or_default();
     let patches = top.table_list(r, "patches", patch::read);
+    let disruption_budget = top
+        .optional_table(r, "disruption_budget")
+        .map(|t| disruption::read(r, t));
+    let routes = one_or_many(r, &mut top, ("route", "routes"), route::read);
+    let autoscaling = top
+        .optional_table(r, "autoscaling")
+        .map(|t| autoscaling::read(r, t));
     // Read before templates were rendered, by `vars`.
     let _ = (top.entry("vars"), top.entry("env"));
     // Read by `read_lint`.
@@ -95,6 +105,9 @@ pub(super) fn read(r: &mut Reader<'_>, root: &Node) -> Option<Step> {
         config_maps,
         secrets,
         patches,
+        disruption_budget,
+        autoscaling,
+        routes,
     })
 }
 

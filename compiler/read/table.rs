@@ -230,6 +230,15 @@ impl<'n> Table<'n> {
         }
     }
 
+    /// Reports `diagnostic` at `finish` unless a misspelt key there stands for one of `keys`
+    /// (a rule such as "at least one of these keys" that a typo would otherwise repeat).
+    pub(crate) fn absent_unless_misspelt(&mut self, keys: &[&'static str], diagnostic: Diagnostic) {
+        self.absent.push(Absent {
+            keys: keys.to_vec(),
+            diagnostic,
+        });
+    }
+
     /// Reports every key that was never asked for, then the absences no misspelt key explains.
     pub(crate) fn finish(mut self, r: &mut Reader<'_>) {
         self.finished = true;

@@ -17,8 +17,10 @@ mod network;
 mod pod;
 #[cfg(test)]
 mod reference;
+mod route;
 #[cfg(test)]
 mod rule;
+mod scaling;
 mod step;
 #[cfg(test)]
 mod validate;

@@ -12,6 +12,8 @@ use super::LintRules;
 use super::container::Container;
 use super::network::{Ingress, Service};
 use super::pod::Pod;
+use super::route::Route;
+use super::scaling::{Autoscaling, DisruptionBudget};
 use super::values::{Any, Count, Templated, Word};
 use super::volume::Volume;
 use super::workload::{CronJob, DaemonSet, Job, StatefulSet};
@@ -86,6 +88,21 @@ pub(super) struct StepFile {
     /// (`merge`) or JSON patch operations (`json`), in the Kubernetes API's field names.
     #[schemars(example = json!([{ "kind": "Deployment", "merge": { "spec": { "template": { "spec": { "shareProcessNamespace": true } } } } }]))]
     patches: Option<Vec<Patch>>,
+    /// A PodDisruptionBudget over the step's pods: exactly one of `min_available` and
+    /// `max_unavailable`. Under blue/green each deployment gets its own.
+    #[schemars(example = json!({ "max_unavailable": 1 }))]
+    disruption_budget: Option<DisruptionBudget>,
+    /// A HorizontalPodAutoscaler that sets the Deployment's replicas from the pods' CPU and
+    /// memory use; the Deployment then leaves `replicas` to it.
+    #[schemars(example = json!({ "min_replicas": 2, "max_replicas": 10, "cpu_utilization": 70 }))]
+    autoscaling: Option<Autoscaling>,
+    /// A Gateway API HTTPRoute to ports of the step's Services (the short form of `routes`
+    /// for one).
+    #[schemars(example = json!({ "parents": [{ "name": "public", "namespace": "gateways" }], "hostnames": ["shop.example.com"], "rules": [{ "backends": [{ "port": "http" }] }] }))]
+    route: Option<Route>,
+    /// Several HTTPRoutes, each a table like `route`.
+    #[schemars(example = json!([{ "name": "web", "parents": [{ "name": "public" }], "rules": [{ "backends": [{ "port": "http" }] }] }]))]
+    routes: Option<Vec<Route>>,
 }
 
 /// `[[patches]]`.

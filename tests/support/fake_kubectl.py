@@ -61,10 +61,23 @@ Environment:
   FAKE_KUBECTL_JOB_POLLS       a Job created by `apply` runs (status `active`) for this many
                                reads (`get job`) before it completes or fails (default 0)
   FAKE_KUBECTL_LOGS            the log lines of every pod (default: 30 lines naming the pod)
+  FAKE_KUBECTL_NO_GATEWAY_API  the cluster does not serve the Gateway API (its CRDs are not
+                               installed): `api-resources --api-group=gateway.networking.k8s.io`
+                               lists nothing, and HTTPRoutes cannot be applied, got or deleted
   FAKE_KUBECTL_LEASE_RACE      another client writes the Lease just before the first
                                `create` or `replace` of one (once per state): it holds it as
                                "racer/1/other" for 2 s, so that write fails (AlreadyExists,
                                Conflict)
+
+HTTPRoutes get a `status` when read, as a Gateway controller would write it: for each parent
+that is a Gateway in the state (kind Gateway, added by a test), an entry with `Accepted`
+(False, NoMatchingParent, when `sectionName` names no listener; False,
+NotAllowedByListeners, when no listener allows routes from the route's namespace: a
+listener's `allowedRoutes.namespaces.from` is `Same` by default or `All`; `Selector` is not
+modelled and allows none) and `ResolvedRefs` (False, BackendNotFound, when a backend
+Service does not exist). A parent that is not a Gateway of the state gets no entry, as no
+controller reports on it. `api-resources --api-group=G --output name` lists the resources of
+the groups the stand-in knows.
 
 Every invocation's arguments are appended to the state's "log", with the time in "times", so
 tests can check what reached a command line and when, and to "raw_log" as the bytes they
@@ -110,7 +123,74 @@ KINDS = {
     "cronjobs.batch": "CronJob",
     "cronjobs": "CronJob",
     "cronjob": "CronJob",
+    "poddisruptionbudgets.policy": "PodDisruptionBudget",
+    "poddisruptionbudget": "PodDisruptionBudget",
+    "horizontalpodautoscalers.autoscaling": "HorizontalPodAutoscaler",
+    "horizontalpodautoscaler": "HorizontalPodAutoscaler",
+    "hpa": "HorizontalPodAutoscaler",
+    "httproutes.gateway.networking.k8s.io": "HTTPRoute",
+    "httproute": "HTTPRoute",
+    "httproutes": "HTTPRoute",
+    "gateways.gateway.networking.k8s.io": "Gateway",
+    "gateway": "Gateway",
 }
+
+# What `api-resources --api-group=G --output name` lists, per group.
+API_GROUPS = {
+    "apps": ["controllerrevisions.apps", "daemonsets.apps", "deployments.apps", "replicasets.apps", "statefulsets.apps"],
+    "policy": ["poddisruptionbudgets.policy"],
+    "autoscaling": ["horizontalpodautoscalers.autoscaling"],
+    "gateway.networking.k8s.io": [
+        "backendtlspolicies.gateway.networking.k8s.io",
+        "gatewayclasses.gateway.networking.k8s.io",
+        "gateways.gateway.networking.k8s.io",
+        "grpcroutes.gateway.networking.k8s.io",
+        "httproutes.gateway.networking.k8s.io",
+        "referencegrants.gateway.networking.k8s.io",
+    ],
+}
+GATEWAY_KINDS = ("HTTPRoute", "Gateway")
+
+
+def gateway_api_served():
+    return not os.environ.get("FAKE_KUBECTL_NO_GATEWAY_API")
+
+
+def route_status(state, route):
+    """The status a Gateway controller writes on an HTTPRoute (see the module's docs)."""
+    ns = route["metadata"]["namespace"]
+    services = {o["metadata"]["name"] for o in state["objects"] if o["kind"] == "Service" and o["metadata"].get("namespace") == ns}
+    missing = [
+        b["name"]
+        for rule in route.get("spec", {}).get("rules", [])
+        for b in rule.get("backendRefs", [])
+        if b.get("kind", "Service") == "Service" and b.get("group", "") == "" and b["name"] not in services
+    ]
+    resolved = {"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs", "message": "Resolved all the Object references for the Route"}
+    if missing:
+        resolved = {"type": "ResolvedRefs", "status": "False", "reason": "BackendNotFound", "message": f'Service "{missing[0]}" not found'}
+    parents = []
+    for ref in route.get("spec", {}).get("parentRefs", []):
+        gateway_ns = ref.get("namespace", ns)
+        gateway = find(state, "Gateway", gateway_ns, ref["name"])
+        if gateway is None:
+            continue
+        listeners = gateway.get("spec", {}).get("listeners", [])
+        if "sectionName" in ref:
+            listeners = [l for l in listeners if l.get("name") == ref["sectionName"]]
+        def allows(listener):
+            allowed = listener.get("allowedRoutes", {}).get("namespaces", {}).get("from", "Same")
+            return allowed == "All" or (allowed == "Same" and gateway_ns == ns)
+
+        allowing = [l for l in listeners if allows(l)]
+        accepted = {"type": "Accepted", "status": "True", "reason": "Accepted", "message": "Route is accepted"}
+        if not listeners:
+            accepted = {"type": "Accepted", "status": "False", "reason": "NoMatchingParent", "message": f'Gateway has no listener named "{ref.get("sectionName")}"'}
+        elif not allowing:
+            accepted = {"type": "Accepted", "status": "False", "reason": "NotAllowedByListeners", "message": f"no listener of the Gateway allows routes from namespace {ns}"}
+        parents.append({"parentRef": ref, "controllerName": "example.com/gateway-controller", "conditions": [accepted, resolved]})
+    return {"parents": parents}
+
 
 # How kubectl names a kind's resource in its messages.
 RESOURCES = {
@@ -122,6 +202,10 @@ RESOURCES = {
     "DaemonSet": "daemonsets.apps",
     "Job": "jobs.batch",
     "CronJob": "cronjobs.batch",
+    "PodDisruptionBudget": "poddisruptionbudgets.policy",
+    "HorizontalPodAutoscaler": "horizontalpodautoscalers.autoscaling",
+    "HTTPRoute": "httproutes.gateway.networking.k8s.io",
+    "Gateway": "gateways.gateway.networking.k8s.io",
 }
 
 # The workload kinds that run pods from `spec.template` (a CronJob's run only on its schedule).
@@ -381,7 +465,12 @@ def print_object(obj, output, state, live=True):
 
 
 def shown(obj, state):
-    """An object as the API server returns it: a Deployment or a Job with its status."""
+    """An object as the API server returns it: a Deployment or a Job with its status, an
+    HTTPRoute with its Gateway controllers' status."""
+    if obj.get("kind") == "HTTPRoute":
+        obj = copy.deepcopy(obj)
+        obj["status"] = route_status(state, obj)
+        return obj
     if obj.get("kind") == "Job":
         obj = copy.deepcopy(obj)
         obj["status"] = job_status(state, obj, read=True)
@@ -413,6 +502,8 @@ def lagging(state, obj):
 def get_one(state, kind, name, namespace, options):
     """`get KIND NAME [--ignore-not-found] [--output ...]`: a missing object is NotFound
     (exit 1) unless --ignore-not-found, which prints nothing."""
+    if kind in GATEWAY_KINDS and not gateway_api_served():
+        fail(f'error: the server doesn\'t have a resource type "{kind.lower()}"')
     obj = find(state, kind, namespace or "default", name)
     if obj is not None and kind == "Deployment" and lagging(state, obj):
         obj = None
@@ -547,6 +638,8 @@ def stored(state, obj):
 
 def apply(state, files, namespace, dry_run):
     for obj in read_documents(files):
+        if obj["kind"] in GATEWAY_KINDS and not gateway_api_served():
+            fail(f'error: resource mapping not found for name: "{obj["metadata"]["name"]}" namespace: "" from "{where(files)}": no matches for kind "{obj["kind"]}" in version "{obj["apiVersion"]}"\nensure CRDs are installed first')
         ns = namespace_of(obj, namespace)
         obj["metadata"]["namespace"] = ns
         kind, name = obj["kind"], obj["metadata"]["name"]
@@ -692,7 +785,7 @@ def scale(state, target, namespace, replicas, dry_run):
 def delete(state, kinds, selector, namespace, dry_run):
     wanted = set()
     for kind in kinds.split(","):
-        if kind not in KINDS:
+        if kind not in KINDS or (KINDS[kind] in GATEWAY_KINDS and not gateway_api_served()):
             fail(f'error: the server doesn\'t have a resource type "{kind}"')
         wanted.add(KINDS[kind])
     requirements = parse_selector(selector)
@@ -1166,7 +1259,7 @@ def main(argv):
         fail("The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?")
     namespace, rest, options = None, [], {}
     i = 0
-    valued = ("--namespace", "--context", "--selector", "--field-selector", "--timeout", "--output", "--patch", "--type", "--replicas", "--raw", "--request-timeout", "--tail", "--all-containers")
+    valued = ("--api-group", "--namespace", "--context", "--selector", "--field-selector", "--timeout", "--output", "--patch", "--type", "--replicas", "--raw", "--request-timeout", "--tail", "--all-containers")
     while i < len(argv):
         arg = argv[i]
         if arg in valued:
@@ -1201,6 +1294,13 @@ def main(argv):
     if verb == "get" and options.get("--raw") == "/version" and len(rest) == 1:
         # What the API server's /version answers (a request any authenticated user may make).
         print(json.dumps({"major": "1", "minor": "34", "gitVersion": "v1.34.0", "platform": "linux/amd64"}, indent=2))
+    elif verb == "api-resources":
+        group = options.get("--api-group")
+        if options.get("--output") != "name" or group is None:
+            fail(f"fake kubectl: unsupported command {argv}")
+        if group != "gateway.networking.k8s.io" or gateway_api_served():
+            for name in API_GROUPS.get(group, []):
+                print(name)
     elif verb == "apply":
         apply(state, options.get("--filename", []), namespace, dry_run)
     elif verb in ("create", "replace"):
