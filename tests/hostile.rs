@@ -224,3 +224,20 @@ fn templates_cannot_run_away() {
         "{report}"
     );
 }
+
+/// A message names an invalid value cut short: a 65,000-character name is not printed whole
+/// (the label still points at all of it).
+#[test]
+fn a_huge_invalid_value_is_cut_in_the_message() {
+    let name = "a".repeat(65_000);
+    let step = format!(
+        "[deployment]\nname = \"web\"\n\n[[containers]]\nname = \"{name}\"\nimage = \"nginx:1.27\"\n"
+    );
+    let text = assert_reports("huge.toml", step.as_bytes(), "invalid-name");
+    let message = text
+        .lines()
+        .find(|line| line.contains("invalid container name"))
+        .expect("the message");
+    assert!(message.contains("…`"), "{message}");
+    assert!(message.chars().count() < 200, "{message}");
+}

@@ -43,7 +43,7 @@ mod workloads;
 pub(crate) use plan::plan;
 pub(crate) use strategy::percent;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, quoted};
 use crate::model::{Spanned, Step};
 
 /// Runs every rule on one step.
@@ -101,7 +101,7 @@ impl Cx<'_> {
         let kind = syntax.kind;
         let mut diagnostic = Diagnostic::error(
             syntax.code,
-            format!("invalid {what} `{}`: {reason}", value.value),
+            format!("invalid {what} {}: {reason}", quoted(&value.value)),
         )
         .label(value.span, format!("not a valid {kind}"));
         diagnostic = match syntax.fixed(&value.value) {

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Cx, address, k8s};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, quoted};
 use crate::model::{
     Choice, IpFamilyPolicy, KeyValue, Service, ServiceSelector, ServiceType, SessionAffinity,
     Spanned, TrafficPolicy,
@@ -352,7 +352,7 @@ pub(super) fn invalid_address(cx: &mut Cx<'_>, value: &Spanned<String>, what: &s
     cx.report(
         Diagnostic::error(
             Code::InvalidAddress,
-            format!("invalid {what} `{}`: {reason}", value.value),
+            format!("invalid {what} {}: {reason}", quoted(&value.value)),
         )
         .label(value.span, "not a valid address")
         .help(format!(
