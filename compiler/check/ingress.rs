@@ -8,9 +8,6 @@ use crate::diagnostic::{closest, one_of};
 use crate::model::{
     Choice, Ingress, IngressPath, PathType, PortRef, Secret, Service, ServiceType, Spanned,
 };
-use crate::source::Span;
-
-use std::collections::BTreeMap;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for ingress in &cx.step.ingresses {
@@ -22,19 +19,11 @@ pub(super) fn check(cx: &mut Cx<'_>) {
 /// Two Ingresses of a step may not share a name.
 fn unique_names(cx: &mut Cx<'_>) {
     let step = cx.step;
-    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
-    for ingress in &step.ingresses {
-        let name = step.ingress_name(ingress);
+    let names = step.ingresses.iter().map(|ingress| {
         let span = ingress.name.as_ref().map_or(ingress.key_span, |n| n.span);
-        if let Some(first) = seen.insert(name, span) {
-            cx.report(
-                Diagnostic::error(Code::DuplicateName, format!("two Ingresses are named `{name}`"))
-                    .label(span, "second Ingress")
-                    .label(first, "first Ingress")
-                    .help("give each Ingress its own `name` (an Ingress without one is named after the deployment)"),
-            );
-        }
-    }
+        (step.ingress_name(ingress), span)
+    });
+    super::names::unique(cx, names, ("Ingress", "Ingresses"));
 }
 
 fn check_one(cx: &mut Cx<'_>, ingress: &Ingress) {

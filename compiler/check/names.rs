@@ -3,9 +3,12 @@
 //! The step id and deployment name also become label values (`kstep.dev/step`,
 //! `app.kubernetes.io/name`), so both must fit in 63 characters.
 
+use std::collections::BTreeMap;
+
 use super::{Cx, k8s};
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{EnvSource, VolumeSource};
+use crate::source::Span;
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let step = cx.step;
@@ -68,4 +71,32 @@ pub(crate) fn label_safe_name(value: &str) -> k8s::Verdict {
 /// The name of a ConfigMap, Secret or claim that the step refers to.
 fn reference(cx: &mut Cx<'_>, name: &crate::model::Spanned<String>) {
     cx.syntax(name, "object name", &k8s::OBJECT_NAME);
+}
+
+/// Two objects of one kind in a step may not share a name: their manifests would be one
+/// object. `names` are each object's name (given, or the default) and the span to point at;
+/// `kind` is singular and plural as messages say them (`("Service", "Services")`).
+pub(super) fn unique<'a>(
+    cx: &mut Cx<'_>,
+    names: impl Iterator<Item = (&'a str, Span)>,
+    (kind, kinds): (&str, &str),
+) {
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for (name, span) in names {
+        if let Some(first) = seen.insert(name, span) {
+            let article = if kind.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                "an"
+            } else {
+                "a"
+            };
+            cx.report(
+                Diagnostic::error(Code::DuplicateName, format!("two {kinds} are named `{name}`"))
+                    .label(span, format!("second {kind}"))
+                    .label(first, format!("first {kind}"))
+                    .help(format!(
+                        "give each {kind} its own `name` ({article} {kind} without one is named after the deployment)"
+                    )),
+            );
+        }
+    }
 }

@@ -35,21 +35,14 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     unique_names(cx);
 }
 
+/// Two routes of a step may not share a name.
 fn unique_names(cx: &mut Cx<'_>) {
     let step = cx.step;
-    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
-    for route in &step.routes {
-        let name = step.route_name(route);
+    let names = step.routes.iter().map(|route| {
         let span = route.name.as_ref().map_or(route.key_span, |n| n.span);
-        if let Some(first) = seen.insert(name, span) {
-            cx.report(
-                Diagnostic::error(Code::DuplicateName, format!("two routes are named `{name}`"))
-                    .label(span, "second route")
-                    .label(first, "first route")
-                    .help("give each route its own `name` (a route without one is named after the deployment)"),
-            );
-        }
-    }
+        (step.route_name(route), span)
+    });
+    super::names::unique(cx, names, ("route", "routes"));
 }
 
 /// An `invalid-route` error.

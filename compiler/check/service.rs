@@ -2,7 +2,7 @@
 //! pkg/apis/core/validation/validation.go), addresses,
 //! traffic policies, session affinity and IP families.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::{Cx, address, k8s};
 use crate::diagnostic::{Code, Diagnostic, quoted};
@@ -40,22 +40,14 @@ fn check_one(cx: &mut Cx<'_>, service: &Service) {
     }
 }
 
-/// Two Services of a step may not share a name (their manifests would be one object).
+/// Two Services of a step may not share a name.
 fn unique_names(cx: &mut Cx<'_>) {
     let step = cx.step;
-    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
-    for service in &step.services {
-        let name = step.service_name(service);
+    let names = step.services.iter().map(|service| {
         let span = service.name.as_ref().map_or(service.key_span, |n| n.span);
-        if let Some(first) = seen.insert(name, span) {
-            cx.report(
-                Diagnostic::error(Code::DuplicateName, format!("two Services are named `{name}`"))
-                    .label(span, "second Service")
-                    .label(first, "first Service")
-                    .help("give each Service its own `name` (a Service without one is named after the deployment)"),
-            );
-        }
-    }
+        (step.service_name(service), span)
+    });
+    super::names::unique(cx, names, ("Service", "Services"));
 }
 
 /// Labels a shared Service selects by: at least one, each valid.
