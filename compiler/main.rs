@@ -87,7 +87,7 @@ fn print(text: &str) -> ExitCode {
 }
 
 fn import(args: ImportArgs, renderer: &Renderer) -> ExitCode {
-    let outcome = driver::import(&driver::ImportArgs {
+    let mut outcome = driver::import(&driver::ImportArgs {
         inputs: args.manifests,
         out_dir: args.output.clone(),
         options: kstep::import::ImportOptions {
@@ -104,7 +104,7 @@ fn import(args: ImportArgs, renderer: &Renderer) -> ExitCode {
         false,
         "; nothing was written",
     );
-    let code = finish(&outcome);
+    let code = finish(&mut outcome);
     let mut stderr = std::io::stderr().lock();
     for file in &outcome.written {
         let _ = writeln!(stderr, "kstep: wrote {}", args.output.join(file).display());
@@ -137,7 +137,7 @@ fn compile(args: CompileArgs, renderer: &Renderer) -> ExitCode {
             renamed_format(given, "--message-format")
         }
     });
-    let outcome = driver::compile(&CompileOptions {
+    let mut outcome = driver::compile(&CompileOptions {
         inputs: args.steps.steps,
         input_format: args.steps.input_format,
         out_dir: args.output,
@@ -160,7 +160,7 @@ fn compile(args: CompileArgs, renderer: &Renderer) -> ExitCode {
         on_stderr,
         "; nothing was written",
     );
-    let code = finish(&outcome);
+    let code = finish(&mut outcome);
     let mut stderr = std::io::stderr().lock();
     let output = outcome.out_dir.unwrap_or_default();
     match outcome.written.as_slice() {
@@ -208,7 +208,7 @@ fn lint(args: LintArgs, renderer: &Renderer) -> ExitCode {
         vars: args.vars.options(),
         deny_warnings: args.deny.is_some(),
     });
-    let outcome = linted.outcome;
+    let mut outcome = linted.outcome;
     if let Some(warning) = renamed {
         show(&warning, renderer);
     }
@@ -231,13 +231,13 @@ fn lint(args: LintArgs, renderer: &Renderer) -> ExitCode {
             "kstep: {steps} {files} linted: no problems"
         );
     }
-    finish(&outcome)
+    finish(&mut outcome)
 }
 
 fn vars(args: VarsArgs, renderer: &Renderer) -> ExitCode {
-    let outcome = driver::vars(&args.step, args.input_format, &args.vars.options());
+    let mut outcome = driver::vars(&args.step, args.input_format, &args.vars.options());
     report(&outcome, renderer, args.message_format, true, "");
-    finish(&outcome)
+    finish(&mut outcome)
 }
 
 /// Writes the diagnostics: for people on standard error with a summary line when there are
@@ -310,11 +310,16 @@ fn report(
 }
 
 /// Prints the command's standard output and maps the status to the exit code.
-fn finish(outcome: &Outcome) -> ExitCode {
-    if let Some(text) = &outcome.stdout
-        && print(text) != ExitCode::SUCCESS
-    {
-        return ExitCode::from(2);
+fn finish(outcome: &mut Outcome) -> ExitCode {
+    if let Some(printed) = outcome.stdout.take() {
+        let mut stdout = std::io::stdout().lock();
+        if printed
+            .write_to(&mut stdout)
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return ExitCode::from(2);
+        }
     }
     match outcome.status {
         Status::Success => ExitCode::SUCCESS,

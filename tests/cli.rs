@@ -134,6 +134,57 @@ fn one_bad_file_among_several_writes_nothing() {
         .arg(&out));
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(!out.exists());
+
+    // Steps are written as they are checked: a bad step after good ones, into directories
+    // that do not exist yet, leaves none of them behind; `--stdout` prints nothing.
+    let goods: Vec<PathBuf> = (0..20)
+        .map(|i| {
+            let text = STEP.replace("name = \"web\"\n\n", &format!("name = \"web-{i}\"\n\n"));
+            write(dir.path(), &format!("good-{i:02}.toml"), &text)
+        })
+        .collect();
+    let nested = dir.path().join("a/b/dist");
+    for mode in [
+        vec!["-o".into(), nested.display().to_string()],
+        vec!["--stdout".into()],
+    ] {
+        let output = run(kstep().arg("compile").args(&goods).arg(&bad).args(&mode));
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert!(output.stdout.is_empty(), "{mode:?} printed manifests");
+        assert!(!dir.path().join("a").exists(), "{mode:?} left directories");
+    }
+}
+
+#[test]
+fn stdout_of_many_steps_is_every_manifest_in_input_order() {
+    // Enough steps that the stream waits in a temporary file rather than in memory.
+    let dir = tempfile::tempdir().unwrap();
+    let steps: Vec<PathBuf> = (0..400)
+        .map(|i| {
+            let text = STEP.replace("name = \"web\"\n\n", &format!("name = \"web-{i}\"\n\n"));
+            write(dir.path(), &format!("step-{i:03}.toml"), &text)
+        })
+        .collect();
+    let output = run(kstep().arg("compile").arg("--stdout").args(&steps));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = dir.path().join("dist");
+    let written = run(kstep().arg("compile").args(&steps).arg("-o").arg(&out));
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let mut expected = String::new();
+    for i in 0..400 {
+        for (path, text) in read_tree(&out.join(format!("web-{i}"))) {
+            if path.starts_with("manifests/") {
+                expected.push_str("---\n");
+                expected.push_str(&text);
+            }
+        }
+    }
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(printed.len() > 256 * 1024, "{} bytes", printed.len());
+    assert!(
+        printed == expected,
+        "the stream differs from the written manifests"
+    );
 }
 
 #[test]

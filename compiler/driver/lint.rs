@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use super::load::Loaded;
-use super::{InputFormat, Inputs, Outcome, Prepared, Start, Status, prepare, with_environment};
+use super::{
+    InputFormat, Inputs, Outcome, Prepared, Ready, Start, Status, prepare, with_environment,
+};
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::lint::{self, Ignores, LintConfig};
 use crate::plan::Plan;
@@ -55,15 +57,20 @@ pub fn lint(options: &LintOptions) -> Linted {
         for_lint: true,
     };
     let mut rules_ran = false;
-    let mut outcome = match prepare(start, &inputs) {
+    let rules = |ready: &Ready<'_>| {
+        let mut found = Diagnostics::default();
+        lint_step(ready.loaded, ready.plan, ready.sources, &mut found);
+        found
+    };
+    let mut outcome = match prepare(start, &inputs, rules, |_| {}) {
         Ok(Prepared {
             mut outcome,
             mut diags,
-            steps,
+            results,
         }) => {
-            for step in &steps {
-                rules_ran = true;
-                lint_step(&step.loaded, &step.plan, &outcome.sources, &mut diags);
+            rules_ran = !results.is_empty();
+            for found in results {
+                diags.extend(found);
             }
             outcome.diagnostics = diags.into_sorted();
             outcome

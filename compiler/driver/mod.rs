@@ -27,7 +27,7 @@ use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::emit::{self, Format};
 use crate::lower;
-use crate::model::{Choice, RunDefaults, Step, Strategy};
+use crate::model::{Choice, RunDefaults, Spanned, Strategy};
 use crate::parallel;
 use crate::plan::Plan;
 use crate::source::{SourceMap, Span};
@@ -85,7 +85,7 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub status: Status,
     /// With `--stdout`: the manifest stream. With `--check`: the differences found.
-    pub stdout: Option<String>,
+    pub stdout: Option<emit::Printed>,
     /// Step ids written, in input order.
     pub written: Vec<String>,
     /// The output directory they were written to.
@@ -125,30 +125,14 @@ pub fn compile(options: &CompileOptions) -> Outcome {
         vars: &vars,
         for_lint: false,
     };
-    let Prepared {
-        mut outcome,
-        mut diags,
-        steps,
-    } = match prepare(start, &inputs) {
-        Ok(prepared) => prepared,
-        Err(outcome) => return *outcome,
-    };
-    let jobs: Vec<(&Path, &Step, &Plan)> = steps
-        .iter()
-        .map(|s| (s.path.as_path(), &s.loaded.step, &s.plan))
-        .collect();
     let run = Run {
         out_dir: &out_dir,
         output: options.output,
         format,
         show_secrets: options.show_secrets,
     };
-    if let Err(failure) = finish(&run, &jobs, &mut outcome) {
-        outcome.status = Status::Failure;
-        diags.push(failure);
-    }
+    let mut outcome = finish(start, &inputs, &run);
     outcome.out_dir = Some(out_dir);
-    outcome.diagnostics = diags.into_sorted();
     outcome
 }
 
@@ -202,23 +186,45 @@ struct Inputs<'a> {
     for_lint: bool,
 }
 
-/// Every step loaded, checked and planned, without errors so far.
-struct Prepared {
+/// Every step loaded, checked and planned without errors, and what the command made of each.
+struct Prepared<R> {
     outcome: Outcome,
     diags: Diagnostics,
-    steps: Vec<PlannedStep>,
+    /// In input order, one per step.
+    results: Vec<R>,
 }
 
-/// A step is boxed: the vectors of steps move pointers, not kilobytes, as they grow.
-struct PlannedStep {
-    path: PathBuf,
-    loaded: Box<load::Loaded>,
-    plan: Plan,
+/// A step that checked and planned without errors, handed to the command on its worker.
+struct Ready<'a> {
+    /// The step's position among the files read, for the names of what it stages.
+    index: usize,
+    path: &'a Path,
+    loaded: &'a load::Loaded,
+    plan: &'a Plan,
+    sources: &'a SourceMap,
 }
 
-/// Loads, checks and plans every step. `Err` is the outcome of a run that stops here: a
+/// What one step's worker found, and the command's result for a step without errors.
+struct StepPass<R> {
+    id: Option<Spanned<String>>,
+    names: load::Declared,
+    /// Loading and checking.
+    found: Diagnostics,
+    /// Planning, and the result; `None` when loading found errors.
+    planned: Option<(Diagnostics, Option<R>)>,
+}
+
+/// Loads, checks and plans every step, and hands each one without errors to `ready` on its
+/// worker, so no step is held after its output is made. `each` sees the results in input
+/// order as they come (a stream is written while later steps are still worked on). The
+/// results count only when every step passes; `Err` is the outcome of a run that stops: a
 /// usage or file problem, or errors in the steps.
-fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> {
+fn prepare<R: Send>(
+    start: Start,
+    inputs: &Inputs<'_>,
+    ready: impl Fn(&Ready<'_>) -> R + Sync,
+    mut each: impl FnMut(&mut R) + Send,
+) -> Result<Prepared<R>, Box<Outcome>> {
     let Start {
         mut sources,
         mut diags,
@@ -284,7 +290,7 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
     }
     let step_count = step_files.len();
     // Reading files and their `kstep.toml` changes the source map: one file after another.
-    // Analysing them changes nothing shared: on every core.
+    // Everything after changes nothing shared: on every core, a step at a time per core.
     let mut sourced = Vec::with_capacity(step_count);
     for path in step_files {
         match load::source(&path, &run, &mut sources, &mut projects, &mut diags) {
@@ -296,31 +302,74 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
             }
         }
     }
-    let analyzed = parallel::map(&sourced, |_, (_, source)| {
-        let mut found = Diagnostics::default();
-        let mut names = load::Declared {
-            complete: true,
-            ..Default::default()
-        };
-        let loaded = load::analyze(source, &run, &sources, &mut names, &mut found);
-        (loaded.map(Box::new), names, found)
-    });
-    let mut steps: Vec<(PathBuf, Box<load::Loaded>)> = Vec::with_capacity(sourced.len());
-    for ((path, _), (loaded, names, mut found)) in sourced.into_iter().zip(analyzed) {
-        declared.complete &= names.complete;
-        declared.names.extend(names.names);
-        for span in found.take_redactions() {
+    // The default deployment id hashes the compiled output, so a step is planned once it
+    // checked without errors; a step whose templates read that id is rendered again then.
+    let strategy = inputs.strategy.and_then(Strategy::from_word);
+    let passes = parallel::map_in_order(
+        &sourced,
+        |index, (path, source)| {
+            let mut found = Diagnostics::default();
+            let mut names = load::Declared {
+                complete: true,
+                ..Default::default()
+            };
+            let loaded = load::analyze(source, &run, &sources, &mut names, &mut found);
+            let id = loaded.as_ref().and_then(|l| l.step.id.clone());
+            let planned = loaded.filter(|_| !found.has_errors()).map(|mut loaded| {
+                let plan = Plan::new(&loaded.step, strategy, inputs.deployment_id);
+                let mut found = Diagnostics::default();
+                if let Some(again) = &loaded.again
+                    && let Some(step) =
+                        load::again(again, &sources, &plan.deployment_id, &mut found)
+                {
+                    // The plan's rules see the step as it is emitted, rendered with the final id.
+                    loaded.step = step;
+                }
+                check::plan(&loaded.step, &plan, &mut found);
+                let result = (!found.has_errors()).then(|| {
+                    ready(&Ready {
+                        index,
+                        path,
+                        loaded: &loaded,
+                        plan: &plan,
+                        sources: &sources,
+                    })
+                });
+                (found, result)
+            });
+            StepPass {
+                id,
+                names,
+                found,
+                planned,
+            }
+        },
+        |_, pass| {
+            if let Some((_, Some(result))) = &mut pass.planned {
+                each(result);
+            }
+        },
+    );
+    let mut ids = Vec::new();
+    let mut plan_found = Diagnostics::default();
+    let mut results = Vec::with_capacity(passes.len());
+    for mut pass in passes {
+        declared.complete &= pass.names.complete;
+        declared.names.extend(pass.names.names);
+        for span in pass.found.take_redactions() {
             sources.redact(span);
         }
-        diags.extend(found);
-        if let Some(loaded) = loaded {
-            steps.push((path, loaded));
+        diags.extend(pass.found);
+        ids.extend(pass.id);
+        if let Some((found, result)) = pass.planned {
+            plan_found.extend(found);
+            results.extend(result);
         }
     }
     if declared.complete {
         externals.report_undeclared(&declared.names, &mut diags);
     }
-    duplicate_ids(steps.iter().map(|(_, s)| &s.step), &mut diags);
+    duplicate_ids(&ids, &mut diags);
     let mut outcome = Outcome {
         sources,
         diagnostics: Vec::new(),
@@ -330,6 +379,11 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
         out_dir: None,
         steps: step_count,
     };
+    // Plans are reported only for a run whose steps all checked, as if planning waited for
+    // them: what the plans found would only add to the errors to fix first.
+    if !failure && !diags.has_errors() {
+        diags.extend(plan_found);
+    }
     if failure || diags.has_errors() {
         outcome.status = if failure {
             Status::Failure
@@ -339,42 +393,10 @@ fn prepare(start: Start, inputs: &Inputs<'_>) -> Result<Prepared, Box<Outcome>> 
         outcome.diagnostics = diags.into_sorted();
         return Err(Box::new(outcome));
     }
-
-    // Plans need checked steps: the default deployment id hashes the compiled output. A step
-    // whose templates read that id is rendered again once it is known.
-    let strategy = inputs.strategy.and_then(Strategy::from_word);
-    let sources = &outcome.sources;
-    let planned = parallel::map(&steps, |_, (_, loaded)| {
-        let plan = Plan::new(&loaded.step, strategy, inputs.deployment_id);
-        let mut found = Diagnostics::default();
-        let again = loaded.again.as_ref().map(|again| {
-            load::again(again, sources, &plan.deployment_id, &mut found).map(Box::new)
-        });
-        // The plan's rules see the step as it is emitted, rendered with the final id.
-        let step = match &again {
-            Some(Some(step)) => step,
-            _ => &loaded.step,
-        };
-        check::plan(step, &plan, &mut found);
-        (plan, found, again)
-    });
-    let mut planned_steps = Vec::with_capacity(planned.len());
-    for ((path, mut loaded), (plan, found, again)) in steps.into_iter().zip(planned) {
-        diags.extend(found);
-        if let Some(Some(step)) = again {
-            loaded.step = *step;
-        }
-        planned_steps.push(PlannedStep { path, loaded, plan });
-    }
-    if diags.has_errors() {
-        outcome.status = Status::InputErrors;
-        outcome.diagnostics = diags.into_sorted();
-        return Err(Box::new(outcome));
-    }
     Ok(Prepared {
         outcome,
         diags,
-        steps: planned_steps,
+        results,
     })
 }
 
@@ -391,9 +413,10 @@ fn failed(start: Start) -> Outcome {
     }
 }
 
-fn render(job: &(&Path, &Step, &Plan), format: Format) -> Result<emit::StepOutput, Diagnostic> {
-    let (path, step, plan) = *job;
-    let path = inputs::display_path(path);
+/// A step's output files.
+fn render(ready: &Ready<'_>, format: Format) -> Result<emit::StepOutput, Diagnostic> {
+    let (step, plan) = (&ready.loaded.step, ready.plan);
+    let path = inputs::display_path(ready.path);
     emit::render(step, plan, &lower::lower(step, plan), path, format).map_err(internal_error)
 }
 
@@ -412,67 +435,128 @@ struct Run<'a> {
     show_secrets: bool,
 }
 
-/// Writes, prints or compares the output. Writing renders and stages step by step, so only
-/// a few steps' files are in memory at once.
-fn finish(
-    options: &Run<'_>,
-    jobs: &[(&Path, &Step, &Plan)],
-    outcome: &mut Outcome,
-) -> Result<(), Diagnostic> {
+/// Loads every step and writes, prints or compares its output as soon as it is checked, so
+/// only a step per core is in memory at a time. Nothing shows until every step passed:
+/// written steps wait in a staging directory, printed text in [`emit::Printed`].
+fn finish(start: Start, inputs: &Inputs<'_>, options: &Run<'_>) -> Outcome {
     let dir = options.out_dir.display();
     let cannot_write = |e: &std::io::Error| load::io_error(&format!("cannot write to `{dir}`"), e);
+    let cannot_read = |e: &std::io::Error| load::io_error(&format!("cannot read `{dir}`"), e);
+    let failure = |mut outcome: Outcome, mut diags: Diagnostics, diagnostic| {
+        diags.push(diagnostic);
+        outcome.status = Status::Failure;
+        outcome.diagnostics = diags.into_sorted();
+        outcome
+    };
     match options.output {
         OutputMode::Write => {
-            let staging = emit::Staging::new(options.out_dir).map_err(|e| cannot_write(&e))?;
-            let staged = parallel::map(jobs, |i, job| {
-                let output = render(job, options.format)?;
-                let staged = staging.stage(i, &output).map_err(|e| cannot_write(&e))?;
-                Ok((output.step_id, staged))
-            })
-            .into_iter()
-            .collect::<Result<Vec<_>, Diagnostic>>()?;
-            staging.commit(&staged).map_err(|e| cannot_write(&e))?;
-            outcome.written = staged.into_iter().map(|(id, _)| id).collect();
-        }
-        OutputMode::Stdout => {
-            // Each step's part of the stream, nothing else of its output.
-            let parts = parallel::map(jobs, |_, &(_, step, plan)| {
-                emit::stream(
-                    &lower::lower(step, plan),
-                    options.format,
-                    options.show_secrets,
-                )
-                .map_err(internal_error)
-            })
-            .into_iter()
-            .collect::<Result<Vec<String>, Diagnostic>>()?;
-            outcome.stdout = Some(parts.concat());
-        }
-        OutputMode::Check => {
-            let cannot_read =
-                |e: &std::io::Error| load::io_error(&format!("cannot read `{dir}`"), e);
-            let parts = parallel::map(jobs, |_, job| {
-                let output = render(job, options.format)?;
-                emit::compare_step(options.out_dir, &output, options.show_secrets)
-                    .map_err(|e| cannot_read(&e))
-            })
-            .into_iter()
-            .collect::<Result<Vec<String>, Diagnostic>>()?;
-            let differences =
-                parts.concat() + &emit::stale(options.out_dir).map_err(|e| cannot_read(&e))?;
-            if !differences.is_empty() {
-                outcome.status = Status::OutOfDate;
-                outcome.stdout = Some(differences);
+            // Made before the steps are read, so each is written as soon as it is done; a
+            // run with errors removes it. When it cannot be made, the steps are still
+            // checked: their errors come first.
+            let staging = emit::Staging::new(options.out_dir);
+            let Prepared {
+                mut outcome,
+                diags,
+                results,
+            } = match prepare(
+                start,
+                inputs,
+                |ready| {
+                    let staging = staging.as_ref().ok()?;
+                    Some(render(ready, options.format).and_then(|output| {
+                        let staged = staging
+                            .stage(ready.index, &output)
+                            .map_err(|e| cannot_write(&e))?;
+                        Ok((ready.index, output.step_id, staged))
+                    }))
+                },
+                |_| {},
+            ) {
+                Ok(prepared) => prepared,
+                Err(outcome) => return *outcome,
+            };
+            let staging = match staging {
+                Ok(staging) => staging,
+                Err(e) => return failure(outcome, diags, cannot_write(&e)),
+            };
+            let staged = match results.into_iter().flatten().collect::<Result<Vec<_>, _>>() {
+                Ok(staged) => staged,
+                Err(diagnostic) => return failure(outcome, diags, diagnostic),
+            };
+            if let Err(e) = staging.commit(&staged) {
+                return failure(outcome, diags, cannot_write(&e));
             }
+            outcome.written = staged.into_iter().map(|(_, id, _)| id).collect();
+            outcome.diagnostics = diags.into_sorted();
+            outcome
+        }
+        OutputMode::Stdout | OutputMode::Check => {
+            let check = options.output == OutputMode::Check;
+            let mut printed = emit::Printed::default();
+            let mut first_error = None;
+            let Prepared {
+                mut outcome, diags, ..
+            } = match prepare(
+                start,
+                inputs,
+                |ready| {
+                    let (step, plan) = (&ready.loaded.step, ready.plan);
+                    if check {
+                        let output = render(ready, options.format)?;
+                        emit::compare_step(options.out_dir, &output, options.show_secrets)
+                            .map_err(|e| cannot_read(&e))
+                    } else {
+                        // Each step's part of the stream, nothing else of its output.
+                        emit::stream(
+                            &lower::lower(step, plan),
+                            options.format,
+                            options.show_secrets,
+                        )
+                        .map_err(internal_error)
+                    }
+                },
+                |part| match part {
+                    Ok(text) => printed.push(&std::mem::take(text)),
+                    Err(diagnostic) => {
+                        first_error.get_or_insert_with(|| diagnostic.clone());
+                    }
+                },
+            ) {
+                Ok(prepared) => prepared,
+                Err(outcome) => return *outcome,
+            };
+            if let Some(diagnostic) = first_error {
+                return failure(outcome, diags, diagnostic);
+            }
+            if check {
+                match emit::stale(options.out_dir) {
+                    Ok(stale) => printed.push(&stale),
+                    Err(e) => return failure(outcome, diags, cannot_read(&e)),
+                }
+            }
+            let printed = match printed.sealed() {
+                Ok(printed) => printed,
+                Err(e) => {
+                    let diagnostic = load::io_error("cannot hold the output", &e);
+                    return failure(outcome, diags, diagnostic);
+                }
+            };
+            if !check || !printed.is_empty() {
+                if check {
+                    outcome.status = Status::OutOfDate;
+                }
+                outcome.stdout = Some(printed);
+            }
+            outcome.diagnostics = diags.into_sorted();
+            outcome
         }
     }
-    Ok(())
 }
 
 /// Two step files may not share a step id: their output directories would collide.
-fn duplicate_ids<'a>(steps: impl Iterator<Item = &'a Step>, diags: &mut Diagnostics) {
+fn duplicate_ids(ids: &[Spanned<String>], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
-    for id in steps.filter_map(|step| step.id.as_ref()) {
+    for id in ids {
         if let Some(first) = seen.insert(&id.value, id.span) {
             diags.push(
                 Diagnostic::error(Code::DuplicateStepId, duplicate_id_message(&id.value))

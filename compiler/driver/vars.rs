@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::{InputFormat, Outcome, Start, Status, inputs, load, with_environment};
 use crate::diagnostic::Diagnostics;
+use crate::emit;
 use crate::read;
 use crate::source::SourceMap;
 use crate::syntax;
@@ -80,7 +81,7 @@ pub fn vars(step: &Path, input_format: Option<InputFormat>, options: &VarOptions
     let listing = resolved
         .filter(|_| status == Status::Success)
         .map(|vars| listing(inputs::display_path(step), &vars, &sources));
-    outcome(sources, diags, status, listing)
+    outcome(sources, diags, status, listing.map(emit::Printed::from))
 }
 
 /// `name = value  # origin, over earlier origins`, aligned.

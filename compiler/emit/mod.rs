@@ -6,11 +6,13 @@
 //! `kustomization.yaml` listing them and the strategy's `deploy.sh`.
 
 mod compare;
+mod printed;
 mod script;
 mod write;
 pub(crate) mod yaml;
 
 pub(crate) use compare::{compare_step, stale};
+pub use printed::Printed;
 pub(crate) use write::Staging;
 
 use std::path::Path;
@@ -174,6 +176,12 @@ pub(crate) fn render(
     let selector_check = matches!(kind, Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet)
         && !plan.is_blue_green();
     let selector_kind = selector_check.then(|| kind.api_kind());
+    let exit_codes = script::exit_codes(
+        selector_kind,
+        kind == Kind::Job,
+        switches,
+        !step.routes.is_empty(),
+    );
     let script = script::Script {
         // The file name alone: the output must not depend on the directory kstep ran in.
         source: source.file_name().map_or_else(
@@ -274,32 +282,8 @@ pub(crate) fn render(
             .unwrap_or_default(),
         services,
         switches,
-        exit_codes: script::wrap(
-            &format!(
-                "Exit codes: {}.",
-                script::exit_codes(
-                    selector_kind,
-                    kind == Kind::Job,
-                    switches,
-                    !step.routes.is_empty()
-                )
-            ),
-            92,
-            "",
-        ),
-        exit_codes_comment: script::wrap(
-            &format!(
-                "# Exit codes: {}.",
-                script::exit_codes(
-                    selector_kind,
-                    kind == Kind::Job,
-                    switches,
-                    !step.routes.is_empty()
-                )
-            ),
-            92,
-            "# ",
-        ),
+        exit_codes: script::wrap(&format!("Exit codes: {exit_codes}."), 92, ""),
+        exit_codes_comment: script::wrap(&format!("# Exit codes: {exit_codes}."), 92, "# "),
         preview_service: preview_service.clone().unwrap_or_default(),
         preview_file,
         preview_replicas: blue_green

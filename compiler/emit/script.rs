@@ -141,7 +141,7 @@ pub(crate) struct Script {
 /// `text` in lines of at most `width` characters (words are never split), each but the first
 /// starting with `prefix`.
 pub(crate) fn wrap(text: &str, width: usize, prefix: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len() + 8 * prefix.len());
     let mut line = 0;
     // `~` joins words that stay on one line.
     for word in text.split(' ') {
@@ -153,7 +153,12 @@ pub(crate) fn wrap(text: &str, width: usize, prefix: &str) -> String {
             out.push(' ');
             line += 1;
         }
-        out.push_str(&word.replace('~', " "));
+        for (i, part) in word.split('~').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(part);
+        }
         line += word.len();
     }
     out

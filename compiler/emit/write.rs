@@ -34,10 +34,15 @@ const OLD: &str = "old-";
 
 /// Output being written: each step's files go to `new-<i>` in a staging directory as soon as
 /// they are rendered (so memory does not grow with the number of steps); [`Staging::commit`]
-/// then swaps every step directory into place. Dropping an uncommitted staging removes it.
+/// then swaps every step directory into place. Dropping an uncommitted staging removes it,
+/// and the output directory too when it was made for it and is still empty.
 pub(crate) struct Staging {
     out_dir: PathBuf,
-    dir: tempfile::TempDir,
+    /// `None` only once committed or dropped.
+    dir: Option<tempfile::TempDir>,
+    /// The directories [`Staging::new`] made (the output directory and the missing ones
+    /// above it), innermost first.
+    created: Vec<PathBuf>,
     /// Locked for as long as this value lives; `None` where the file system has no locks
     /// (then a killed compile's directory stays, as it would without this scheme).
     _lock: Option<File>,
@@ -47,6 +52,12 @@ impl Staging {
     /// Removes the staging directories that earlier, interrupted compiles left in `out_dir`,
     /// then makes and locks this compile's own.
     pub(crate) fn new(out_dir: &Path) -> io::Result<Staging> {
+        let created: Vec<PathBuf> = out_dir
+            .ancestors()
+            .filter(|d| !d.as_os_str().is_empty())
+            .take_while(|d| fs::symlink_metadata(d).is_err())
+            .map(Path::to_path_buf)
+            .collect();
         fs::create_dir_all(out_dir)?;
         remove_stale(out_dir);
         loop {
@@ -54,8 +65,8 @@ impl Staging {
                 .prefix(STAGING_PREFIX)
                 .tempdir_in(out_dir)?;
             match lock(dir.path(), Wait::Yes)? {
-                Lock::Held(file) => return Ok(Staging::with(out_dir, dir, Some(file))),
-                Lock::Unsupported => return Ok(Staging::with(out_dir, dir, None)),
+                Lock::Held(file) => return Ok(Staging::with(out_dir, dir, created, Some(file))),
+                Lock::Unsupported => return Ok(Staging::with(out_dir, dir, created, None)),
                 // Another kstep's cleanup took the new directory for a stale one and removed
                 // it between its creation and the lock: make another.
                 Lock::Busy | Lock::Gone => {
@@ -65,10 +76,16 @@ impl Staging {
         }
     }
 
-    fn with(out_dir: &Path, dir: tempfile::TempDir, lock: Option<File>) -> Staging {
+    fn with(
+        out_dir: &Path,
+        dir: tempfile::TempDir,
+        created: Vec<PathBuf>,
+        lock: Option<File>,
+    ) -> Staging {
         Staging {
             out_dir: out_dir.to_owned(),
-            dir,
+            dir: Some(dir),
+            created,
             _lock: lock,
         }
     }
@@ -87,7 +104,7 @@ impl Staging {
         if same.iter().all(|&s| s) && holds_only(&current, output) {
             return Ok(Staged::Unchanged);
         }
-        let root = self.dir.path().join(format!("new-{index}"));
+        let root = self.path().join(format!("new-{index}"));
         fs::create_dir(&root)?;
         for (file, same) in output.files.iter().zip(same) {
             let path = root.join(&file.path);
@@ -101,22 +118,22 @@ impl Staging {
         Ok(Staged::Written)
     }
 
-    /// Swaps `DIR/<step-id>` for each staged step (in staging order; an unchanged step is
-    /// left as it is), then removes the old copies, on every core.
-    pub(crate) fn commit(self, steps: &[(String, Staged)]) -> io::Result<()> {
+    /// Swaps `DIR/<step-id>` for each staged step (`(index, step id, staged)`, in staging
+    /// order; an unchanged step is left as it is), then removes the old copies, on every core.
+    pub(crate) fn commit(mut self, steps: &[(usize, String, Staged)]) -> io::Result<()> {
         let mut replaced = Vec::new();
-        for (i, (id, staged)) in steps.iter().enumerate() {
+        for (i, id, staged) in steps {
             if *staged == Staged::Unchanged {
                 continue;
             }
             let target = self.out_dir.join(id);
-            let old = self.dir.path().join(format!("{OLD}{id}"));
+            let old = self.path().join(format!("{OLD}{id}"));
             let had_old = match fs::rename(&target, &old) {
                 Ok(()) => true,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => false,
                 Err(e) => return Err(e),
             };
-            if let Err(e) = fs::rename(self.dir.path().join(format!("new-{i}")), &target) {
+            if let Err(e) = fs::rename(self.path().join(format!("new-{i}")), &target) {
                 if had_old {
                     let _ = fs::rename(&old, &target);
                 }
@@ -130,7 +147,25 @@ impl Staging {
         parallel::map(&replaced, |_, old| {
             let _ = fs::remove_dir_all(old);
         });
-        self.dir.close()
+        self.created.clear();
+        self.dir.take().map_or(Ok(()), tempfile::TempDir::close)
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.as_ref().map_or(&self.out_dir, |d| d.path())
+    }
+}
+
+impl Drop for Staging {
+    /// An uncommitted staging goes, with the directories made for it: a compile that
+    /// stopped on errors leaves no trace.
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = dir.close();
+        }
+        for dir in &self.created {
+            let _ = fs::remove_dir(dir);
+        }
     }
 }
 
@@ -417,7 +452,7 @@ mod tests {
 
         let staging = Staging::new(out.path()).unwrap();
         let staged = staging.stage(0, &output("web", "new")).unwrap();
-        staging.commit(&[("web".into(), staged)]).unwrap();
+        staging.commit(&[(0, "web".into(), staged)]).unwrap();
         let mut expected = vec![".kstep-staging-file", ".kstep-staging-live", "web"];
         if cfg!(unix) {
             expected.insert(1, ".kstep-staging-link");
@@ -452,6 +487,26 @@ mod tests {
     }
 
     #[test]
+    fn an_uncommitted_staging_leaves_no_directory_it_made() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("a/b/dist");
+        let staging = Staging::new(&out).unwrap();
+        staging.stage(0, &output("web", "new")).unwrap();
+        drop(staging);
+        assert!(names(root.path()).is_empty());
+
+        // A directory that was there stays, with what it holds.
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("keep"), "").unwrap();
+        drop(Staging::new(&out).unwrap());
+        assert_eq!(names(&out), ["keep"]);
+        let committed = Staging::new(&root.path().join("c/dist")).unwrap();
+        let staged = committed.stage(0, &output("web", "new")).unwrap();
+        committed.commit(&[(0, "web".into(), staged)]).unwrap();
+        assert_eq!(names(&root.path().join("c/dist")), ["web"]);
+    }
+
+    #[test]
     fn a_lock_lost_to_a_cleanup_is_noticed() {
         let out = tempfile::tempdir().unwrap();
         let dir = abandoned(out.path(), "x", false);
@@ -474,13 +529,13 @@ mod tests {
 
     fn compile(out: &Path, outputs: &[StepOutput]) -> Vec<Staged> {
         let staging = Staging::new(out).unwrap();
-        let staged: Vec<(String, Staged)> = outputs
+        let staged: Vec<(usize, String, Staged)> = outputs
             .iter()
             .enumerate()
-            .map(|(i, o)| (o.step_id.clone(), staging.stage(i, o).unwrap()))
+            .map(|(i, o)| (i, o.step_id.clone(), staging.stage(i, o).unwrap()))
             .collect();
         staging.commit(&staged).unwrap();
-        staged.into_iter().map(|(_, s)| s).collect()
+        staged.into_iter().map(|(_, _, s)| s).collect()
     }
 
     fn two_files(id: &str, script: &str, manifest: &str) -> StepOutput {
