@@ -11,6 +11,19 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+/// How many of `n` items to hand a worker at a time: a few, so that a worker does each stage
+/// of its work for several items in a row while its caches hold that stage's code and data;
+/// few enough that every core gets several batches (they finish together) and that memory
+/// holds only a handful of items per core.
+pub(crate) fn batch_size(n: usize) -> usize {
+    (n / (4 * workers())).clamp(1, 8)
+}
+
+/// The cores this process may use.
+pub(crate) fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// `f` applied to every item (with its index), in parallel, results in input order.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
     map_in_order(items, f, |_, _| {})
@@ -24,9 +37,7 @@ pub(crate) fn map_in_order<T: Sync, R: Send>(
     f: impl Fn(usize, &T) -> R + Sync,
     each: impl FnMut(usize, &mut R) + Send,
 ) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    let workers = workers().min(items.len());
     let ordered = Mutex::new(Ordered {
         next: 0,
         ahead: BTreeMap::new(),

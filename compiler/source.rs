@@ -75,9 +75,10 @@ pub struct SourceFile {
 
 impl SourceFile {
     fn new(path: PathBuf, text: Arc<str>) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
-            .collect();
+        // Sized once: a run holds every file's table until it ends.
+        let mut line_starts = Vec::with_capacity(1 + text.bytes().filter(|&b| b == b'\n').count());
+        line_starts.push(0);
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
         SourceFile {
             path,
             text,

@@ -55,6 +55,7 @@ pub fn lint(options: &LintOptions) -> Linted {
         deployment_id: options.deployment_id.as_deref(),
         vars: &vars,
         for_lint: true,
+        scripts: false,
     };
     let mut rules_ran = false;
     let rules = |ready: &Ready<'_>| {

@@ -124,6 +124,7 @@ pub fn compile(options: &CompileOptions) -> Outcome {
         deployment_id: options.deployment_id.as_deref(),
         vars: &vars,
         for_lint: false,
+        scripts: options.output != OutputMode::Stdout,
     };
     let run = Run {
         out_dir: &out_dir,
@@ -184,6 +185,8 @@ struct Inputs<'a> {
     vars: &'a VarOptions,
     /// Load what only `kstep lint` needs (see `load::load`).
     for_lint: bool,
+    /// The output has deploy scripts (`compile` but `--stdout`).
+    scripts: bool,
 }
 
 /// Every step loaded, checked and planned without errors, and what the command made of each.
@@ -289,6 +292,10 @@ fn prepare<R: Send>(
         return Err(Box::new(failed(Start { sources, diags })));
     }
     let step_count = step_files.len();
+    if inputs.scripts && step_count < parallel::workers() {
+        // A core would wait for a step: it compiles the script templates meanwhile.
+        emit::warm_up();
+    }
     // Reading files and their `kstep.toml` changes the source map: one file after another.
     // Everything after changes nothing shared: on every core, a step at a time per core.
     let mut sourced = Vec::with_capacity(step_count);
@@ -305,17 +312,27 @@ fn prepare<R: Send>(
     // The default deployment id hashes the compiled output, so a step is planned once it
     // checked without errors; a step whose templates read that id is rendered again then.
     let strategy = inputs.strategy.and_then(Strategy::from_word);
+    // Workers take the steps in small batches and check a whole batch before planning and
+    // writing it: writing a step's files sweeps the core's caches, and the next step's
+    // parsing and checking then ran cold (about a fifth more time at 1,000 steps).
+    let batch = parallel::batch_size(sourced.len());
+    let batches: Vec<&[(PathBuf, load::Source)]> = sourced.chunks(batch).collect();
     let passes = parallel::map_in_order(
-        &sourced,
-        |index, (path, source)| {
-            let mut found = Diagnostics::default();
-            let mut names = load::Declared {
-                complete: true,
-                ..Default::default()
-            };
-            let loaded = load::analyze(source, &run, &sources, &mut names, &mut found);
-            let id = loaded.as_ref().and_then(|l| l.step.id.clone());
-            let planned = loaded.filter(|_| !found.has_errors()).map(|mut loaded| {
+        &batches,
+        |b, steps| {
+            let analyzed: Vec<_> = steps
+                .iter()
+                .map(|(_, source)| {
+                    let mut found = Diagnostics::default();
+                    let mut names = load::Declared {
+                        complete: true,
+                        ..Default::default()
+                    };
+                    let loaded = load::analyze(source, &run, &sources, &mut names, &mut found);
+                    (loaded, names, found)
+                })
+                .collect();
+            let plan = |index, path, mut loaded: load::Loaded| {
                 let plan = Plan::new(&loaded.step, strategy, inputs.deployment_id);
                 let mut found = Diagnostics::default();
                 if let Some(again) = &loaded.again
@@ -336,24 +353,34 @@ fn prepare<R: Send>(
                     })
                 });
                 (found, result)
-            });
-            StepPass {
-                id,
-                names,
-                found,
-                planned,
-            }
+            };
+            // Not `collect`: it would keep the passes in the analysed steps' larger buffer.
+            let mut passes = Vec::with_capacity(steps.len());
+            let analyzed = analyzed.into_iter().zip(steps.iter()).enumerate();
+            passes.extend(analyzed.map(|(k, ((loaded, names, found), (path, _)))| {
+                StepPass {
+                    id: loaded.as_ref().and_then(|l| l.step.id.clone()),
+                    planned: loaded
+                        .filter(|_| !found.has_errors())
+                        .map(|loaded| plan(b * batch + k, path.as_path(), loaded)),
+                    names,
+                    found,
+                }
+            }));
+            passes
         },
-        |_, pass| {
-            if let Some((_, Some(result))) = &mut pass.planned {
-                each(result);
+        |_, passes| {
+            for pass in passes {
+                if let Some((_, Some(result))) = &mut pass.planned {
+                    each(result);
+                }
             }
         },
     );
     let mut ids = Vec::new();
     let mut plan_found = Diagnostics::default();
     let mut results = Vec::with_capacity(passes.len());
-    for mut pass in passes {
+    for mut pass in passes.into_iter().flatten() {
         declared.complete &= pass.names.complete;
         declared.names.extend(pass.names.names);
         for span in pass.found.take_redactions() {

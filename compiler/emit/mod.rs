@@ -13,6 +13,7 @@ pub(crate) mod yaml;
 
 pub(crate) use compare::{compare_step, stale};
 pub use printed::Printed;
+pub(crate) use script::warm_up;
 pub(crate) use write::Staging;
 
 use std::path::Path;

@@ -14,9 +14,10 @@ use minijinja::value::Serde;
 use minijinja::{Environment, Value};
 use serde::Serialize;
 
-/// The script templates, each parsed when a script first needs it (a rolling update never
-/// parses the blue/green script). An error here is a bug in kstep, reported when a script is
-/// rendered.
+/// The script templates. The ones every script but blue/green's is made of (and blue/green
+/// shares) are compiled when the environment is first used, ideally by [`warm_up`] while the
+/// steps are still being read; blue/green's own is compiled when a script first needs it. An
+/// error here is a bug in kstep, reported when a script is rendered.
 static TEMPLATES: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
     let mut env = Environment::new();
     let syntax = SyntaxConfig::builder()
@@ -42,9 +43,39 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, String>> = LazyLock::new
         "report_functions",
         plain(include_str!("scripts/report-functions.sh")),
     );
+    for name in ROLLOUT_TEMPLATES {
+        let source = template_source(name).ok_or_else(|| format!("no template {name}"))?;
+        env.add_template(name, source)
+            .map_err(|e| format!("script template {name}: {e:#}"))?;
+    }
     env.set_loader(|name| Ok(template_source(name).map(str::to_owned)));
     Ok(env)
 });
+
+/// The templates of a recreate, rolling-update or on-delete script, with what they include.
+const ROLLOUT_TEMPLATES: [&str; 5] = [
+    "rollout.sh.j2",
+    "common.sh.j2",
+    "lock.sh.j2",
+    "report.sh.j2",
+    "route.sh.j2",
+];
+
+/// Compiles the script templates on a thread of their own, so that a compile's first script
+/// does not wait for them: they do not depend on the steps, and compiling them takes about as
+/// long as reading and checking a typical step. The thread is not waited for; a script that
+/// needs the templates sooner waits for them to be done, and a run that ends first (a step
+/// with errors) loses nothing.
+pub(crate) fn warm_up() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let spawned = std::thread::Builder::new()
+            .name("templates".into())
+            .spawn(|| LazyLock::force(&TEMPLATES).is_ok());
+        // Without a thread, the first script compiles them, as it would have anyway.
+        drop(spawned);
+    });
+}
 
 /// A plain shell file as a template value: without its last newline, which the line that
 /// inserts it supplies.
