@@ -18,7 +18,7 @@ pub(crate) use write::Staging;
 
 use std::path::Path;
 
-use crate::lower::{StepObjects, labels};
+use crate::lower::{Object, StepObjects, labels};
 use crate::model::{BlueGreen, Choice, Deployment, Kind, Previous, Step, Strategy, Workload};
 use crate::plan::Plan;
 
@@ -109,7 +109,6 @@ pub(crate) fn render(
     let colour_names: Vec<String> = colours.iter().map(|c| plan.versioned(c)).collect();
     let mut network_kinds: Vec<&str> = Vec::new();
     for object in &objects.objects {
-        let value = object.to_json().map_err(|e| EmitError(e.to_string()))?;
         let path = format!(
             "manifests/{:02}-{}-{}.{}",
             object.apply_rank(),
@@ -136,12 +135,7 @@ pub(crate) fn render(
         if phase == 2 && !network_kinds.contains(&object.kind()) {
             network_kinds.push(object.kind());
         }
-        files.push(manifest_file(
-            path,
-            object.kind() == "Secret",
-            value,
-            format,
-        )?);
+        files.push(manifest_file(path, object, format)?);
     }
     files.push(OutputFile {
         path: "kustomization.yaml".into(),
@@ -316,38 +310,44 @@ pub(crate) fn render(
 }
 
 /// One manifest file: a Secret is private, and has a masked copy to show.
-fn manifest_file(
-    path: String,
-    secret: bool,
-    value: serde_json::Value,
-    format: Format,
-) -> Result<OutputFile, EmitError> {
+fn manifest_file(path: String, object: &Object, format: Format) -> Result<OutputFile, EmitError> {
+    let secret = object.kind() == "Secret";
+    let (contents, shown) = if format == Format::Yaml && !secret {
+        (
+            yaml::to_yaml(object).map_err(|e| EmitError(e.to_string()))?,
+            None,
+        )
+    } else {
+        let value = object.to_json().map_err(|e| EmitError(e.to_string()))?;
+        let contents = write(&value, format)?;
+        let shown = if secret {
+            Some(write(&masked(value), format)?)
+        } else {
+            None
+        };
+        (contents, shown)
+    };
     Ok(OutputFile {
         path,
-        contents: write(&value, format)?,
+        contents,
         mode: if secret {
             FileMode::Private
         } else {
             FileMode::Regular
         },
-        shown: if secret {
-            Some(write(&masked(value), format)?)
-        } else {
-            None
-        },
+        shown,
     })
 }
 
 fn write(value: &serde_json::Value, format: Format) -> Result<String, EmitError> {
-    Ok(match format {
-        Format::Yaml => yaml::to_yaml(value),
+    let mut text = match format {
+        Format::Yaml => return yaml::to_yaml(value).map_err(|e| EmitError(e.to_string())),
         Format::Json => {
-            let mut text =
-                serde_json::to_string_pretty(value).map_err(|e| EmitError(e.to_string()))?;
-            text.push('\n');
-            text
+            serde_json::to_string_pretty(value).map_err(|e| EmitError(e.to_string()))?
         }
-    })
+    };
+    text.push('\n');
+    Ok(text)
 }
 
 /// A Secret with every data value replaced by a marker that is not valid base64, so a
@@ -371,9 +371,8 @@ fn kustomization(files: &[OutputFile]) -> String {
     );
     for file in files {
         out.push_str("- ");
-        out.push_str(&yaml::to_yaml(&serde_json::Value::String(
-            file.path.clone(),
-        )));
+        yaml::write_string(&mut out, &file.path);
+        out.push('\n');
     }
     out
 }
@@ -397,8 +396,7 @@ pub(crate) fn stream(
 ) -> Result<String, EmitError> {
     let mut out = String::new();
     for object in &objects.objects {
-        let value = object.to_json().map_err(|e| EmitError(e.to_string()))?;
-        let file = manifest_file(String::new(), object.kind() == "Secret", value, format)?;
+        let file = manifest_file(String::new(), object, format)?;
         if format == Format::Yaml {
             out.push_str("---\n");
         }

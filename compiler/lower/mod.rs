@@ -89,8 +89,15 @@ macro_rules! objects {
 
             /// The object as compact JSON, written straight to `writer` (for hashing).
             pub(crate) fn write_json(&self, writer: impl std::io::Write) -> serde_json::Result<()> {
+                serde_json::to_writer(writer, self)
+            }
+        }
+
+        /// The object itself (apiVersion and kind included), for writers that take it as it is.
+        impl serde::Serialize for Object {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    $(Object::$variant(o) => serde_json::to_writer(writer, o),)*
+                    $(Object::$variant(o) => o.serialize(serializer),)*
                 }
             }
         }
