@@ -75,9 +75,14 @@ impl Plan {
 /// placeholder id, so the id does not depend on itself).
 fn output_hash(step: &Step, plan: &Plan) -> String {
     let mut hasher = Sha256::new();
+    // Hashed a whole object at a time: JSON is written in small pieces, each of which would
+    // otherwise be a call into the hasher.
+    let mut json = Vec::with_capacity(4096);
     for object in lower::lower(step, plan).objects {
-        // Writing into a hasher cannot fail, and the objects always serialize.
-        let _ = object.write_json(&mut hasher);
+        json.clear();
+        // Writing into a vector cannot fail, and the objects always serialize.
+        let _ = object.write_json(&mut json);
+        hasher.update(&json);
     }
     let digest = hasher.finalize();
     digest.iter().take(5).map(|b| format!("{b:02x}")).collect()

@@ -256,10 +256,23 @@ pub(crate) fn render(script: &Script) -> Result<String, String> {
 
 /// `'text'`, with `'` written as `'\''`: a single shell word that expands nothing.
 fn shell_quote(value: Value) -> String {
-    let text = value
-        .as_str()
-        .map_or_else(|| value.to_string(), str::to_owned);
-    format!("'{}'", text.replace('\'', r"'\''"))
+    let quote = |text: &str| {
+        // Built in one string: a script quotes a hundred values.
+        let mut out = String::with_capacity(text.len() + 2);
+        out.push('\'');
+        for (i, part) in text.split('\'').enumerate() {
+            if i > 0 {
+                out.push_str(r"'\''");
+            }
+            out.push_str(part);
+        }
+        out.push('\'');
+        out
+    };
+    match value.as_str() {
+        Some(text) => quote(text),
+        None => quote(&value.to_string()),
+    }
 }
 
 /// Text safe inside a `#` comment: one line, no control characters.
