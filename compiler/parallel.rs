@@ -19,9 +19,10 @@ pub(crate) fn batch_size(n: usize) -> usize {
     (n / (4 * workers())).clamp(1, 8)
 }
 
-/// The cores this process may use.
+/// The cores this process may use (asked once: the answer reads the cgroup's files).
 pub(crate) fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// `f` applied to every item (with its index), in parallel, results in input order.

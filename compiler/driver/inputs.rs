@@ -126,12 +126,18 @@ pub(crate) fn expand(args: &[PathBuf], skip: &Skip<'_>) -> Result<Vec<PathBuf>, 
         )
         .help("standard input can be read once: give `-` once"));
     }
-    let skipped: Vec<PathBuf> = skip
-        .vars_files
-        .iter()
-        .chain(skip.output.as_slice())
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .collect();
+    // Compared canonically, directories with the output and files with the vars files (a
+    // path is made canonical only when there is something to compare it with).
+    let canonical = |paths: &[&Path]| -> Vec<PathBuf> {
+        paths
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect()
+    };
+    let skipped = Skipped {
+        dirs: canonical(skip.output.as_slice()),
+        files: canonical(&skip.vars_files),
+    };
     let mut out = Vec::new();
     for arg in args {
         if !arg.is_dir() || is_stdin(arg) {
@@ -154,7 +160,13 @@ pub(crate) fn expand(args: &[PathBuf], skip: &Skip<'_>) -> Result<Vec<PathBuf>, 
     Ok(out)
 }
 
-fn walk(dir: &Path, skipped: &[PathBuf], out: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
+/// What a directory walk leaves out, as canonical paths.
+struct Skipped {
+    dirs: Vec<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+fn walk(dir: &Path, skipped: &Skipped, out: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
     let mut entries = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -172,12 +184,12 @@ fn walk(dir: &Path, skipped: &[PathBuf], out: &mut Vec<PathBuf>) -> Result<(), D
         let hidden = entry.depth() > 0 && name.to_string_lossy().starts_with('.');
         if entry.file_type().is_dir() {
             let manifests = KUSTOMIZATION.iter().any(|k| path.join(k).is_file());
-            if hidden || manifests || is_skipped(path, skipped) {
+            if hidden || manifests || is_skipped(path, &skipped.dirs) {
                 entries.skip_current_dir();
             }
             continue;
         }
-        if !hidden && is_step_file(name) && !is_skipped(path, skipped) {
+        if !hidden && is_step_file(name) && !is_skipped(path, &skipped.files) {
             out.push(path.to_owned());
         }
     }

@@ -101,8 +101,19 @@ pub(super) struct Declared {
     pub(super) complete: bool,
 }
 
-/// The `kstep.toml` files read so far, by path.
-pub(super) type Projects = BTreeMap<PathBuf, Project>;
+/// The `kstep.toml` files read so far, by path, and which one each directory of steps has
+/// (a thousand steps in one directory look it up once).
+#[derive(Default)]
+pub(super) struct Projects {
+    read: BTreeMap<PathBuf, Project>,
+    found: BTreeMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Projects {
+    pub(super) fn new() -> Projects {
+        Projects::default()
+    }
+}
 
 /// Reads, parses, renders, reads and checks one step file, with the settings of the
 /// `kstep.toml` above it: [`source`], then [`analyze`]. `Err` for problems with the file
@@ -404,15 +415,20 @@ fn read_source(
     let cannot_read =
         |e: &std::io::Error| io_error(&format!("cannot read `{}`", name.display()), e);
     let open = overlay.and_then(|o| o.get(path));
+    let limit = input::MAX_FILE_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
     let reader: Box<dyn Read> = if let Some(text) = open {
         Box::new(std::io::Cursor::new(text.as_bytes().to_vec()))
     } else if inputs::is_stdin(path) {
         Box::new(std::io::stdin().lock())
     } else {
-        Box::new(fs::File::open(path).map_err(|e| cannot_read(&e))?)
+        let file = fs::File::open(path).map_err(|e| cannot_read(&e))?;
+        // Room for the whole file (and the read that finds its end): one read, not eight
+        // growing ones.
+        let size = file.metadata().map_or(0, |m| m.len()).min(limit);
+        bytes.reserve_exact(size as usize + 1);
+        Box::new(file)
     };
-    let mut bytes = Vec::new();
-    let limit = input::MAX_FILE_BYTES as u64 + 1;
     reader
         .take(limit)
         .read_to_end(&mut bytes)
@@ -487,18 +503,28 @@ fn project(
     cache: &mut Projects,
     diags: &mut Diagnostics,
 ) -> Result<Project, Diagnostic> {
-    let Some(config) = upward(step.parent().unwrap_or(Path::new("")))
-        .into_iter()
-        .map(|dir| dir.join(PROJECT_FILE))
-        .find(|p| overlay.map_or_else(|| p.is_file(), |o| o.is_file(p)))
-    else {
+    let dir = step.parent().unwrap_or(Path::new(""));
+    let found = match cache.found.get(dir) {
+        Some(found) => found.clone(),
+        None => {
+            let found = upward(dir)
+                .into_iter()
+                .map(|dir| dir.join(PROJECT_FILE))
+                .find(|p| overlay.map_or_else(|| p.is_file(), |o| o.is_file(p)))
+                .map(|config| {
+                    config
+                        .strip_prefix(".")
+                        .map(Path::to_owned)
+                        .unwrap_or(config)
+                });
+            cache.found.insert(dir.to_owned(), found.clone());
+            found
+        }
+    };
+    let Some(config) = found else {
         return Ok(Project::default());
     };
-    let config = config
-        .strip_prefix(".")
-        .map(Path::to_owned)
-        .unwrap_or(config);
-    if let Some(project) = cache.get(&config) {
+    if let Some(project) = cache.read.get(&config) {
         return Ok(project.clone());
     }
     let project = match read_source(&config, overlay, sources, diags)? {
@@ -510,7 +536,7 @@ fn project(
         }
         None => Project::default(),
     };
-    cache.insert(config, project.clone());
+    cache.read.insert(config, project.clone());
     Ok(project)
 }
 

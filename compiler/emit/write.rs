@@ -96,20 +96,27 @@ impl Staging {
     /// from several threads.
     pub(crate) fn stage(&self, index: usize, output: &StepOutput) -> io::Result<Staged> {
         let current = self.out_dir.join(&output.step_id);
+        // A step written for the first time has nothing to compare with.
+        let exists = fs::symlink_metadata(&current).is_ok_and(|m| m.is_dir());
         let same: Vec<bool> = output
             .files
             .iter()
-            .map(|file| unchanged(&current.join(&file.path), file))
+            .map(|file| exists && unchanged(&current.join(&file.path), file))
             .collect();
-        if same.iter().all(|&s| s) && holds_only(&current, output) {
+        if exists && same.iter().all(|&s| s) && holds_only(&current, output) {
             return Ok(Staged::Unchanged);
         }
         let root = self.path().join(format!("new-{index}"));
         fs::create_dir(&root)?;
+        let mut made: Vec<&Path> = Vec::new();
         for (file, same) in output.files.iter().zip(same) {
             let path = root.join(&file.path);
-            if let Some(parent) = path.parent().filter(|p| !p.exists()) {
-                fs::create_dir_all(parent)?;
+            if let Some(dir) = Path::new(&file.path).parent()
+                && !dir.as_os_str().is_empty()
+                && !made.contains(&dir)
+            {
+                fs::create_dir_all(root.join(dir))?;
+                made.push(dir);
             }
             if !(same && fs::hard_link(current.join(&file.path), &path).is_ok()) {
                 create(&path, file)?;
