@@ -105,19 +105,13 @@ impl Writer {
     }
 
     fn key(&self, key: Key) -> &str {
-        match key {
-            Key::Field(name) => name,
-            Key::Map(start, end) => &self.map_keys[start..end],
-        }
+        key_text(&self.map_keys, key)
     }
 
     /// A one-entry map `variant: ...`, the entry opened: for enum variants with content.
     fn variant(&mut self, variant: &str) -> Result<(), Error> {
         let mut outer = self.open(true);
-        if let Place::Value(_) = outer.place {
-            outer.writer.out.push('\n');
-        }
-        outer.key_start();
+        outer.line_start();
         write_string(&mut outer.writer.out, variant);
         outer.writer.out.push(':');
         outer.writer.next = Place::Value(outer.width);
@@ -138,40 +132,34 @@ struct Compound<'a> {
 }
 
 impl Compound<'_> {
-    /// Starts an entry: after `key:` a map or sequence begins on the next line; the first
-    /// entry of one inside a sequence item follows the item's `- `.
-    fn key_start(&mut self) {
+    /// Starts an entry's line and returns where it starts (before its indentation): after
+    /// `key:` a map or sequence begins on the next line; the first entry of one inside a
+    /// sequence item follows the item's `- `.
+    fn line_start(&mut self) -> usize {
         let first = self.empty;
         self.empty = false;
+        if first && matches!(self.place, Place::Value(_)) {
+            self.writer.out.push('\n');
+        }
+        let start = self.writer.out.len();
         if !(first && matches!(self.place, Place::Item(_))) {
             indent(&mut self.writer.out, self.width);
         }
+        start
     }
 
     fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        if self.empty && matches!(self.place, Place::Value(_)) {
-            self.writer.out.push('\n');
-        }
-        self.key_start();
+        self.line_start();
         self.writer.out.push_str("- ");
         self.writer.next = Place::Item(self.width);
         value.serialize(&mut *self.writer)
     }
 
     fn entry<T: Serialize + ?Sized>(&mut self, key: Key, value: &T) -> Result<(), Error> {
-        if self.empty && matches!(self.place, Place::Value(_)) {
-            self.writer.out.push('\n');
-        }
-        self.writer.keys.push((key, self.writer.out.len()));
-        self.key_start();
+        let start = self.line_start();
+        self.writer.keys.push((key, start));
         let Writer { out, map_keys, .. } = &mut *self.writer;
-        write_string(
-            out,
-            match key {
-                Key::Field(name) => name,
-                Key::Map(start, end) => &map_keys[start..end],
-            },
-        );
+        write_string(out, key_text(map_keys, key));
         self.writer.out.push(':');
         self.writer.next = Place::Value(self.width);
         value.serialize(&mut *self.writer)
@@ -230,6 +218,13 @@ impl Compound<'_> {
         }
         writer.out.truncate(start);
         writer.out.push_str(&sorted);
+    }
+}
+
+fn key_text(map_keys: &str, key: Key) -> &str {
+    match key {
+        Key::Field(name) => name,
+        Key::Map(start, end) => &map_keys[start..end],
     }
 }
 
