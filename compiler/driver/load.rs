@@ -101,6 +101,16 @@ pub(super) struct Declared {
     pub(super) complete: bool,
 }
 
+impl Declared {
+    /// None yet, and nothing unread.
+    pub(super) fn complete() -> Declared {
+        Declared {
+            complete: true,
+            ..Declared::default()
+        }
+    }
+}
+
 /// The `kstep.toml` files read so far, by path, and which one each directory of steps has
 /// (a thousand steps in one directory look it up once).
 #[derive(Default)]

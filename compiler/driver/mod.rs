@@ -217,6 +217,73 @@ struct StepPass<R> {
     planned: Option<(Diagnostics, Option<R>)>,
 }
 
+/// What a worker does with the steps it takes, and what it needs for that.
+struct StepWorker<'a, F> {
+    run: &'a load::Run<'a>,
+    sources: &'a SourceMap,
+    strategy: Option<Strategy>,
+    deployment_id: Option<&'a str>,
+    ready: &'a F,
+}
+
+impl<F: Fn(&Ready<'_>) -> R, R> StepWorker<'_, F> {
+    /// Checks every step of a batch, then plans each one without errors and hands it to
+    /// `ready`. `first` is the index of the batch's first step.
+    fn batch(&self, first: usize, steps: &[(PathBuf, load::Source)]) -> Vec<StepPass<R>> {
+        let analyzed: Vec<_> = steps
+            .iter()
+            .map(|(_, source)| {
+                let mut found = Diagnostics::default();
+                let mut names = load::Declared::complete();
+                let loaded = load::analyze(source, self.run, self.sources, &mut names, &mut found);
+                (loaded, names, found)
+            })
+            .collect();
+        // Not `collect`: it would keep the passes in the analysed steps' larger buffer.
+        let mut passes = Vec::with_capacity(steps.len());
+        let analyzed = analyzed.into_iter().zip(steps).enumerate();
+        passes.extend(analyzed.map(|(k, ((loaded, names, found), (path, _)))| {
+            StepPass {
+                id: loaded.as_ref().and_then(|l| l.step.id.clone()),
+                planned: loaded
+                    .filter(|_| !found.has_errors())
+                    .map(|loaded| self.plan(first + k, path, loaded)),
+                names,
+                found,
+            }
+        }));
+        passes
+    }
+
+    /// Plans a checked step and, when the plan's rules find no error, hands it to `ready`.
+    fn plan(
+        &self,
+        index: usize,
+        path: &Path,
+        mut loaded: load::Loaded,
+    ) -> (Diagnostics, Option<R>) {
+        let plan = Plan::new(&loaded.step, self.strategy, self.deployment_id);
+        let mut found = Diagnostics::default();
+        if let Some(again) = &loaded.again
+            && let Some(step) = load::again(again, self.sources, &plan.deployment_id, &mut found)
+        {
+            // The plan's rules see the step as it is emitted, rendered with the final id.
+            loaded.step = step;
+        }
+        check::plan(&loaded.step, &plan, &mut found);
+        let result = (!found.has_errors()).then(|| {
+            (self.ready)(&Ready {
+                index,
+                path,
+                loaded: &loaded,
+                plan: &plan,
+                sources: self.sources,
+            })
+        });
+        (found, result)
+    }
+}
+
 /// Loads, checks and plans every step, and hands each one without errors to `ready` on its
 /// worker, so no step is held after its output is made. `each` sees the results in input
 /// order as they come (a stream is written while later steps are still worked on). The
@@ -260,10 +327,7 @@ fn prepare<R: Send>(
     };
     let mut failure = false;
     let mut projects = load::Projects::new();
-    let mut declared = load::Declared {
-        complete: true,
-        ..Default::default()
-    };
+    let mut declared = load::Declared::complete();
     let run = load::Run {
         externals: &externals,
         vars: inputs.vars,
@@ -317,58 +381,16 @@ fn prepare<R: Send>(
     // parsing and checking then ran cold (about a fifth more time at 1,000 steps).
     let batch = parallel::batch_size(sourced.len());
     let batches: Vec<&[(PathBuf, load::Source)]> = sourced.chunks(batch).collect();
+    let worker = StepWorker {
+        run: &run,
+        sources: &sources,
+        strategy,
+        deployment_id: inputs.deployment_id,
+        ready: &ready,
+    };
     let passes = parallel::map_in_order(
         &batches,
-        |b, steps| {
-            let analyzed: Vec<_> = steps
-                .iter()
-                .map(|(_, source)| {
-                    let mut found = Diagnostics::default();
-                    let mut names = load::Declared {
-                        complete: true,
-                        ..Default::default()
-                    };
-                    let loaded = load::analyze(source, &run, &sources, &mut names, &mut found);
-                    (loaded, names, found)
-                })
-                .collect();
-            let plan = |index, path, mut loaded: load::Loaded| {
-                let plan = Plan::new(&loaded.step, strategy, inputs.deployment_id);
-                let mut found = Diagnostics::default();
-                if let Some(again) = &loaded.again
-                    && let Some(step) =
-                        load::again(again, &sources, &plan.deployment_id, &mut found)
-                {
-                    // The plan's rules see the step as it is emitted, rendered with the final id.
-                    loaded.step = step;
-                }
-                check::plan(&loaded.step, &plan, &mut found);
-                let result = (!found.has_errors()).then(|| {
-                    ready(&Ready {
-                        index,
-                        path,
-                        loaded: &loaded,
-                        plan: &plan,
-                        sources: &sources,
-                    })
-                });
-                (found, result)
-            };
-            // Not `collect`: it would keep the passes in the analysed steps' larger buffer.
-            let mut passes = Vec::with_capacity(steps.len());
-            let analyzed = analyzed.into_iter().zip(steps.iter()).enumerate();
-            passes.extend(analyzed.map(|(k, ((loaded, names, found), (path, _)))| {
-                StepPass {
-                    id: loaded.as_ref().and_then(|l| l.step.id.clone()),
-                    planned: loaded
-                        .filter(|_| !found.has_errors())
-                        .map(|loaded| plan(b * batch + k, path.as_path(), loaded)),
-                    names,
-                    found,
-                }
-            }));
-            passes
-        },
+        |b, steps| worker.batch(b * batch, steps),
         |_, passes| {
             for pass in passes {
                 if let Some((_, Some(result))) = &mut pass.planned {
