@@ -52,18 +52,23 @@ pub(crate) fn map_in_order<T: Sync, R: Send>(
         }
     } else {
         let next = AtomicUsize::new(0);
+        let work = || {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let result = f(i, item);
+                lock(&ordered).finished(i, result);
+            }
+        };
+        // The calling thread is one of the workers: one thread fewer to start and end per
+        // call, and its allocator's memory serves every call (a thread that ends leaves its
+        // partly used pages to be taken over later).
         // A worker that panics makes `scope` panic, so every index comes back exactly once.
         std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        let result = f(i, item);
-                        lock(&ordered).finished(i, result);
-                    }
-                });
+            for _ in 1..workers {
+                scope.spawn(&work);
             }
+            work();
         });
     }
     let ordered = ordered.into_inner().unwrap_or_else(PoisonError::into_inner);

@@ -74,7 +74,9 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    fn new(path: PathBuf, text: Arc<str>) -> Self {
+    /// The file and its table of line starts: made wherever the file is read, so files read
+    /// on several cores have theirs made there too.
+    pub(crate) fn new(path: PathBuf, text: Arc<str>) -> Self {
         // Sized once: a run holds every file's table until it ends.
         let mut line_starts = Vec::with_capacity(1 + text.bytes().filter(|&b| b == b'\n').count());
         line_starts.push(0);
@@ -146,8 +148,12 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, path: PathBuf, text: Arc<str>) -> FileId {
+        self.insert(SourceFile::new(path, text))
+    }
+
+    pub(crate) fn insert(&mut self, file: SourceFile) -> FileId {
         let id = FileId(self.files.len() as u32);
-        self.files.push(SourceFile::new(path, text));
+        self.files.push(file);
         id
     }
 

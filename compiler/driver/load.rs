@@ -12,7 +12,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::lint;
 use crate::model::{LintLevels, Project, RunDefaults, SecurityProfile, Spanned, Step};
 use crate::read;
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::{self, Node, input};
 use crate::template::{self, Externals, VarOptions, Vars};
 
@@ -136,7 +136,8 @@ pub(super) fn load(
     declared: &mut Declared,
     diags: &mut Diagnostics,
 ) -> Result<Option<Loaded>, Diagnostic> {
-    let Some(source) = source(path, run, sources, projects, diags)? else {
+    let read = read_step_file(path, run.input_format, run.overlay);
+    let Some(source) = source(path, read, run, sources, projects, diags)? else {
         declared.complete = false;
         return Ok(None);
     };
@@ -154,18 +155,18 @@ pub(super) struct Source {
     project: Project,
 }
 
-/// Reads a step file and the `kstep.toml` above it into the source map: the part of loading
-/// that changes the run's shared state, done one file after another. `Ok(None)` when the
-/// file's content is unusable (reported).
+/// Adds a step file that was read ([`read_step_file`]) and reads the `kstep.toml` above it
+/// into the source map: the part of loading that changes the run's shared state, done one
+/// file after another. `Ok(None)` when the file's content is unusable (reported).
 pub(super) fn source(
     path: &Path,
+    read: Result<StepRead, Diagnostic>,
     run: &Run<'_>,
     sources: &mut SourceMap,
     projects: &mut Projects,
     diags: &mut Diagnostics,
 ) -> Result<Option<Source>, Diagnostic> {
-    let Some((file, format)) = step_source(path, run.input_format, run.overlay, sources, diags)?
-    else {
+    let Some((file, format)) = add_step_file(read?, sources, diags) else {
         return Ok(None);
     };
     let project = project(path, run.overlay, sources, projects, diags)?;
@@ -316,14 +317,31 @@ pub(super) fn step_source(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Option<(FileId, syntax::Format)>, Diagnostic> {
+    Ok(add_step_file(
+        read_step_file(path, input_format, overlay)?,
+        sources,
+        diags,
+    ))
+}
+
+/// A step file read, and its format when known before its text is (`None`: standard input,
+/// whose text tells).
+pub(super) struct StepRead {
+    read: FileRead,
+    format: Option<syntax::Format>,
+}
+
+/// Reads a step file without the source map, so the files of a run are read on every core.
+pub(super) fn read_step_file(
+    path: &Path,
+    input_format: Option<InputFormat>,
+    overlay: Option<&Overlay>,
+) -> Result<StepRead, Diagnostic> {
     if inputs::is_stdin(path) {
-        return Ok(read_source(path, None, sources, diags)?.map(|file| {
-            let format = match input_format {
-                Some(format) => format.syntax(),
-                None => inputs::detect(file, sources.get(file).text()),
-            };
-            (file, format)
-        }));
+        return Ok(StepRead {
+            read: read_file(path, None)?,
+            format: input_format.map(InputFormat::syntax),
+        });
     }
     if path.is_dir() {
         return Err(Diagnostic::error(
@@ -340,7 +358,23 @@ pub(super) fn step_source(
             "rename the file, or pass the step file instead",
         ));
     };
-    Ok(read_source(path, overlay, sources, diags)?.map(|file| (file, format)))
+    Ok(StepRead {
+        read: read_file(path, overlay)?,
+        format: Some(format),
+    })
+}
+
+/// Adds a step file that was read to the source map.
+fn add_step_file(
+    read: StepRead,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<(FileId, syntax::Format)> {
+    let file = add_file(read.read, sources, diags)?;
+    let format = read
+        .format
+        .unwrap_or_else(|| inputs::detect(file, sources.get(file).text()));
+    Some((file, format))
 }
 
 /// Renders, reads and checks a step again with its deployment id. Problems the first pass
@@ -421,6 +455,24 @@ fn read_source(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<Option<FileId>, Diagnostic> {
+    Ok(add_file(read_file(path, overlay)?, sources, diags))
+}
+
+/// A file read and decoded, not yet in the source map.
+enum FileRead {
+    Text {
+        file: SourceFile,
+        problem: Option<input::InputProblem>,
+    },
+    TooLarge {
+        name: PathBuf,
+        size: u64,
+    },
+}
+
+/// Reads a file (from `overlay` when it holds the file), capped at the input limit, and
+/// decodes it.
+fn read_file(path: &Path, overlay: Option<&Overlay>) -> Result<FileRead, Diagnostic> {
     let name = inputs::display_path(path);
     let cannot_read =
         |e: &std::io::Error| io_error(&format!("cannot read `{}`", name.display()), e);
@@ -448,17 +500,39 @@ fn read_source(
             Some(text) => text.len() as u64,
             None => fs::metadata(path).map_or(bytes.len() as u64, |m| m.len()),
         };
-        let id = sources.add(name.to_owned(), "".into());
-        diags.push(input::too_large(id, &name.display().to_string(), size));
-        return Ok(None);
+        return Ok(FileRead::TooLarge {
+            name: name.to_owned(),
+            size,
+        });
     }
     let decoded = input::decode(bytes);
-    let id = sources.add(name.to_owned(), decoded.text.into());
-    if let Some(problem) = decoded.problem {
-        diags.push(problem.into_diagnostic(id));
-        return Ok(None);
+    Ok(FileRead::Text {
+        file: SourceFile::new(name.to_owned(), decoded.text.into()),
+        problem: decoded.problem,
+    })
+}
+
+/// Adds a file that was read to the source map. `None` when its content is unusable
+/// (reported).
+fn add_file(read: FileRead, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<FileId> {
+    match read {
+        FileRead::TooLarge { name, size } => {
+            let shown = name.display().to_string();
+            let id = sources.add(name, "".into());
+            diags.push(input::too_large(id, &shown, size));
+            None
+        }
+        FileRead::Text { file, problem } => {
+            let id = sources.insert(file);
+            match problem {
+                Some(problem) => {
+                    diags.push(problem.into_diagnostic(id));
+                    None
+                }
+                None => Some(id),
+            }
+        }
     }
-    Ok(Some(id))
 }
 
 fn unsupported(path: &Path, what: &str, extensions: &str, help: &str) -> Diagnostic {

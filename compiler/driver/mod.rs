@@ -360,11 +360,15 @@ fn prepare<R: Send>(
         // A core would wait for a step: it compiles the script templates meanwhile.
         emit::warm_up();
     }
-    // Reading files and their `kstep.toml` changes the source map: one file after another.
-    // Everything after changes nothing shared: on every core, a step at a time per core.
+    // Files are read on every core; adding them and their `kstep.toml` to the source map is
+    // one file after another, in order. Everything after changes nothing shared: on every
+    // core, a few steps at a time per core.
+    let reads = parallel::map(&step_files, |_, path| {
+        load::read_step_file(path, run.input_format, run.overlay)
+    });
     let mut sourced = Vec::with_capacity(step_count);
-    for path in step_files {
-        match load::source(&path, &run, &mut sources, &mut projects, &mut diags) {
+    for (path, read) in step_files.into_iter().zip(reads) {
+        match load::source(&path, read, &run, &mut sources, &mut projects, &mut diags) {
             Ok(Some(source)) => sourced.push((path, source)),
             Ok(None) => declared.complete = false,
             Err(diagnostic) => {

@@ -171,12 +171,12 @@ pub(crate) fn render(
     let selector_check = matches!(kind, Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet)
         && !plan.is_blue_green();
     let selector_kind = selector_check.then(|| kind.api_kind());
-    let exit_codes = script::exit_codes(
+    let (exit_codes, exit_codes_comment) = script::exit_code_texts(script::ExitCodes {
         selector_kind,
-        kind == Kind::Job,
+        job: kind == Kind::Job,
         switches,
-        !step.routes.is_empty(),
-    );
+        routes: !step.routes.is_empty(),
+    });
     let script = script::Script {
         // The file name alone: the output must not depend on the directory kstep ran in.
         source: source.file_name().map_or_else(
@@ -277,8 +277,8 @@ pub(crate) fn render(
             .unwrap_or_default(),
         services,
         switches,
-        exit_codes: script::wrap(&format!("Exit codes: {exit_codes}."), 92, ""),
-        exit_codes_comment: script::wrap(&format!("# Exit codes: {exit_codes}."), 92, "# "),
+        exit_codes,
+        exit_codes_comment,
         preview_service: preview_service.clone().unwrap_or_default(),
         preview_file,
         preview_replicas: blue_green

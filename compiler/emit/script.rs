@@ -165,13 +165,13 @@ pub(crate) struct Script {
     /// Blue/green with Services to switch: promote, abort, rollback.
     pub(crate) switches: bool,
     /// The exit codes, as `--help` lists them (wrapped) and the header (wrapped, commented).
-    pub(crate) exit_codes: String,
-    pub(crate) exit_codes_comment: String,
+    pub(crate) exit_codes: &'static str,
+    pub(crate) exit_codes_comment: &'static str,
 }
 
 /// `text` in lines of at most `width` characters (words are never split), each but the first
 /// starting with `prefix`.
-pub(crate) fn wrap(text: &str, width: usize, prefix: &str) -> String {
+fn wrap(text: &str, width: usize, prefix: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8 * prefix.len());
     let mut line = 0;
     // `~` joins words that stay on one line.
@@ -195,13 +195,45 @@ pub(crate) fn wrap(text: &str, width: usize, prefix: &str) -> String {
     out
 }
 
+/// What a script's exit codes depend on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ExitCodes {
+    /// The kind whose live selector the script checks (code 4), if any.
+    pub(crate) selector_kind: Option<&'static str>,
+    pub(crate) job: bool,
+    /// Blue/green with Services to switch (promote, abort, rollback).
+    pub(crate) switches: bool,
+    pub(crate) routes: bool,
+}
+
+/// The wrapped exit-code texts of a script, for `--help` and (commented) for its header.
+/// There are a few dozen kinds of script at most, and each kind's texts are made once per
+/// run: wrapping them was 2.5% of a compile's instructions when done per step.
+pub(crate) fn exit_code_texts(codes: ExitCodes) -> (&'static str, &'static str) {
+    type Texts = Vec<(ExitCodes, &'static str, &'static str)>;
+    static MADE: std::sync::Mutex<Texts> = std::sync::Mutex::new(Vec::new());
+    let mut made = MADE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&(_, help, comment)) = made.iter().find(|(c, ..)| *c == codes) {
+        return (help, comment);
+    }
+    let list = exit_codes(codes);
+    // Leaked on purpose: one pair per kind of script, for the rest of the process.
+    let help: &'static str = wrap(&format!("Exit codes: {list}."), 92, "").leak();
+    let comment: &'static str = wrap(&format!("# Exit codes: {list}."), 92, "# ").leak();
+    made.push((codes, help, comment));
+    (help, comment)
+}
+
 /// The exit codes of a script, for its header and `--help`.
-pub(crate) fn exit_codes(
-    selector_kind: Option<&str>,
-    job: bool,
-    switches: bool,
-    routes: bool,
-) -> String {
+fn exit_codes(codes: ExitCodes) -> String {
+    let ExitCodes {
+        selector_kind,
+        job,
+        switches,
+        routes,
+    } = codes;
     let mut codes = vec![
         if switches {
             "0~done (deploy: deployed, or ready and waiting for promotion)"

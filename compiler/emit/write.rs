@@ -106,6 +106,11 @@ impl Staging {
         if exists && same.iter().all(|&s| s) && holds_only(&current, output) {
             return Ok(Staged::Unchanged);
         }
+        let staged = if exists {
+            Staged::Replacing
+        } else {
+            Staged::New
+        };
         let root = self.path().join(format!("new-{index}"));
         fs::create_dir(&root)?;
         let mut made: Vec<&Path> = Vec::new();
@@ -122,7 +127,7 @@ impl Staging {
                 create(&path, file)?;
             }
         }
-        Ok(Staged::Written)
+        Ok(staged)
     }
 
     /// Swaps `DIR/<step-id>` for each staged step (`(index, step id, staged)`, in staging
@@ -134,13 +139,19 @@ impl Staging {
                 continue;
             }
             let target = self.out_dir.join(id);
+            let new = self.path().join(format!("new-{i}"));
+            // Nothing to move aside, unless something appeared since: then it is (a rename
+            // onto a directory with files fails; onto an empty one it replaces it).
+            if *staged == Staged::New && fs::rename(&new, &target).is_ok() {
+                continue;
+            }
             let old = self.path().join(format!("{OLD}{id}"));
             let had_old = match fs::rename(&target, &old) {
                 Ok(()) => true,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => false,
                 Err(e) => return Err(e),
             };
-            if let Err(e) = fs::rename(self.path().join(format!("new-{i}")), &target) {
+            if let Err(e) = fs::rename(&new, &target) {
                 if had_old {
                     let _ = fs::rename(&old, &target);
                 }
@@ -179,7 +190,10 @@ impl Drop for Staging {
 /// What staging did with a step's output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Staged {
-    Written,
+    /// Written; `DIR/<step-id>` did not exist.
+    New,
+    /// Written, to replace `DIR/<step-id>`.
+    Replacing,
     /// `DIR/<step-id>` already holds exactly these files: nothing to write or swap.
     Unchanged,
 }
@@ -572,7 +586,7 @@ mod tests {
             out.path(),
             &[two_files("web", "a", "m"), output("api", "b")],
         );
-        assert_eq!(first, [Staged::Written, Staged::Written]);
+        assert_eq!(first, [Staged::New, Staged::New]);
         let script = out.path().join("web/deploy.sh");
         let manifest = out.path().join("web/manifests/10-web.yaml");
         let (script_inode, manifest_inode) = (inode(&script), inode(&manifest));
@@ -581,7 +595,7 @@ mod tests {
             out.path(),
             &[two_files("web", "a", "m"), output("api", "c")],
         );
-        assert_eq!(again, [Staged::Unchanged, Staged::Written]);
+        assert_eq!(again, [Staged::Unchanged, Staged::Replacing]);
         assert_eq!(inode(&script), script_inode);
         assert_eq!(
             fs::read_to_string(out.path().join("api/deploy.sh")).unwrap(),
@@ -590,10 +604,37 @@ mod tests {
 
         // One file changes: the other is linked, not written.
         let changed = compile(out.path(), &[two_files("web", "a", "m2")]);
-        assert_eq!(changed, [Staged::Written]);
+        assert_eq!(changed, [Staged::Replacing]);
         assert_eq!(inode(&script), script_inode);
         assert_ne!(inode(&manifest), manifest_inode);
         assert_eq!(fs::read_to_string(&manifest).unwrap(), "m2");
+        assert_eq!(names(out.path()), ["api", "web"], "no staging left behind");
+    }
+
+    /// A step staged as new whose directory appeared before the commit (made by hand, or by
+    /// another run) is still replaced, whether it is empty or holds files.
+    #[test]
+    fn a_directory_made_after_staging_is_replaced() {
+        let out = tempfile::tempdir().unwrap();
+        let steps = [output("web", "a"), output("api", "b")];
+        let staging = Staging::new(out.path()).unwrap();
+        let staged: Vec<(usize, String, Staged)> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (i, o.step_id.clone(), staging.stage(i, o).unwrap()))
+            .collect();
+        assert_eq!(staged[0].2, Staged::New);
+        fs::create_dir(out.path().join("web")).unwrap();
+        fs::create_dir(out.path().join("api")).unwrap();
+        fs::write(out.path().join("api/notes.txt"), "mine").unwrap();
+        staging.commit(&staged).unwrap();
+        for (id, text) in [("web", "a"), ("api", "b")] {
+            assert_eq!(names(&out.path().join(id)), ["deploy.sh"]);
+            assert_eq!(
+                fs::read_to_string(out.path().join(id).join("deploy.sh")).unwrap(),
+                text
+            );
+        }
         assert_eq!(names(out.path()), ["api", "web"], "no staging left behind");
     }
 
@@ -608,7 +649,7 @@ mod tests {
         fs::write(out.path().join("web/notes.txt"), "mine").unwrap();
         assert_eq!(
             compile(out.path(), &[output("web", "a")]),
-            [Staged::Written]
+            [Staged::Replacing]
         );
         assert_eq!(names(&out.path().join("web")), ["deploy.sh"]);
 
@@ -616,7 +657,7 @@ mod tests {
         fs::set_permissions(&script, fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(
             compile(out.path(), &[output("web", "a")]),
-            [Staged::Written]
+            [Staged::Replacing]
         );
         let mode = fs::metadata(&script).unwrap().permissions().mode();
         assert_eq!(mode & 0o700, 0o700, "executable again");
