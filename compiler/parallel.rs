@@ -66,7 +66,7 @@ pub(crate) fn map_in_order<T: Sync, R: Send>(
         // A worker that panics makes `scope` panic, so every index comes back exactly once.
         std::thread::scope(|scope| {
             for _ in 1..workers {
-                scope.spawn(&work);
+                scope.spawn(work);
             }
             work();
         });
