@@ -6,7 +6,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::lower;
+use crate::lower::{self, StepObjects};
 use crate::model::{Step, Strategy};
 
 /// Where the strategy or the deployment id came from, for messages.
@@ -36,6 +36,17 @@ impl Plan {
         strategy: Option<Strategy>,
         deployment_id: Option<&str>,
     ) -> Plan {
+        Plan::with_objects(step, strategy, deployment_id).0
+    }
+
+    /// [`Plan::new`], and the step's objects when computing the default id lowered them in
+    /// a way that carries over to the final id ([`lower::id_only_in_labels`]): they need not
+    /// be lowered again.
+    pub(crate) fn with_objects(
+        step: &Step,
+        strategy: Option<Strategy>,
+        deployment_id: Option<&str>,
+    ) -> (Plan, Option<StepObjects>) {
         let (strategy, strategy_origin) = match (strategy, &step.strategy) {
             (Some(strategy), _) => (strategy, Origin::CommandLine),
             (None, Some(strategy)) => (strategy.value, Origin::StepFile),
@@ -47,14 +58,23 @@ impl Plan {
             deployment_id: PLACEHOLDER_ID.to_owned(),
             id_origin: Origin::Default,
         };
-        match deployment_id {
-            Some(id) => {
-                plan.deployment_id = id.to_owned();
-                plan.id_origin = Origin::CommandLine;
-            }
-            None => plan.deployment_id = output_hash(step, &plan),
+        if let Some(id) = deployment_id {
+            plan.deployment_id = id.to_owned();
+            plan.id_origin = Origin::CommandLine;
+            return (plan, None);
         }
-        plan
+        let objects = lower::lower(step, &plan);
+        plan.deployment_id = output_hash(&objects);
+        let objects = lower::id_only_in_labels(step, &plan)
+            .then(|| objects.with_deployment_id(&plan.deployment_id));
+        #[cfg(debug_assertions)]
+        if let Some(objects) = &objects {
+            debug_assert!(
+                same_json(objects, &lower::lower(step, &plan)),
+                "the objects with the final deployment id differ from a lowering with it"
+            );
+        }
+        (plan, objects)
     }
 
     pub(crate) fn is_blue_green(&self) -> bool {
@@ -73,12 +93,12 @@ impl Plan {
 
 /// The first 10 hex digits of the SHA-256 of the step's objects as JSON (lowered with a
 /// placeholder id, so the id does not depend on itself).
-fn output_hash(step: &Step, plan: &Plan) -> String {
+fn output_hash(objects: &StepObjects) -> String {
     let mut hasher = Sha256::new();
     // Hashed a whole object at a time: JSON is written in small pieces, each of which would
     // otherwise be a call into the hasher.
     let mut json = Vec::with_capacity(4096);
-    for object in lower::lower(step, plan).objects {
+    for object in &objects.objects {
         json.clear();
         // Writing into a vector cannot fail, and the objects always serialize.
         let _ = object.write_json(&mut json);
@@ -86,4 +106,13 @@ fn output_hash(step: &Step, plan: &Plan) -> String {
     }
     let digest = hasher.finalize();
     digest.iter().take(5).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(debug_assertions)]
+fn same_json(a: &StepObjects, b: &StepObjects) -> bool {
+    a.objects.len() == b.objects.len()
+        && a.objects
+            .iter()
+            .zip(&b.objects)
+            .all(|(a, b)| a.to_json().ok() == b.to_json().ok())
 }

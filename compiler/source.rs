@@ -68,25 +68,32 @@ impl Span {
 pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
-    line_starts: Vec<u32>,
+    /// Where each line starts, made the first time a line is asked for: a run that shows
+    /// nothing of a file never needs them.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
     /// Byte ranges holding secret values, masked whenever source is shown.
     redacted: Vec<std::ops::Range<usize>>,
 }
 
 impl SourceFile {
-    /// The file and its table of line starts: made wherever the file is read, so files read
-    /// on several cores have theirs made there too.
     pub(crate) fn new(path: PathBuf, text: Arc<str>) -> Self {
-        // Sized once: a run holds every file's table until it ends.
-        let mut line_starts = Vec::with_capacity(1 + text.bytes().filter(|&b| b == b'\n').count());
-        line_starts.push(0);
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
         SourceFile {
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             redacted: Vec::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let text = &self.text;
+            // Sized once: a run may hold every file's table until it ends.
+            let mut starts = Vec::with_capacity(1 + text.bytes().filter(|&b| b == b'\n').count());
+            starts.push(0);
+            starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+            starts
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -113,24 +120,24 @@ impl SourceFile {
 
     /// Zero-based line of a byte offset.
     pub fn line_index(&self, offset: u32) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset) - 1
+        self.line_starts().partition_point(|&s| s <= offset) - 1
     }
 
     /// Byte offset where a zero-based line starts (the text length past the last line).
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line)
             .map_or(self.text.len(), |&s| s as usize)
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// One-based line and one-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let line = self.line_index(offset);
-        let start = self.line_starts[line] as usize;
+        let start = self.line_starts()[line] as usize;
         let end = (offset as usize).min(self.text.len());
         let column = self
             .text

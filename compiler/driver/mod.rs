@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use crate::check;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::emit::{self, Format};
-use crate::lower;
+use crate::lower::{self, StepObjects};
 use crate::model::{Choice, RunDefaults, Spanned, Strategy};
 use crate::parallel;
 use crate::plan::Plan;
@@ -204,7 +204,19 @@ struct Ready<'a> {
     path: &'a Path,
     loaded: &'a load::Loaded,
     plan: &'a Plan,
+    /// The step's objects, when planning lowered them already.
+    objects: Option<&'a StepObjects>,
     sources: &'a SourceMap,
+}
+
+impl Ready<'_> {
+    /// `f` of the step's objects: those planning lowered, else lowered now.
+    fn with_objects<T>(&self, f: impl FnOnce(&StepObjects) -> T) -> T {
+        match self.objects {
+            Some(objects) => f(objects),
+            None => f(&lower::lower(&self.loaded.step, self.plan)),
+        }
+    }
 }
 
 /// What one step's worker found, and the command's result for a step without errors.
@@ -262,13 +274,15 @@ impl<F: Fn(&Ready<'_>) -> R, R> StepWorker<'_, F> {
         path: &Path,
         mut loaded: load::Loaded,
     ) -> (Diagnostics, Option<R>) {
-        let plan = Plan::new(&loaded.step, self.strategy, self.deployment_id);
+        let (plan, mut objects) =
+            Plan::with_objects(&loaded.step, self.strategy, self.deployment_id);
         let mut found = Diagnostics::default();
         if let Some(again) = &loaded.again
             && let Some(step) = load::again(again, self.sources, &plan.deployment_id, &mut found)
         {
             // The plan's rules see the step as it is emitted, rendered with the final id.
             loaded.step = step;
+            objects = None;
         }
         check::plan(&loaded.step, &plan, &mut found);
         let result = (!found.has_errors()).then(|| {
@@ -277,6 +291,7 @@ impl<F: Fn(&Ready<'_>) -> R, R> StepWorker<'_, F> {
                 path,
                 loaded: &loaded,
                 plan: &plan,
+                objects: objects.as_ref(),
                 sources: self.sources,
             })
         });
@@ -392,32 +407,34 @@ fn prepare<R: Send>(
         deployment_id: inputs.deployment_id,
         ready: &ready,
     };
-    let passes = parallel::map_in_order(
+    // Each step's pass is taken in as soon as it is in order, so a run keeps only what it
+    // reports and the results, not every step's pass.
+    let mut ids = Vec::new();
+    let mut plan_found = Diagnostics::default();
+    let mut redactions = Vec::new();
+    let mut results = Vec::with_capacity(step_count);
+    parallel::map_in_order(
         &batches,
         |b, steps| worker.batch(b * batch, steps),
         |_, passes| {
-            for pass in passes {
-                if let Some((_, Some(result))) = &mut pass.planned {
-                    each(result);
+            for mut pass in std::mem::take(passes) {
+                declared.complete &= pass.names.complete;
+                declared.names.extend(pass.names.names);
+                redactions.extend(pass.found.take_redactions());
+                diags.extend(pass.found);
+                ids.extend(pass.id);
+                if let Some((found, result)) = pass.planned {
+                    plan_found.extend(found);
+                    if let Some(mut result) = result {
+                        each(&mut result);
+                        results.push(result);
+                    }
                 }
             }
         },
     );
-    let mut ids = Vec::new();
-    let mut plan_found = Diagnostics::default();
-    let mut results = Vec::with_capacity(passes.len());
-    for mut pass in passes.into_iter().flatten() {
-        declared.complete &= pass.names.complete;
-        declared.names.extend(pass.names.names);
-        for span in pass.found.take_redactions() {
-            sources.redact(span);
-        }
-        diags.extend(pass.found);
-        ids.extend(pass.id);
-        if let Some((found, result)) = pass.planned {
-            plan_found.extend(found);
-            results.extend(result);
-        }
+    for span in redactions {
+        sources.redact(span);
     }
     if declared.complete {
         externals.report_undeclared(&declared.names, &mut diags);
@@ -470,7 +487,9 @@ fn failed(start: Start) -> Outcome {
 fn render(ready: &Ready<'_>, format: Format) -> Result<emit::StepOutput, Diagnostic> {
     let (step, plan) = (&ready.loaded.step, ready.plan);
     let path = inputs::display_path(ready.path);
-    emit::render(step, plan, &lower::lower(step, plan), path, format).map_err(internal_error)
+    ready
+        .with_objects(|objects| emit::render(step, plan, objects, path, format))
+        .map_err(internal_error)
 }
 
 fn internal_error(emit::EmitError(message): emit::EmitError) -> Diagnostic {
@@ -553,19 +572,17 @@ fn finish(start: Start, inputs: &Inputs<'_>, options: &Run<'_>) -> Outcome {
                 start,
                 inputs,
                 |ready| {
-                    let (step, plan) = (&ready.loaded.step, ready.plan);
                     if check {
                         let output = render(ready, options.format)?;
                         emit::compare_step(options.out_dir, &output, options.show_secrets)
                             .map_err(|e| cannot_read(&e))
                     } else {
                         // Each step's part of the stream, nothing else of its output.
-                        emit::stream(
-                            &lower::lower(step, plan),
-                            options.format,
-                            options.show_secrets,
-                        )
-                        .map_err(internal_error)
+                        ready
+                            .with_objects(|objects| {
+                                emit::stream(objects, options.format, options.show_secrets)
+                            })
+                            .map_err(internal_error)
                     }
                 },
                 |part| match part {

@@ -62,6 +62,12 @@ macro_rules! objects {
                 }
             }
 
+            fn metadata_mut(&mut self) -> &mut ObjectMeta {
+                match self {
+                    $(Object::$variant(o) => o.metadata_mut(),)*
+                }
+            }
+
             /// Position in apply order: objects others depend on come first.
             pub(crate) fn apply_rank(&self) -> u8 {
                 match self {
@@ -118,6 +124,33 @@ objects! {
     HorizontalPodAutoscaler(autoscaling_v2::HorizontalPodAutoscaler) = 35,
     Ingress(networking::Ingress) = 40,
     HttpRoute(gateway::HttpRoute) = 45,
+}
+
+impl StepObjects {
+    /// The objects with another deployment id, for a step and plan under which the id is
+    /// nothing but the value of each object's deployment-id label
+    /// ([`id_only_in_labels`]): cheaper than lowering the step again.
+    pub(crate) fn with_deployment_id(mut self, id: &str) -> StepObjects {
+        for object in &mut self.objects {
+            if let Some(value) = object
+                .metadata_mut()
+                .labels
+                .as_mut()
+                .and_then(|labels| labels.get_mut(labels::DEPLOYMENT_ID_LABEL))
+            {
+                id.clone_into(value);
+            }
+        }
+        self
+    }
+}
+
+/// Whether the deployment id reaches `step`'s objects under `plan` only as the value of each
+/// object's deployment-id label ([`labels::object_labels`]). Not under blue/green (it names
+/// objects and selects pods), not for a Job (its name carries it), not with `[[patches]]`
+/// (one may copy the label anywhere).
+pub(crate) fn id_only_in_labels(step: &Step, plan: &Plan) -> bool {
+    !plan.is_blue_green() && step.kind() != crate::model::Kind::Job && step.patches.is_empty()
 }
 
 /// The objects of a step, patched by its `[[patches]]`.
