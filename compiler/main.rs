@@ -14,11 +14,6 @@ use kstep::diagnostic::{Code, Diagnostic, Renderer, Severity, Style, formats};
 use kstep::driver::{self, CompileOptions, LintOptions, Outcome, OutputMode, Status};
 use kstep::emit::Format;
 
-/// mimalloc instead of the C library's allocator: about a fifth less CPU time for many steps
-/// (`cargo bench --bench compile`), at the same peak memory.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let renderer = Renderer::new(style(cli.color));

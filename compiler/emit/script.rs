@@ -292,6 +292,12 @@ fn shell_quote(value: Value) -> String {
         // Built in one string: a script quotes a hundred values.
         let mut out = String::with_capacity(text.len() + 2);
         out.push('\'');
+        if !text.contains('\'') {
+            // Nearly every value: nothing to escape.
+            out.push_str(text);
+            out.push('\'');
+            return out;
+        }
         for (i, part) in text.split('\'').enumerate() {
             if i > 0 {
                 out.push_str(r"'\''");

@@ -112,19 +112,18 @@ impl Staging {
             Staged::New
         };
         let root = self.path().join(format!("new-{index}"));
-        fs::create_dir(&root)?;
+        let dir = StepDir::make(&root)?;
         let mut made: Vec<&Path> = Vec::new();
         for (file, same) in output.files.iter().zip(same) {
-            let path = root.join(&file.path);
-            if let Some(dir) = Path::new(&file.path).parent()
-                && !dir.as_os_str().is_empty()
-                && !made.contains(&dir)
+            if let Some(parent) = Path::new(&file.path).parent()
+                && !parent.as_os_str().is_empty()
+                && !made.contains(&parent)
             {
-                fs::create_dir_all(root.join(dir))?;
-                made.push(dir);
+                dir.create_dir(parent)?;
+                made.push(parent);
             }
-            if !(same && fs::hard_link(current.join(&file.path), &path).is_ok()) {
-                create(&path, file)?;
+            if !(same && fs::hard_link(current.join(&file.path), root.join(&file.path)).is_ok()) {
+                dir.create_file(file)?;
             }
         }
         Ok(staged)
@@ -397,23 +396,59 @@ fn same_file(_: &File, path: &Path) -> bool {
     path.exists()
 }
 
-/// Creates a file with its mode from the start: a Secret is never readable by others, not
-/// even for a moment.
+/// A staged step's directory, filled with its files. On Unix its entries are made relative
+/// to an open descriptor of it, so the kernel does not walk the whole path (output,
+/// staging, step) again for each file.
 #[cfg(unix)]
-fn create(path: &Path, file: &OutputFile) -> io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(file.mode.bits())
-        .open(path)?
-        .write_all(file.contents.as_bytes())
+struct StepDir(std::os::fd::OwnedFd);
+
+#[cfg(unix)]
+impl StepDir {
+    fn make(path: &Path) -> io::Result<StepDir> {
+        use rustix::fs::{Mode, OFlags};
+        fs::create_dir(path)?;
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        Ok(StepDir(rustix::fs::open(path, flags, Mode::empty())?))
+    }
+
+    /// A directory for files, one level down (`manifests`).
+    fn create_dir(&self, path: &Path) -> io::Result<()> {
+        Ok(rustix::fs::mkdirat(
+            &self.0,
+            path,
+            rustix::fs::Mode::from_raw_mode(0o777),
+        )?)
+    }
+
+    /// Creates a file with its mode from the start: a Secret is never readable by others,
+    /// not even for a moment.
+    fn create_file(&self, file: &OutputFile) -> io::Result<()> {
+        use rustix::fs::{Mode, OFlags};
+        use std::io::Write;
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC;
+        let mode = Mode::from_raw_mode(file.mode.bits());
+        let fd = rustix::fs::openat(&self.0, file.path.as_str(), flags, mode)?;
+        File::from(fd).write_all(file.contents.as_bytes())
+    }
 }
 
 #[cfg(not(unix))]
-fn create(path: &Path, file: &OutputFile) -> io::Result<()> {
-    fs::write(path, &file.contents)
+struct StepDir(PathBuf);
+
+#[cfg(not(unix))]
+impl StepDir {
+    fn make(path: &Path) -> io::Result<StepDir> {
+        fs::create_dir(path)?;
+        Ok(StepDir(path.to_owned()))
+    }
+
+    fn create_dir(&self, path: &Path) -> io::Result<()> {
+        fs::create_dir_all(self.0.join(path))
+    }
+
+    fn create_file(&self, file: &OutputFile) -> io::Result<()> {
+        fs::write(self.0.join(&file.path), &file.contents)
+    }
 }
 
 #[cfg(test)]

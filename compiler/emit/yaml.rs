@@ -643,6 +643,14 @@ fn is_plain_safe(s: &str) -> bool {
 /// characters YAML treats as line breaks or does not allow in a stream.
 fn write_quoted(out: &mut String, s: &str) {
     out.push('"');
+    // Most quoted strings (an image with its tag, a command line) need no escape at all.
+    if s.bytes()
+        .all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
+    {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
