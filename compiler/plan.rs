@@ -116,3 +116,46 @@ fn same_json(a: &StepObjects, b: &StepObjects) -> bool {
             .zip(&b.objects)
             .all(|(a, b)| a.to_json().ok() == b.to_json().ok())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Diagnostics;
+    use crate::source::SourceMap;
+
+    fn step(text: &str) -> Step {
+        let mut sources = SourceMap::default();
+        let file = sources.add("step.toml".into(), text.into());
+        let mut diags = Diagnostics::default();
+        let (step, _) = crate::driver::load_text(file, text, crate::syntax::Format::Toml, &mut diags)
+            .expect("the step loads");
+        assert!(!diags.has_errors(), "{diags:?}");
+        step
+    }
+
+    fn json(objects: &StepObjects) -> Vec<serde_json::Value> {
+        objects.objects.iter().map(|o| o.to_json().unwrap()).collect()
+    }
+
+    /// The objects planning lowered carry over to the final id only where the id is nothing
+    /// but a label, and then they are exactly a lowering with that id.
+    #[test]
+    fn planned_objects_are_those_of_the_final_id() {
+        let text = include_str!("../fixtures/service/ingress.toml");
+        let step = step(text);
+        let (plan, objects) = Plan::with_objects(&step, None, None);
+        assert_ne!(plan.deployment_id, PLACEHOLDER_ID);
+        let objects = objects.expect("a rolling update's objects carry over");
+        assert_eq!(json(&objects), json(&lower::lower(&step, &plan)));
+        assert!(json(&objects).iter().all(|o| {
+            o["metadata"]["labels"]["kstep.dev/deployment-id"] == plan.deployment_id.as_str()
+        }));
+
+        let (plan, objects) = Plan::with_objects(&step, Some(Strategy::BlueGreen), None);
+        assert!(objects.is_none(), "blue/green names objects with the id");
+        assert_ne!(plan.deployment_id, PLACEHOLDER_ID);
+        let (plan, objects) = Plan::with_objects(&step, None, Some("build-7"));
+        assert!(objects.is_none(), "nothing was lowered");
+        assert_eq!(plan.deployment_id, "build-7");
+    }
+}
