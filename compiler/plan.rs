@@ -127,14 +127,19 @@ mod tests {
         let mut sources = SourceMap::default();
         let file = sources.add("step.toml".into(), text.into());
         let mut diags = Diagnostics::default();
-        let (step, _) = crate::driver::load_text(file, text, crate::syntax::Format::Toml, &mut diags)
-            .expect("the step loads");
+        let (step, _) =
+            crate::driver::load_text(file, text, crate::syntax::Format::Toml, &mut diags)
+                .expect("the step loads");
         assert!(!diags.has_errors(), "{diags:?}");
         step
     }
 
     fn json(objects: &StepObjects) -> Vec<serde_json::Value> {
-        objects.objects.iter().map(|o| o.to_json().unwrap()).collect()
+        objects
+            .objects
+            .iter()
+            .map(|o| o.to_json().unwrap())
+            .collect()
     }
 
     /// The objects planning lowered carry over to the final id only where the id is nothing

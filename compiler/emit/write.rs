@@ -46,6 +46,8 @@ pub(crate) struct Staging {
     /// Locked for as long as this value lives; `None` where the file system has no locks
     /// (then a killed compile's directory stays, as it would without this scheme).
     _lock: Option<File>,
+    /// The staging directory, opened by the first step staged.
+    opened: std::sync::OnceLock<Dir>,
 }
 
 impl Staging {
@@ -87,7 +89,17 @@ impl Staging {
             dir: Some(dir),
             created,
             _lock: lock,
+            opened: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The staging directory, open: steps are made in it by name.
+    fn opened(&self) -> io::Result<&Dir> {
+        if let Some(dir) = self.opened.get() {
+            return Ok(dir);
+        }
+        let dir = Dir::open(self.path())?;
+        Ok(self.opened.get_or_init(|| dir))
     }
 
     /// Writes the `index`-th step's files, unless `DIR/<step-id>` already holds exactly
@@ -111,15 +123,16 @@ impl Staging {
         } else {
             Staged::New
         };
-        let root = self.path().join(format!("new-{index}"));
-        let dir = StepDir::make(&root)?;
+        let name = format!("new-{index}");
+        let root = self.path().join(&name);
+        let dir = self.opened()?.make(&name)?;
         let mut made: Vec<&Path> = Vec::new();
         for (file, same) in output.files.iter().zip(same) {
             if let Some(parent) = Path::new(&file.path).parent()
                 && !parent.as_os_str().is_empty()
                 && !made.contains(&parent)
             {
-                dir.create_dir(parent)?;
+                dir.make_dir(parent)?;
                 made.push(parent);
             }
             if !(same && fs::hard_link(current.join(&file.path), root.join(&file.path)).is_ok()) {
@@ -133,31 +146,32 @@ impl Staging {
     /// order; an unchanged step is left as it is), then removes the old copies, on every core.
     pub(crate) fn commit(mut self, steps: &[(usize, String, Staged)]) -> io::Result<()> {
         let mut replaced = Vec::new();
+        let out = Dir::open(&self.out_dir)?;
+        let staging = self.opened()?;
         for (i, id, staged) in steps {
             if *staged == Staged::Unchanged {
                 continue;
             }
-            let target = self.out_dir.join(id);
-            let new = self.path().join(format!("new-{i}"));
+            let new = format!("new-{i}");
             // Nothing to move aside, unless something appeared since: then it is (a rename
             // onto a directory with files fails; onto an empty one it replaces it).
-            if *staged == Staged::New && fs::rename(&new, &target).is_ok() {
+            if *staged == Staged::New && staging.rename(&new, &out, id).is_ok() {
                 continue;
             }
-            let old = self.path().join(format!("{OLD}{id}"));
-            let had_old = match fs::rename(&target, &old) {
+            let old = format!("{OLD}{id}");
+            let had_old = match out.rename(id, staging, &old) {
                 Ok(()) => true,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => false,
                 Err(e) => return Err(e),
             };
-            if let Err(e) = fs::rename(&new, &target) {
+            if let Err(e) = staging.rename(&new, &out, id) {
                 if had_old {
-                    let _ = fs::rename(&old, &target);
+                    let _ = staging.rename(&old, &out, id);
                 }
                 return Err(e);
             }
             if had_old {
-                replaced.push(old);
+                replaced.push(self.path().join(old));
             }
         }
         // Whatever fails to go here goes with the staging directory below.
@@ -396,25 +410,40 @@ fn same_file(_: &File, path: &Path) -> bool {
     path.exists()
 }
 
-/// A staged step's directory, filled with its files. On Unix its entries are made relative
-/// to an open descriptor of it, so the kernel does not walk the whole path (output,
-/// staging, step) again for each file.
-#[cfg(unix)]
-struct StepDir(std::os::fd::OwnedFd);
+/// A directory that entries are made in and moved between. On Unix it is an open
+/// descriptor and entries are named relative to it, so the kernel does not walk the whole
+/// path (output, staging, step) again for each file and each move; elsewhere it is the path.
+struct Dir {
+    #[cfg(unix)]
+    fd: std::os::fd::OwnedFd,
+    #[cfg(not(unix))]
+    path: PathBuf,
+}
 
 #[cfg(unix)]
-impl StepDir {
-    fn make(path: &Path) -> io::Result<StepDir> {
-        use rustix::fs::{Mode, OFlags};
-        fs::create_dir(path)?;
-        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        Ok(StepDir(rustix::fs::open(path, flags, Mode::empty())?))
+impl Dir {
+    fn open(path: &Path) -> io::Result<Dir> {
+        Ok(Dir {
+            fd: rustix::fs::open(path, Self::FLAGS, rustix::fs::Mode::empty())?,
+        })
     }
 
-    /// A directory for files, one level down (`manifests`).
-    fn create_dir(&self, path: &Path) -> io::Result<()> {
+    const FLAGS: rustix::fs::OFlags = rustix::fs::OFlags::RDONLY
+        .union(rustix::fs::OFlags::DIRECTORY)
+        .union(rustix::fs::OFlags::CLOEXEC);
+
+    /// Makes the directory `name` in this one, and opens it.
+    fn make(&self, name: &str) -> io::Result<Dir> {
+        self.make_dir(Path::new(name))?;
+        Ok(Dir {
+            fd: rustix::fs::openat(&self.fd, name, Self::FLAGS, rustix::fs::Mode::empty())?,
+        })
+    }
+
+    /// Makes the directory `path` (one level: `manifests`).
+    fn make_dir(&self, path: &Path) -> io::Result<()> {
         Ok(rustix::fs::mkdirat(
-            &self.0,
+            &self.fd,
             path,
             rustix::fs::Mode::from_raw_mode(0o777),
         )?)
@@ -427,27 +456,40 @@ impl StepDir {
         use std::io::Write;
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC;
         let mode = Mode::from_raw_mode(file.mode.bits());
-        let fd = rustix::fs::openat(&self.0, file.path.as_str(), flags, mode)?;
+        let fd = rustix::fs::openat(&self.fd, file.path.as_str(), flags, mode)?;
         File::from(fd).write_all(file.contents.as_bytes())
+    }
+
+    /// Moves `from` in this directory to `to` in `dir`.
+    fn rename(&self, from: &str, dir: &Dir, to: &str) -> io::Result<()> {
+        Ok(rustix::fs::renameat(&self.fd, from, &dir.fd, to)?)
     }
 }
 
 #[cfg(not(unix))]
-struct StepDir(PathBuf);
-
-#[cfg(not(unix))]
-impl StepDir {
-    fn make(path: &Path) -> io::Result<StepDir> {
-        fs::create_dir(path)?;
-        Ok(StepDir(path.to_owned()))
+impl Dir {
+    fn open(path: &Path) -> io::Result<Dir> {
+        Ok(Dir {
+            path: path.to_owned(),
+        })
     }
 
-    fn create_dir(&self, path: &Path) -> io::Result<()> {
-        fs::create_dir_all(self.0.join(path))
+    fn make(&self, name: &str) -> io::Result<Dir> {
+        let path = self.path.join(name);
+        fs::create_dir(&path)?;
+        Ok(Dir { path })
+    }
+
+    fn make_dir(&self, path: &Path) -> io::Result<()> {
+        fs::create_dir_all(self.path.join(path))
     }
 
     fn create_file(&self, file: &OutputFile) -> io::Result<()> {
-        fs::write(self.0.join(&file.path), &file.contents)
+        fs::write(self.path.join(&file.path), &file.contents)
+    }
+
+    fn rename(&self, from: &str, dir: &Dir, to: &str) -> io::Result<()> {
+        fs::rename(self.path.join(from), dir.path.join(to))
     }
 }
 
