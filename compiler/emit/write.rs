@@ -124,7 +124,6 @@ impl Staging {
             Staged::New
         };
         let name = format!("new-{index}");
-        let root = self.path().join(&name);
         let dir = self.opened()?.make(&name)?;
         let mut made: Vec<&Path> = Vec::new();
         for (file, same) in output.files.iter().zip(same) {
@@ -135,7 +134,11 @@ impl Staging {
                 dir.make_dir(parent)?;
                 made.push(parent);
             }
-            if !(same && fs::hard_link(current.join(&file.path), root.join(&file.path)).is_ok()) {
+            let linked = same && {
+                let staged = self.path().join(&name).join(&file.path);
+                fs::hard_link(current.join(&file.path), staged).is_ok()
+            };
+            if !linked {
                 dir.create_file(file)?;
             }
         }
