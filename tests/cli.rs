@@ -155,6 +155,38 @@ fn one_bad_file_among_several_writes_nothing() {
     }
 }
 
+/// Files are read on every core, then taken in order: every file problem among many steps
+/// is reported in one run, located (the line table is made when the file is shown), and
+/// nothing is written.
+#[test]
+fn file_problems_among_many_steps_are_all_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dist");
+    let mut steps: Vec<PathBuf> = (0..12)
+        .map(|i| {
+            let text = STEP.replace("name = \"web\"\n\n", &format!("name = \"web-{i}\"\n\n"));
+            write(dir.path(), &format!("good-{i:02}.toml"), &text)
+        })
+        .collect();
+    let latin1 = dir.path().join("latin1.toml");
+    fs::write(&latin1, b"[deployment]\nname = \"b\xffad\"\n").unwrap();
+    steps.insert(5, latin1);
+    steps.insert(9, dir.path().join("missing.toml"));
+    let output = run(kstep().arg("compile").args(&steps).arg("-o").arg(&out));
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot read `") && err.contains("missing.toml`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("not valid UTF-8") && err.contains("latin1.toml:2:10"),
+        "{err}"
+    );
+    assert!(err.contains("2 errors"), "{err}");
+    assert!(!out.exists());
+}
+
 #[test]
 fn stdout_of_many_steps_is_every_manifest_in_input_order() {
     // Enough steps that the stream waits in a temporary file rather than in memory.
