@@ -41,7 +41,8 @@ impl Plan {
 
     /// [`Plan::new`], and the step's objects when computing the default id lowered them in
     /// a way that carries over to the final id ([`lower::id_only_in_labels`]): they need not
-    /// be lowered again.
+    /// be lowered again. They are `step`'s: a step whose templates read the id, rendered
+    /// again with it, is another step and must be lowered again.
     pub(crate) fn with_objects(
         step: &Step,
         strategy: Option<Strategy>,
@@ -69,7 +70,7 @@ impl Plan {
             .then(|| objects.with_deployment_id(&plan.deployment_id));
         #[cfg(debug_assertions)]
         if let Some(objects) = &objects {
-            debug_assert!(
+            assert!(
                 same_json(objects, &lower::lower(step, &plan)),
                 "the objects with the final deployment id differ from a lowering with it"
             );
