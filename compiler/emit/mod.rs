@@ -8,6 +8,7 @@
 mod compare;
 mod printed;
 mod script;
+mod stencil;
 mod write;
 pub(crate) mod yaml;
 
@@ -299,7 +300,7 @@ pub(crate) fn render(
     };
     files.push(OutputFile {
         path: "deploy.sh".into(),
-        contents: script::render(&script).map_err(EmitError)?,
+        contents: script::render(script).map_err(EmitError)?,
         mode: FileMode::Executable,
         shown: None,
     });

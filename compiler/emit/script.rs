@@ -7,6 +7,7 @@
 //! no name, label or path can run anything; the source path in the header comment goes
 //! through `comment`, which keeps it on one line.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use minijinja::syntax::SyntaxConfig;
@@ -96,8 +97,10 @@ fn template_source(name: &str) -> Option<&'static str> {
     })
 }
 
-/// What a deploy script needs to know.
-#[derive(Serialize)]
+/// What a deploy script needs to know. The `String` fields (and lists) that [`Script::printed`]
+/// names are only printed by the templates, or tested for being empty; the templates may
+/// compare the rest (see [`super::stencil`]).
+#[derive(Serialize, Clone, PartialEq)]
 pub(crate) struct Script {
     pub(crate) source: String,
     pub(crate) version: &'static str,
@@ -167,6 +170,44 @@ pub(crate) struct Script {
     /// The exit codes, as `--help` lists them (wrapped) and the header (wrapped, commented).
     pub(crate) exit_codes: &'static str,
     pub(crate) exit_codes_comment: &'static str,
+}
+
+impl Script {
+    /// The values a script only prints: each of them a hole in its shape's stencil. A field
+    /// left out is part of the shape (correct, but one stencil per value).
+    pub(super) fn printed(&mut self) -> [&mut [String]; 28] {
+        use std::slice::from_mut as one;
+        [
+            one(&mut self.source),
+            one(&mut self.step_id),
+            one(&mut self.deployment_id),
+            one(&mut self.namespace),
+            one(&mut self.deployment_name),
+            one(&mut self.timeout),
+            one(&mut self.deployment_selector),
+            one(&mut self.pod_selector),
+            one(&mut self.step_selector),
+            one(&mut self.network_title),
+            one(&mut self.cleanup_selector),
+            &mut self.config_files,
+            &mut self.workload_files,
+            &mut self.network_files,
+            one(&mut self.lock_name),
+            &mut self.colour_routes,
+            &mut self.colour_bases,
+            &mut self.routes,
+            one(&mut self.autoscaler),
+            one(&mut self.min_replicas),
+            one(&mut self.max_replicas),
+            one(&mut self.deployment_base),
+            one(&mut self.replicas),
+            &mut self.services,
+            one(&mut self.preview_service),
+            one(&mut self.preview_file),
+            one(&mut self.preview_replicas),
+            one(&mut self.scale_down_delay),
+        ]
+    }
 }
 
 /// `text` in lines of at most `width` characters (words are never split), each but the first
@@ -269,7 +310,13 @@ fn exit_codes(codes: ExitCodes) -> String {
 /// A step's kind may change: the workload of the older kind is then removed with the rest.
 pub(crate) const CLEANUP_KINDS: &str = "deployments.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,configmaps,secrets,services,ingresses.networking.k8s.io,poddisruptionbudgets.policy,horizontalpodautoscalers.autoscaling";
 
-pub(crate) fn render(script: &Script) -> Result<String, String> {
+/// The text of `script`'s `deploy.sh`, through the stencil of its shape.
+pub(crate) fn render(script: Script) -> Result<String, String> {
+    super::stencil::render(script, render_in_full)
+}
+
+/// The text of `script`'s `deploy.sh`, rendered by the templates.
+pub(super) fn render_in_full(script: &Script) -> Result<String, String> {
     let name = if script.blue_green {
         "blue-green.sh.j2"
     } else {
@@ -288,28 +335,30 @@ pub(crate) fn render(script: &Script) -> Result<String, String> {
 
 /// `'text'`, with `'` written as `'\''`: a single shell word that expands nothing.
 fn shell_quote(value: Value) -> String {
-    let quote = |text: &str| {
-        // Built in one string: a script quotes a hundred values.
-        let mut out = String::with_capacity(text.len() + 2);
-        out.push('\'');
-        if !text.contains('\'') {
-            // Nearly every value: nothing to escape.
-            out.push_str(text);
-            out.push('\'');
-            return out;
+    let text = value
+        .as_str()
+        .map_or_else(|| value.to_string().into(), Cow::Borrowed);
+    let text = super::stencil::mark_holes(&text, true).map_or(text, Cow::Owned);
+    // Built in one string: a script quotes a hundred values.
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    quote_into(&mut out, &text);
+    out.push('\'');
+    out
+}
+
+/// `text` as it reads between single quotes: `'` written as `'\''`.
+pub(super) fn quote_into(out: &mut String, text: &str) {
+    if !text.contains('\'') {
+        // Nearly every value: nothing to escape.
+        out.push_str(text);
+        return;
+    }
+    for (i, part) in text.split('\'').enumerate() {
+        if i > 0 {
+            out.push_str(r"'\''");
         }
-        for (i, part) in text.split('\'').enumerate() {
-            if i > 0 {
-                out.push_str(r"'\''");
-            }
-            out.push_str(part);
-        }
-        out.push('\'');
-        out
-    };
-    match value.as_str() {
-        Some(text) => quote(text),
-        None => quote(&value.to_string()),
+        out.push_str(part);
     }
 }
 
@@ -317,10 +366,16 @@ fn shell_quote(value: Value) -> String {
 fn comment(value: Value) -> String {
     let text = value
         .as_str()
-        .map_or_else(|| value.to_string(), str::to_owned);
-    text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
+        .map_or_else(|| value.to_string().into(), Cow::Borrowed);
+    let text = super::stencil::mark_holes(&text, false).map_or(text, Cow::Owned);
+    let mut out = String::with_capacity(text.len());
+    comment_into(&mut out, &text);
+    out
+}
+
+/// `text` with every control character written as `?`.
+pub(super) fn comment_into(out: &mut String, text: &str) {
+    out.extend(text.chars().map(|c| if c.is_control() { '?' } else { c }));
 }
 
 #[cfg(test)]
