@@ -9,6 +9,7 @@ pub(crate) mod input;
 mod node;
 mod remap;
 mod toml;
+mod toml_events;
 mod yaml;
 
 pub(crate) use node::{Entry, Node, NodeKind, Rendered};

@@ -14,6 +14,28 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 
 pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
+    if let Some(node) = super::toml_events::parse(file, text) {
+        #[cfg(debug_assertions)]
+        {
+            let mut none = Diagnostics::default();
+            let parsed = parse_with_toml(file, text, &mut none);
+            assert!(
+                none.is_empty(),
+                "toml reports problems in a document built from events"
+            );
+            assert_eq!(
+                parsed.as_ref(),
+                Some(&node),
+                "toml parses a document differently"
+            );
+        }
+        return Some(node);
+    }
+    parse_with_toml(file, text, diags)
+}
+
+/// `text` parsed by `toml`: every document, with its messages for every error.
+pub(super) fn parse_with_toml(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
     let (table, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         for error in errors {
