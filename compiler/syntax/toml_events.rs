@@ -44,42 +44,38 @@ pub(super) fn parse(file: FileId, text: &str) -> Option<Node> {
         return None;
     }
     let mut builder = Builder {
+        file,
         source,
         events: &events,
         next: 0,
     };
     let root = builder.document()?;
-    let mut convert = Convert { file };
-    let kind = convert.table(root, 1)?;
-    Some(Node::new(kind, Span::new(file, 0, text.len())))
-}
-
-/// A value as built: tables still open to `[header]`s below them.
-enum Value<'i> {
-    Scalar(NodeKind, Range),
-    /// `array_of_tables`: made by `[[header]]`s.
-    Array {
-        items: Vec<Value<'i>>,
-        span: Range,
-        array_of_tables: bool,
-    },
-    Table {
-        table: Table<'i>,
-        span: Range,
-        /// Written `{ ... }`: closed.
-        inline: bool,
-    },
+    Some(Node::new(
+        NodeKind::Map(root.into_entries(file)),
+        Span::new(file, 0, text.len()),
+    ))
 }
 
 type Range = std::ops::Range<usize>;
 
-#[derive(Default)]
-struct Table<'i> {
-    entries: Vec<(Cow<'i, str>, Range, Value<'i>)>,
+/// A value of a table that `[header]`s may still extend.
+enum Value {
+    /// A scalar, an array or an inline table: complete.
+    Closed(Node),
+    /// A table made by a `[header]`, or for one below it.
+    Table(Table, Range),
+    /// An array of tables, made by `[[header]]`s.
+    Tables(Vec<(Table, Range)>, Range),
 }
 
-impl<'i> Table<'i> {
-    fn get_mut(&mut self, key: &str) -> Option<&mut Value<'i>> {
+/// A table of a `[header]` (or the root table), as built so far.
+#[derive(Default)]
+struct Table {
+    entries: Vec<(String, Range, Value)>,
+}
+
+impl Table {
+    fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         self.entries
             .iter_mut()
             .find(|(k, ..)| k == key)
@@ -87,22 +83,53 @@ impl<'i> Table<'i> {
     }
 
     /// Adds an entry; `None` if the key is taken, or the table has too many keys.
-    fn insert(&mut self, key: (Cow<'i, str>, Range), value: Value<'i>) -> Option<&mut Value<'i>> {
+    fn insert(&mut self, key: (String, Range), value: Value) -> Option<&mut Value> {
         if self.entries.len() >= MOST_KEYS || self.entries.iter().any(|(k, ..)| *k == key.0) {
             return None;
         }
         self.entries.push((key.0, key.1, value));
         self.entries.last_mut().map(|(.., value)| value)
     }
+
+    fn into_entries(self, file: FileId) -> Vec<Entry> {
+        let span = |range: Range| Span::new(file, range.start, range.end);
+        self.entries
+            .into_iter()
+            .map(|(key, key_span, value)| Entry {
+                key,
+                key_span: span(key_span),
+                value: match value {
+                    Value::Closed(node) => node,
+                    Value::Table(table, range) => {
+                        Node::new(NodeKind::Map(table.into_entries(file)), span(range))
+                    }
+                    Value::Tables(tables, range) => {
+                        let items = tables
+                            .into_iter()
+                            .map(|(table, range)| {
+                                Node::new(NodeKind::Map(table.into_entries(file)), span(range))
+                            })
+                            .collect();
+                        Node::new(NodeKind::Seq(items), span(range))
+                    }
+                },
+            })
+            .collect()
+    }
 }
 
 struct Builder<'e, 'i> {
+    file: FileId,
     source: Source<'i>,
     events: &'e [Event],
     next: usize,
 }
 
-impl<'i> Builder<'_, 'i> {
+impl Builder<'_, '_> {
+    fn span(&self, range: Range) -> Span {
+        Span::new(self.file, range.start, range.end)
+    }
+
     /// The next event that is not whitespace, a comment or a newline.
     fn next_significant(&mut self) -> Option<Event> {
         while let Some(&event) = self.events.get(self.next) {
@@ -117,11 +144,12 @@ impl<'i> Builder<'_, 'i> {
         None
     }
 
-    fn document(&mut self) -> Option<Table<'i>> {
+    fn document(&mut self) -> Option<Table> {
         let mut root = Table::default();
-        // The table that key-values go to: a path of keys from the root, and whether its
-        // last step is the last table of an array.
-        let mut current: Vec<Cow<'i, str>> = Vec::new();
+        // The table key-values go to (by its keys from the root; an array of tables stands
+        // for its last table), and how deep its values are as `super::toml` counts.
+        let mut current: Vec<String> = Vec::new();
+        let mut depth = 1;
         while let Some(event) = self.next_significant() {
             match event.kind() {
                 EventKind::SimpleKey => {
@@ -131,44 +159,34 @@ impl<'i> Builder<'_, 'i> {
                         return None;
                     }
                     let first = self.next_significant()?;
-                    let value = self.value(first, 1)?;
-                    descend(&mut root, &current)?.insert(key, value)?;
+                    let value = self.value(first, depth)?;
+                    descend(&mut root, &current)?.insert(key, Value::Closed(value))?;
                 }
                 kind @ (EventKind::StdTableOpen | EventKind::ArrayTableOpen) => {
                     let mut path = self.header_keys()?;
                     let close = self.events.get(self.next - 1)?;
                     let span = event.span().start()..close.span().end();
                     let (name, key_span) = path.pop()?;
-                    let parent = descend_creating(&mut root, &path)?;
+                    let (parent, parent_depth) = descend_creating(&mut root, &path)?;
                     if kind == EventKind::StdTableOpen {
-                        let table = Value::Table {
-                            table: Table::default(),
-                            span,
-                            inline: false,
-                        };
+                        let table = Value::Table(Table::default(), span);
                         parent.insert((name.clone(), key_span), table)?;
+                        depth = parent_depth + 1;
                     } else {
-                        let table = Value::Table {
-                            table: Table::default(),
-                            span: span.clone(),
-                            inline: false,
-                        };
+                        let table = (Table::default(), span.clone());
                         match parent.get_mut(&name) {
                             None => {
-                                let array = Value::Array {
-                                    items: vec![table],
-                                    span,
-                                    array_of_tables: true,
-                                };
-                                parent.insert((name.clone(), key_span), array)?;
+                                let tables = Value::Tables(vec![table], span);
+                                parent.insert((name.clone(), key_span), tables)?;
                             }
-                            Some(Value::Array {
-                                items,
-                                array_of_tables: true,
-                                ..
-                            }) => items.push(table),
+                            Some(Value::Tables(tables, _)) => tables.push(table),
                             Some(_) => return None,
                         }
+                        depth = parent_depth + 2;
+                    }
+                    // Deep enough for `super::toml` to refuse (or nearly): left to it.
+                    if depth + 2 >= MAX_DEPTH {
+                        return None;
                     }
                     current = path.into_iter().map(|(key, _)| key).collect();
                     current.push(name);
@@ -180,7 +198,7 @@ impl<'i> Builder<'_, 'i> {
     }
 
     /// The keys of a `[header]` or `[[header]]`, up to its closing bracket.
-    fn header_keys(&mut self) -> Option<Vec<(Cow<'i, str>, Range)>> {
+    fn header_keys(&mut self) -> Option<Vec<(String, Range)>> {
         let mut keys = Vec::new();
         loop {
             let event = self.next_significant()?;
@@ -195,22 +213,23 @@ impl<'i> Builder<'_, 'i> {
         }
     }
 
-    fn key(&self, event: Event) -> Option<(Cow<'i, str>, Range)> {
+    fn key(&self, event: Event) -> Option<(String, Range)> {
         let raw = self.source.get(event)?;
         let mut key = Cow::Borrowed("");
         let mut failed = false;
         raw.decode_key(&mut key, &mut |_: ParseError| failed = true);
         let span = event.span();
-        (!failed).then_some((key, span.start()..span.end()))
+        (!failed).then(|| (key.into_owned(), span.start()..span.end()))
     }
 
-    /// The value that starts with `first`, `depth` levels below the root table's entries.
-    fn value(&mut self, first: Event, depth: usize) -> Option<Value<'i>> {
+    /// The value that starts with `first`, an entry of a table whose entries are `depth`
+    /// levels deep (the root's: 1), with `super::toml`'s rule for nesting.
+    fn value(&mut self, first: Event, depth: usize) -> Option<Node> {
         let start = first.span().start();
         match first.kind() {
             EventKind::Scalar => {
                 let kind = self.scalar(first)?;
-                Some(Value::Scalar(kind, start..first.span().end()))
+                Some(Node::new(kind, self.span(start..first.span().end())))
             }
             EventKind::ArrayOpen if depth < MAX_DEPTH => {
                 let mut items = Vec::new();
@@ -218,12 +237,8 @@ impl<'i> Builder<'_, 'i> {
                     let event = self.next_significant()?;
                     match event.kind() {
                         EventKind::ArrayClose => {
-                            let span = start..event.span().end();
-                            return Some(Value::Array {
-                                items,
-                                span,
-                                array_of_tables: false,
-                            });
+                            let span = self.span(start..event.span().end());
+                            return Some(Node::new(NodeKind::Seq(items), span));
                         }
                         EventKind::ValueSep => {}
                         _ => items.push(self.value(event, depth + 1)?),
@@ -231,27 +246,30 @@ impl<'i> Builder<'_, 'i> {
                 }
             }
             EventKind::InlineTableOpen if depth < MAX_DEPTH => {
-                let mut table = Table::default();
+                let mut entries: Vec<Entry> = Vec::new();
                 loop {
                     let event = self.next_significant()?;
                     match event.kind() {
                         EventKind::InlineTableClose => {
-                            let span = start..event.span().end();
-                            return Some(Value::Table {
-                                table,
-                                span,
-                                inline: true,
-                            });
+                            let span = self.span(start..event.span().end());
+                            return Some(Node::new(NodeKind::Map(entries), span));
                         }
                         EventKind::ValueSep => {}
                         EventKind::SimpleKey => {
-                            let key = self.key(event)?;
-                            if self.next_significant()?.kind() != EventKind::KeyValSep {
+                            let (key, key_span) = self.key(event)?;
+                            if self.next_significant()?.kind() != EventKind::KeyValSep
+                                || entries.len() >= MOST_KEYS
+                                || entries.iter().any(|e| e.key == key)
+                            {
                                 return None;
                             }
                             let first = self.next_significant()?;
                             let value = self.value(first, depth + 1)?;
-                            table.insert(key, value)?;
+                            entries.push(Entry {
+                                key,
+                                key_span: self.span(key_span),
+                                value,
+                            });
                         }
                         _ => return None,
                     }
@@ -260,7 +278,6 @@ impl<'i> Builder<'_, 'i> {
             _ => None,
         }
     }
-
     /// A scalar as `super::toml` converts `toml`'s value of it.
     fn scalar(&self, event: Event) -> Option<NodeKind> {
         let raw = self.source.get(event)?;
@@ -287,10 +304,7 @@ impl<'i> Builder<'_, 'i> {
 }
 
 /// The table at `path` (each key a table, or an array of tables whose last one is meant).
-fn descend<'t, 'i>(
-    mut table: &'t mut Table<'i>,
-    path: &[Cow<'i, str>],
-) -> Option<&'t mut Table<'i>> {
+fn descend<'t>(mut table: &'t mut Table, path: &[String]) -> Option<&'t mut Table> {
     for key in path {
         table = last_table(table.get_mut(key)?)?;
     }
@@ -298,87 +312,35 @@ fn descend<'t, 'i>(
 }
 
 /// As [`descend`], making the tables that do not exist yet (implicit tables, spanned by
-/// their key, as `toml` makes them).
-fn descend_creating<'t, 'i>(
-    mut table: &'t mut Table<'i>,
-    path: &[(Cow<'i, str>, Range)],
-) -> Option<&'t mut Table<'i>> {
+/// their key, as `toml` makes them); with how deep the found table's values are.
+fn descend_creating<'t>(
+    mut table: &'t mut Table,
+    path: &[(String, Range)],
+) -> Option<(&'t mut Table, usize)> {
+    let mut depth = 1;
     for (key, span) in path {
         // Looked up twice: the borrow checker cannot yet end a borrow that is returned.
         if table.get_mut(key).is_none() {
-            let implicit = Value::Table {
-                table: Table::default(),
-                span: span.clone(),
-                inline: false,
-            };
+            let implicit = Value::Table(Table::default(), span.clone());
             table.insert((key.clone(), span.clone()), implicit)?;
         }
-        table = last_table(table.get_mut(key)?)?;
+        let value = table.get_mut(key)?;
+        depth += if matches!(value, Value::Tables(..)) {
+            2
+        } else {
+            1
+        };
+        table = last_table(value)?;
     }
-    Some(table)
+    Some((table, depth))
 }
 
 /// A header's table, or an array of them's last: what a header below it extends.
-fn last_table<'t, 'i>(value: &'t mut Value<'i>) -> Option<&'t mut Table<'i>> {
+fn last_table(value: &mut Value) -> Option<&mut Table> {
     match value {
-        Value::Table {
-            table,
-            inline: false,
-            ..
-        } => Some(table),
-        Value::Array {
-            items,
-            array_of_tables: true,
-            ..
-        } => match items.last_mut()? {
-            Value::Table { table, .. } => Some(table),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The built tree into nodes, with `super::toml`'s depth rule.
-struct Convert {
-    file: FileId,
-}
-
-impl Convert {
-    fn span(&self, range: Range) -> Span {
-        Span::new(self.file, range.start, range.end)
-    }
-
-    fn value(&mut self, value: Value<'_>, depth: usize) -> Option<Node> {
-        Some(match value {
-            Value::Scalar(kind, span) => Node::new(kind, self.span(span)),
-            Value::Array { .. } | Value::Table { .. } if depth >= MAX_DEPTH => return None,
-            Value::Array { items, span, .. } => {
-                let items = items
-                    .into_iter()
-                    .map(|item| self.value(item, depth + 1))
-                    .collect::<Option<_>>()?;
-                Node::new(NodeKind::Seq(items), self.span(span))
-            }
-            Value::Table { table, span, .. } => {
-                let kind = self.table(table, depth + 1)?;
-                Node::new(kind, self.span(span))
-            }
-        })
-    }
-
-    fn table(&mut self, table: Table<'_>, depth: usize) -> Option<NodeKind> {
-        let entries = table
-            .entries
-            .into_iter()
-            .map(|(key, key_span, value)| {
-                Some(Entry {
-                    key_span: self.span(key_span),
-                    key: key.into_owned(),
-                    value: self.value(value, depth)?,
-                })
-            })
-            .collect::<Option<_>>()?;
-        Some(NodeKind::Map(entries))
+        Value::Table(table, _) => Some(table),
+        Value::Tables(tables, _) => tables.last_mut().map(|(table, _)| table),
+        Value::Closed(_) => None,
     }
 }
 
@@ -450,6 +412,23 @@ mod tests {
             many.as_str(),
         ] {
             assert!(built(text).is_none(), "{text}");
+        }
+        // Nested as deep as `super::toml` allows, and one level more (which it reports).
+        for (header, levels) in [
+            ("", MAX_DEPTH - 1),
+            ("[t]\n", MAX_DEPTH - 2),
+            ("[[t]]\n", MAX_DEPTH - 3),
+        ] {
+            let nested = |n: usize| format!("{header}a = {}{}\n", "[".repeat(n), "]".repeat(n));
+            let allowed = nested(levels);
+            let too_deep = nested(levels + 1);
+            let mut diags = Diagnostics::default();
+            assert!(super::super::toml::parse_with_toml(file(), &allowed, &mut diags).is_some());
+            assert!(diags.is_empty(), "{allowed}");
+            super::super::toml::parse_with_toml(file(), &too_deep, &mut diags);
+            assert!(!diags.is_empty(), "{too_deep}");
+            assert!(built(&too_deep).is_none());
+            assert!(built(&allowed).is_some(), "{allowed}");
         }
         let deep = format!("a = {}{}\n", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(built(&deep).is_none());
