@@ -21,7 +21,10 @@ pub(crate) struct Table<'n> {
     entries: &'n [Entry],
     path: String,
     head: Span,
+    /// The keys asked for, in order, some of them more than once (see [`Table::known`]).
     known: Vec<&'static str>,
+    /// The entries found (bit `i`: `entries[i]`, for the first 64): known without a search.
+    found: u64,
     absent: Vec<Absent>,
     finished: bool,
     keys_are_data: bool,
@@ -50,6 +53,7 @@ impl<'n> Table<'n> {
             path,
             head,
             known: Vec::new(),
+            found: 0,
             absent: Vec::new(),
             finished: false,
             keys_are_data: false,
@@ -86,21 +90,39 @@ impl<'n> Table<'n> {
 
     /// The entry for `key`, if present and not empty; marks `key` as known.
     pub(crate) fn entry(&mut self, key: &'static str) -> Option<&'n Entry> {
-        if !self.known.contains(&key) {
-            self.known.push(key);
-        }
-        self.entries
-            .iter()
-            .find(|e| e.key == key)
+        self.entry_with_null(key)
             .filter(|e| e.value.kind != NodeKind::Null)
     }
 
     /// The entry for `key` even when its value is empty (`null`); marks `key` as known.
     pub(crate) fn entry_with_null(&mut self, key: &'static str) -> Option<&'n Entry> {
-        if !self.known.contains(&key) {
-            self.known.push(key);
+        // Pushed even when asked before: looking it up in the list cost more than the
+        // duplicates, which only the error path has to drop.
+        self.known.push(key);
+        let (index, entry) = self
+            .entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.key == key)?;
+        self.found |= 1u64.checked_shl(index as u32).unwrap_or(0);
+        Some(entry)
+    }
+
+    /// Whether `entries[index]` is a key the reader asked for.
+    fn is_known(&self, index: usize) -> bool {
+        let found = 1u64.checked_shl(index as u32).unwrap_or(0);
+        self.found & found != 0 || self.known.contains(&self.entries[index].key.as_str())
+    }
+
+    /// The keys asked for, each once, in the order first asked.
+    fn known(&self) -> Vec<&'static str> {
+        let mut known = Vec::with_capacity(self.known.len());
+        for &key in &self.known {
+            if !known.contains(&key) {
+                known.push(key);
+            }
         }
-        self.entries.iter().find(|e| e.key == key)
+        known
     }
 
     pub(crate) fn optional<'r, T>(
@@ -247,10 +269,12 @@ impl<'n> Table<'n> {
             read_keys::record(&self.path, &self.known);
         }
         let mut suggested = Vec::new();
-        for entry in self.entries {
-            if self.keys_are_data || self.known.contains(&entry.key.as_str()) {
+        let mut known = None;
+        for (index, entry) in self.entries.iter().enumerate() {
+            if self.keys_are_data || self.is_known(index) {
                 continue;
             }
+            let known: &[&str] = known.get_or_insert_with(|| self.known());
             let mut diagnostic = Diagnostic::error(
                 Code::UnknownField,
                 format!("unknown field `{}` in {}", entry.key, self.describe()),
@@ -262,8 +286,8 @@ impl<'n> Table<'n> {
                 continue;
             }
             // Kubernetes' name for the field first, then the closest spelling.
-            let kubernetes = kubernetes::hint(&self.path, &entry.key, &self.known);
-            diagnostic = match (kubernetes, suggest::closest(&entry.key, &self.known)) {
+            let kubernetes = kubernetes::hint(&self.path, &entry.key, known);
+            diagnostic = match (kubernetes, suggest::closest(&entry.key, known)) {
                 (Some((help, stands_for)), _) => {
                     suggested.extend(stands_for);
                     diagnostic.help(help)
@@ -275,7 +299,7 @@ impl<'n> Table<'n> {
                 (None, None) => diagnostic.help(format!(
                     "the fields of {} are {}",
                     self.describe(),
-                    suggest::all_of(&self.known)
+                    suggest::all_of(known)
                 )),
             };
             r.report(diagnostic);
