@@ -48,6 +48,8 @@ pub(crate) struct Staging {
     _lock: Option<File>,
     /// The staging directory, opened by the first step staged.
     opened: std::sync::OnceLock<Dir>,
+    /// The output directory, opened by the first step staged.
+    out: std::sync::OnceLock<Dir>,
 }
 
 impl Staging {
@@ -90,16 +92,18 @@ impl Staging {
             created,
             _lock: lock,
             opened: std::sync::OnceLock::new(),
+            out: std::sync::OnceLock::new(),
         }
     }
 
     /// The staging directory, open: steps are made in it by name.
     fn opened(&self) -> io::Result<&Dir> {
-        if let Some(dir) = self.opened.get() {
-            return Ok(dir);
-        }
-        let dir = Dir::open(self.path())?;
-        Ok(self.opened.get_or_init(|| dir))
+        open_once(&self.opened, self.path())
+    }
+
+    /// The output directory, open: steps are looked up and moved into it by name.
+    fn out(&self) -> io::Result<&Dir> {
+        open_once(&self.out, &self.out_dir)
     }
 
     /// Writes the `index`-th step's files, unless `DIR/<step-id>` already holds exactly
@@ -109,7 +113,7 @@ impl Staging {
     pub(crate) fn stage(&self, index: usize, output: &StepOutput) -> io::Result<Staged> {
         let current = self.out_dir.join(&output.step_id);
         // A step written for the first time has nothing to compare with.
-        let exists = fs::symlink_metadata(&current).is_ok_and(|m| m.is_dir());
+        let exists = self.out()?.holds_dir(&output.step_id);
         let same: Vec<bool> = output
             .files
             .iter()
@@ -149,7 +153,7 @@ impl Staging {
     /// order; an unchanged step is left as it is), then removes the old copies, on every core.
     pub(crate) fn commit(mut self, steps: &[(usize, String, Staged)]) -> io::Result<()> {
         let mut replaced = Vec::new();
-        let out = Dir::open(&self.out_dir)?;
+        let out = self.out()?;
         let staging = self.opened()?;
         for (i, id, staged) in steps {
             if *staged == Staged::Unchanged {
@@ -158,7 +162,7 @@ impl Staging {
             let new = format!("new-{i}");
             // Nothing to move aside, unless something appeared since: then it is (a rename
             // onto a directory with files fails; onto an empty one it replaces it).
-            if *staged == Staged::New && staging.rename(&new, &out, id).is_ok() {
+            if *staged == Staged::New && staging.rename(&new, out, id).is_ok() {
                 continue;
             }
             let old = format!("{OLD}{id}");
@@ -167,7 +171,7 @@ impl Staging {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => false,
                 Err(e) => return Err(e),
             };
-            if let Err(e) = staging.rename(&new, &out, id) {
+            if let Err(e) = staging.rename(&new, out, id) {
                 if had_old {
                     let _ = staging.rename(&old, &out, id);
                 }
@@ -201,6 +205,15 @@ impl Drop for Staging {
             let _ = fs::remove_dir(dir);
         }
     }
+}
+
+/// The directory in `cell`, opened at `path` the first time.
+fn open_once<'d>(cell: &'d std::sync::OnceLock<Dir>, path: &Path) -> io::Result<&'d Dir> {
+    if let Some(dir) = cell.get() {
+        return Ok(dir);
+    }
+    let dir = Dir::open(path)?;
+    Ok(cell.get_or_init(|| dir))
 }
 
 /// What staging did with a step's output.
@@ -467,6 +480,13 @@ impl Dir {
     fn rename(&self, from: &str, dir: &Dir, to: &str) -> io::Result<()> {
         Ok(rustix::fs::renameat(&self.fd, from, &dir.fd, to)?)
     }
+
+    /// Whether `name` in this directory is a directory (not a link to one).
+    fn holds_dir(&self, name: &str) -> bool {
+        use rustix::fs::{AtFlags, FileType};
+        rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW)
+            .is_ok_and(|stat| FileType::from_raw_mode(stat.st_mode).is_dir())
+    }
 }
 
 #[cfg(not(unix))]
@@ -493,6 +513,10 @@ impl Dir {
 
     fn rename(&self, from: &str, dir: &Dir, to: &str) -> io::Result<()> {
         fs::rename(self.path.join(from), dir.path.join(to))
+    }
+
+    fn holds_dir(&self, name: &str) -> bool {
+        fs::symlink_metadata(self.path.join(name)).is_ok_and(|m| m.is_dir())
     }
 }
 
