@@ -173,7 +173,7 @@ impl Staging {
             };
             if let Err(e) = staging.rename(&new, out, id) {
                 if had_old {
-                    let _ = staging.rename(&old, &out, id);
+                    let _ = staging.rename(&old, out, id);
                 }
                 return Err(e);
             }
