@@ -54,7 +54,8 @@ pub(super) fn mark_holes(text: &str, quoted: bool) -> Option<String> {
         // A filtered hole filtered again: the stencil could not say how to fill it.
         MAKING.with(|m| m.set(Making::Failed));
     }
-    Some(text.replace(RAW, if quoted { "\u{E001}" } else { "\u{E002}" }))
+    let mark = if quoted { QUOTED } else { COMMENTED };
+    Some(text.replace(RAW, mark.encode_utf8(&mut [0; 4])))
 }
 
 /// How a hole's value is written.
