@@ -187,6 +187,48 @@ fn file_problems_among_many_steps_are_all_reported() {
     assert!(!out.exists());
 }
 
+/// Steps of one shape compiled together share how their scripts are made (the templates run
+/// once for the shape): each still gets exactly the output it gets compiled alone, its own
+/// names, and its own file name in the header, however it is quoted.
+#[test]
+fn steps_of_one_shape_get_the_output_they_get_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let steps = dir.path().join("steps");
+    fs::create_dir(&steps).unwrap();
+    for (file, name, namespace) in [
+        ("web.toml", "web", "shop"),
+        ("it's api.toml", "api", "shop-two"),
+        ("worker.toml", "worker", "shop"),
+    ] {
+        let text = STEP.replace("\"web\"", &format!("\"{name}\""));
+        write(
+            &steps,
+            file,
+            &format!("[step]\nnamespace = \"{namespace}\"\n\n{text}"),
+        );
+    }
+    let together = dir.path().join("together");
+    let output = run(kstep().arg("compile").arg(&steps).arg("-o").arg(&together));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut scripts = 0;
+    for entry in fs::read_dir(&steps).unwrap() {
+        let step = entry.unwrap().path();
+        let alone = dir.path().join("alone");
+        let output = run(kstep().arg("compile").arg(&step).arg("-o").arg(&alone));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        for (path, text) in read_tree(&alone) {
+            let shared = fs::read_to_string(together.join(&path)).unwrap();
+            assert_eq!(shared, text, "{path} of {}", step.display());
+            scripts += usize::from(path.ends_with("deploy.sh"));
+        }
+        fs::remove_dir_all(&alone).unwrap();
+    }
+    assert_eq!(scripts, 3);
+    let api = fs::read_to_string(together.join("api/deploy.sh")).unwrap();
+    assert!(api.contains("from it's api.toml."), "{api}");
+    assert!(api.contains("step_namespace='shop-two'"), "{api}");
+}
+
 #[test]
 fn stdout_of_many_steps_is_every_manifest_in_input_order() {
     // Enough steps that the stream waits in a temporary file rather than in memory.
