@@ -84,7 +84,7 @@ impl Table {
 
     /// Adds an entry; `None` if the key is taken, or the table has too many keys.
     fn insert(&mut self, key: (String, Range), value: Value) -> Option<&mut Value> {
-        if self.entries.len() >= MOST_KEYS || self.entries.iter().any(|(k, ..)| *k == key.0) {
+        if !has_room(self.entries.iter().map(|(k, ..)| k.as_str()), &key.0) {
             return None;
         }
         self.entries.push((key.0, key.1, value));
@@ -153,13 +153,7 @@ impl Builder<'_, '_> {
         while let Some(event) = self.next_significant() {
             match event.kind() {
                 EventKind::SimpleKey => {
-                    let key = self.key(event)?;
-                    if self.next_significant()?.kind() != EventKind::KeyValSep {
-                        // A dotted key, or something the parser reported.
-                        return None;
-                    }
-                    let first = self.next_significant()?;
-                    let value = self.value(first, depth)?;
+                    let (key, value) = self.key_value(event, depth)?;
                     descend(&mut root, &current)?.insert(key, Value::Closed(value))?;
                 }
                 kind @ (EventKind::StdTableOpen | EventKind::ArrayTableOpen) => {
@@ -222,62 +216,69 @@ impl Builder<'_, '_> {
         (!failed).then(|| (key.into_owned(), span.start()..span.end()))
     }
 
+    /// A `key = value` whose key is `event`, in a table whose entries are `depth` levels
+    /// deep. `None` for a dotted key (or something the parser reported).
+    fn key_value(&mut self, event: Event, depth: usize) -> Option<((String, Range), Node)> {
+        let key = self.key(event)?;
+        if self.next_significant()?.kind() != EventKind::KeyValSep {
+            return None;
+        }
+        let first = self.next_significant()?;
+        Some((key, self.value(first, depth)?))
+    }
+
     /// The value that starts with `first`, an entry of a table whose entries are `depth`
     /// levels deep (the root's: 1), with `super::toml`'s rule for nesting.
     fn value(&mut self, first: Event, depth: usize) -> Option<Node> {
-        let start = first.span().start();
-        match first.kind() {
-            EventKind::Scalar => {
-                let kind = self.scalar(first)?;
-                Some(Node::new(kind, self.span(start..first.span().end())))
+        let kind = match first.kind() {
+            EventKind::Scalar => self.scalar(first)?,
+            EventKind::ArrayOpen if depth < MAX_DEPTH => self.array(depth)?,
+            EventKind::InlineTableOpen if depth < MAX_DEPTH => self.inline_table(depth)?,
+            _ => return None,
+        };
+        // A scalar is one event; an array or table ends with the event just read.
+        let end = self.events.get(self.next - 1)?.span().end();
+        Some(Node::new(kind, self.span(first.span().start()..end)))
+    }
+
+    /// The items of an array, up to its closing bracket.
+    fn array(&mut self, depth: usize) -> Option<NodeKind> {
+        let mut items = Vec::new();
+        loop {
+            let event = self.next_significant()?;
+            match event.kind() {
+                EventKind::ArrayClose => return Some(NodeKind::Seq(items)),
+                EventKind::ValueSep => {}
+                _ => items.push(self.value(event, depth + 1)?),
             }
-            EventKind::ArrayOpen if depth < MAX_DEPTH => {
-                let mut items = Vec::new();
-                loop {
-                    let event = self.next_significant()?;
-                    match event.kind() {
-                        EventKind::ArrayClose => {
-                            let span = self.span(start..event.span().end());
-                            return Some(Node::new(NodeKind::Seq(items), span));
-                        }
-                        EventKind::ValueSep => {}
-                        _ => items.push(self.value(event, depth + 1)?),
-                    }
-                }
-            }
-            EventKind::InlineTableOpen if depth < MAX_DEPTH => {
-                let mut entries: Vec<Entry> = Vec::new();
-                loop {
-                    let event = self.next_significant()?;
-                    match event.kind() {
-                        EventKind::InlineTableClose => {
-                            let span = self.span(start..event.span().end());
-                            return Some(Node::new(NodeKind::Map(entries), span));
-                        }
-                        EventKind::ValueSep => {}
-                        EventKind::SimpleKey => {
-                            let (key, key_span) = self.key(event)?;
-                            if self.next_significant()?.kind() != EventKind::KeyValSep
-                                || entries.len() >= MOST_KEYS
-                                || entries.iter().any(|e| e.key == key)
-                            {
-                                return None;
-                            }
-                            let first = self.next_significant()?;
-                            let value = self.value(first, depth + 1)?;
-                            entries.push(Entry {
-                                key,
-                                key_span: self.span(key_span),
-                                value,
-                            });
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            _ => None,
         }
     }
+
+    /// The entries of an inline table, up to its closing brace.
+    fn inline_table(&mut self, depth: usize) -> Option<NodeKind> {
+        let mut entries: Vec<Entry> = Vec::new();
+        loop {
+            let event = self.next_significant()?;
+            match event.kind() {
+                EventKind::InlineTableClose => return Some(NodeKind::Map(entries)),
+                EventKind::ValueSep => {}
+                EventKind::SimpleKey => {
+                    let ((key, key_span), value) = self.key_value(event, depth + 1)?;
+                    if !has_room(entries.iter().map(|e| e.key.as_str()), &key) {
+                        return None;
+                    }
+                    let key_span = self.span(key_span);
+                    entries.push(Entry {
+                        key,
+                        key_span,
+                        value,
+                    });
+                }
+                _ => return None,
+            }
+        }
+    }
+
     /// A scalar as `super::toml` converts `toml`'s value of it.
     fn scalar(&self, event: Event) -> Option<NodeKind> {
         let raw = self.source.get(event)?;
@@ -301,6 +302,12 @@ impl Builder<'_, '_> {
             ScalarKind::DateTime => return None,
         })
     }
+}
+
+/// Whether a table with `keys` may take `key`: not taken, and the table not so large that
+/// scanning it for each key would add up.
+fn has_room<'k>(mut keys: impl ExactSizeIterator<Item = &'k str>, key: &str) -> bool {
+    keys.len() < MOST_KEYS && !keys.any(|k| k == key)
 }
 
 /// The table at `path` (each key a table, or an array of tables whose last one is meant).
