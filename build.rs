@@ -6,6 +6,10 @@
 //! binary runs on the same systems (every x86-64 and arm64 Linux loader runs fixed-address
 //! executables; only address-space randomisation of the binary's own image is lost, which
 //! matters little for a compiler that reads trusted files).
+//!
+//! `.cargo/config.toml` links glibc statically as well, which makes the binary
+//! position-dependent by itself; this link argument keeps the fixed address when those flags
+//! do not apply (RUSTFLAGS set in the environment).
 
 fn main() {
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();

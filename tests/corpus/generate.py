@@ -26,6 +26,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from cargo_bin import build_kstep  # noqa: E402
 
 BASE = {
     "deployment": {"name": "web"},
@@ -525,7 +527,7 @@ def codes_of(kstep, path, work):
 
 
 def main():
-    kstep = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/debug/kstep")
+    kstep = sys.argv[1] if len(sys.argv) > 1 else build_kstep(ROOT)
     for entry in os.listdir(HERE):
         if os.path.isdir(os.path.join(HERE, entry)):
             shutil.rmtree(os.path.join(HERE, entry))
