@@ -16,10 +16,14 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// few enough that every core gets several batches (they finish together) and that memory
 /// holds only a handful of items per core.
 pub(crate) fn batch_size(n: usize) -> usize {
+    if n < 4 {
+        return 1;
+    }
     (n / (4 * workers())).clamp(1, 8)
 }
 
-/// The cores this process may use (asked once: the answer reads the cgroup's files).
+/// The cores this process may use (asked once, and only for more than one item: the answer
+/// reads the cgroup's files, a twentieth of a one-step compile).
 pub(crate) fn workers() -> usize {
     static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -38,7 +42,10 @@ pub(crate) fn map_in_order<T: Sync, R: Send>(
     f: impl Fn(usize, &T) -> R + Sync,
     each: impl FnMut(usize, &mut R) + Send,
 ) -> Vec<R> {
-    let workers = workers().min(items.len());
+    let workers = match items.len() {
+        0 | 1 => 1,
+        n => workers().min(n),
+    };
     let ordered = Mutex::new(Ordered {
         next: 0,
         ahead: BTreeMap::new(),

@@ -371,8 +371,9 @@ fn prepare<R: Send>(
         return Err(Box::new(failed(Start { sources, diags })));
     }
     let step_count = step_files.len();
-    if inputs.scripts && step_count < parallel::workers() {
-        // A core would wait for a step: it compiles the script templates meanwhile.
+    if inputs.scripts && (step_count == 1 || step_count < parallel::workers()) {
+        // A core would wait for a step: it compiles the script templates meanwhile. (One
+        // step does not ask how many cores there are: the answer reads the cgroup's files.)
         emit::warm_up();
     }
     // Files are read on every core; adding them and their `kstep.toml` to the source map is
