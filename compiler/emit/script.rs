@@ -172,10 +172,13 @@ pub(crate) struct Script {
     pub(crate) exit_codes_comment: &'static str,
 }
 
+/// How many fields [`Script::printed`] names.
+pub(super) const PRINTED: usize = 28;
+
 impl Script {
     /// The values a script only prints: each of them a hole in its shape's stencil. A field
     /// left out is part of the shape (correct, but one stencil per value).
-    pub(super) fn printed(&mut self) -> [&mut [String]; 28] {
+    pub(super) fn printed(&mut self) -> [&mut [String]; PRINTED] {
         use std::slice::from_mut as one;
         [
             one(&mut self.source),

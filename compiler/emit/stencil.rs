@@ -18,7 +18,7 @@
 use std::cell::Cell;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::script::Script;
+use super::script::{PRINTED, Script};
 
 /// A hole printed as it is; the first character of every hole before a filter sees it.
 const RAW: char = '\u{E000}';
@@ -84,10 +84,10 @@ pub(super) struct Stencil {
     pieces: Vec<Piece>,
 }
 
-/// The shapes of the scripts rendered so far (a [`Script`] whose printed values are holes),
-/// each with what became of it. A run has a few shapes; past this many, a script of a new
-/// shape is rendered in full.
-static SHAPES: Mutex<Vec<(Script, Seen)>> = Mutex::new(Vec::new());
+/// The shapes of the scripts rendered so far (a [`Script`] without its printed values, and
+/// which of those values were not empty), each with what became of it. A run has a few
+/// shapes; past this many, a script of a new shape is rendered in full.
+static SHAPES: Mutex<Vec<(Script, Vec<bool>, Seen)>> = Mutex::new(Vec::new());
 const MOST_SHAPES: usize = 64;
 
 /// What became of a shape.
@@ -109,16 +109,18 @@ pub(super) fn render(
 ) -> Result<String, String> {
     #[cfg(debug_assertions)]
     let original = script.clone();
-    let values = make_holes(&mut script);
+    // Taking the values out leaves empty strings: the shape is the rest, and which values
+    // were empty.
+    let values = Values::take(&mut script);
     let shape = script;
     let seen = {
         let mut shapes = SHAPES.lock().unwrap_or_else(PoisonError::into_inner);
         let seen = shapes
             .iter()
-            .find(|(s, _)| *s == shape)
-            .map(|(_, seen)| seen.clone());
+            .find(|(s, filled, _)| *s == shape && values.filled_as(filled))
+            .map(|(_, _, seen)| seen.clone());
         if seen.is_none() && shapes.len() < MOST_SHAPES {
-            shapes.push((shape.clone(), Seen::Once));
+            shapes.push((shape.clone(), values.filled(), Seen::Once));
         }
         seen
     };
@@ -130,7 +132,10 @@ pub(super) fn render(
         Some(Seen::Once) => {
             let stencil = make(&shape, &values, &render)?.map(Arc::new);
             let mut shapes = SHAPES.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some((_, seen)) = shapes.iter_mut().find(|(s, _)| *s == shape) {
+            if let Some((_, _, seen)) = shapes
+                .iter_mut()
+                .find(|(s, filled, _)| *s == shape && values.filled_as(filled))
+            {
                 *seen = stencil.clone().map_or(Seen::Unfit, Seen::Stencil);
             }
             stencil
@@ -139,7 +144,11 @@ pub(super) fn render(
     };
     let text = match stencil {
         Some(stencil) => stencil.fill(&values),
-        None => render(&put_back(shape, values))?,
+        None => {
+            let mut script = shape;
+            values.put_back(&mut script);
+            render(&script)?
+        }
     };
     #[cfg(debug_assertions)]
     assert_eq!(
@@ -150,51 +159,81 @@ pub(super) fn render(
     Ok(text)
 }
 
-/// Replaces every non-empty printed value of `script` by its hole, and returns the values,
-/// by field.
-fn make_holes(script: &mut Script) -> Vec<Vec<String>> {
-    script
-        .printed()
-        .into_iter()
-        .enumerate()
-        .map(|(field, values)| {
-            values
-                .iter_mut()
-                .enumerate()
-                .map(|(element, value)| {
-                    if value.is_empty() {
-                        String::new()
-                    } else {
-                        std::mem::replace(value, hole(field, element))
-                    }
-                })
-                .collect()
-        })
-        .collect()
+/// The printed values of a script, taken out of it: field after field, in the order of
+/// [`Script::printed`].
+struct Values {
+    all: Vec<String>,
+    /// Where each field's values start in `all` (and where the last one ends).
+    starts: [usize; PRINTED + 1],
 }
 
-/// The script that [`make_holes`] took `values` from.
-fn put_back(mut shape: Script, values: Vec<Vec<String>>) -> Script {
-    for (field, values) in shape.printed().into_iter().zip(values) {
-        for (slot, value) in field.iter_mut().zip(values) {
-            *slot = value;
+impl Values {
+    /// Takes every printed value out of `script`, leaving it empty.
+    fn take(script: &mut Script) -> Values {
+        let fields = script.printed();
+        let mut starts = [0; PRINTED + 1];
+        for (field, values) in fields.iter().enumerate() {
+            starts[field + 1] = starts[field] + values.len();
+        }
+        let mut all = Vec::with_capacity(starts[PRINTED]);
+        for values in fields {
+            all.extend(values.iter_mut().map(std::mem::take));
+        }
+        Values { all, starts }
+    }
+
+    /// Puts the values back into `script`, which they were taken from.
+    fn put_back(self, script: &mut Script) {
+        let mut values = self.all.into_iter();
+        for field in script.printed() {
+            for (slot, value) in field.iter_mut().zip(&mut values) {
+                *slot = value;
+            }
         }
     }
-    shape
+
+    /// The value of element `element` of field `field`.
+    fn get(&self, field: usize, element: usize) -> Option<&str> {
+        let start = *self.starts.get(field)?;
+        let end = *self.starts.get(field + 1)?;
+        self.all[start..end].get(element).map(String::as_str)
+    }
+
+    /// Which values are not empty.
+    fn filled(&self) -> Vec<bool> {
+        self.all.iter().map(|v| !v.is_empty()).collect()
+    }
+
+    /// Whether the values that are not empty are those `filled` says.
+    fn filled_as(&self, filled: &[bool]) -> bool {
+        self.all
+            .iter()
+            .map(|v| !v.is_empty())
+            .eq(filled.iter().copied())
+    }
 }
 
 fn hole(field: usize, element: usize) -> String {
     format!("{RAW}{field}.{element}{END}")
 }
 
-/// Renders the stencil of `shape`. `None`: a hole was printed in a way that cannot be filled.
+/// Renders the stencil of `shape` (a script whose values were taken out). `None`: a hole was
+/// printed in a way that cannot be filled.
 fn make(
     shape: &Script,
-    values: &[Vec<String>],
+    values: &Values,
     render: impl Fn(&Script) -> Result<String, String>,
 ) -> Result<Option<Stencil>, String> {
+    let mut holes = shape.clone();
+    for (field, slots) in holes.printed().into_iter().enumerate() {
+        for (element, slot) in slots.iter_mut().enumerate() {
+            if values.get(field, element).is_some_and(|v| !v.is_empty()) {
+                *slot = hole(field, element);
+            }
+        }
+    }
     MAKING.with(|m| m.set(Making::Yes));
-    let text = render(shape);
+    let text = render(&holes);
     let making = MAKING.with(|m| m.replace(Making::No));
     let text = text?;
     if making == Making::Failed {
@@ -204,10 +243,9 @@ fn make(
     Ok(Stencil::cut(text).filter(|stencil| {
         stencil.pieces.iter().all(|piece| match *piece {
             Piece::Text(_) => true,
-            Piece::Hole { field, element, .. } => values
-                .get(field)
-                .and_then(|v| v.get(element))
-                .is_some_and(|v| !v.is_empty()),
+            Piece::Hole { field, element, .. } => {
+                values.get(field, element).is_some_and(|v| !v.is_empty())
+            }
         })
     }))
 }
@@ -246,10 +284,9 @@ impl Stencil {
         Some(Stencil { text, pieces })
     }
 
-    /// The script whose printed values are `values` (by field, as [`make_holes`] returns
-    /// them).
-    fn fill(&self, values: &[Vec<String>]) -> String {
-        let length: usize = values.iter().flatten().map(String::len).sum();
+    /// The script whose printed values are `values` (taken out by [`Values::take`]).
+    fn fill(&self, values: &Values) -> String {
+        let length: usize = values.all.iter().map(String::len).sum();
         let mut out = String::with_capacity(self.text.len() + length + length / 8);
         for piece in &self.pieces {
             match piece {
@@ -259,7 +296,8 @@ impl Stencil {
                     element,
                     how,
                 } => {
-                    let value = &values[field][element];
+                    // `make` kept only stencils whose holes all have a value.
+                    let value = values.get(field, element).unwrap_or_default();
                     match how {
                         How::Raw => out.push_str(value),
                         How::Quoted => super::script::quote_into(&mut out, value),
@@ -342,7 +380,7 @@ mod tests {
             assert!(full.contains("'a'\\''b\u{E000}0.0\u{E003}'"));
         }
         let mut shape = script("web");
-        let values = make_holes(&mut shape);
+        let values = Values::take(&mut shape);
         let stencil = make(&shape, &values, script::render_in_full)
             .unwrap()
             .expect("the templates print every value in a way a stencil can fill");

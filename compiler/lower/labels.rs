@@ -90,8 +90,7 @@ fn common_labels(step: &Step, plan: &Plan, extra: &[KeyValue]) -> BTreeMap<Strin
     }
     labels.insert(INSTANCE_LABEL.into(), step.id().to_owned());
     labels.insert(MANAGED_BY_LABEL.into(), "kstep".into());
-    labels.insert(STEP_LABEL.into(), step.id().to_owned());
-    labels.extend(selector(step, plan));
+    add_selector(&mut labels, step, plan);
     labels
 }
 
@@ -99,11 +98,17 @@ fn common_labels(step: &Step, plan: &Plan, extra: &[KeyValue]) -> BTreeMap<Strin
 /// deployment id; under recreate and rolling update the in-place track instead, which
 /// blue/green pods never carry.
 pub(crate) fn selector(step: &Step, plan: &Plan) -> BTreeMap<String, String> {
-    let mut selector = BTreeMap::from([(STEP_LABEL.to_owned(), step.id().to_owned())]);
-    if plan.is_blue_green() {
-        selector.insert(DEPLOYMENT_ID_LABEL.into(), plan.deployment_id.clone());
-    } else {
-        selector.insert(TRACK_LABEL.into(), IN_PLACE.into());
-    }
+    let mut selector = BTreeMap::new();
+    add_selector(&mut selector, step, plan);
     selector
+}
+
+/// Adds the labels of [`selector`] to `labels`.
+fn add_selector(labels: &mut BTreeMap<String, String>, step: &Step, plan: &Plan) {
+    labels.insert(STEP_LABEL.into(), step.id().to_owned());
+    if plan.is_blue_green() {
+        labels.insert(DEPLOYMENT_ID_LABEL.into(), plan.deployment_id.clone());
+    } else {
+        labels.insert(TRACK_LABEL.into(), IN_PLACE.into());
+    }
 }

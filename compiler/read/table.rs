@@ -52,7 +52,8 @@ impl<'n> Table<'n> {
             entries,
             path,
             head,
-            known: Vec::new(),
+            // Room for the keys of the largest tables: one allocation, not one per doubling.
+            known: Vec::with_capacity(32),
             found: 0,
             absent: Vec::new(),
             finished: false,
