@@ -1,8 +1,10 @@
 //! Whole-process benchmark of `kstep compile` and `kstep lint`, printed as a table.
 //!
 //! Run with `cargo bench --bench compile`. It measures what users wait for: process start
-//! to exit of the release binary (`KSTEP_BENCH_BIN` names another binary, to compare two
-//! builds in one run). Peak memory is each process's own largest resident set, measured by
+//! to exit of the release binary (`KSTEP_BENCH_BIN` names another binary). To compare two
+//! builds, `KSTEP_BENCH_AGAINST` names a second one: every case then runs the two in turn,
+//! run after run, and prints their figures side by side (this machine's speed drifts by up
+//! to half within minutes, so runs of one build after the other compare badly). Peak memory is each process's own largest resident set, measured by
 //! this benchmark re-run as a small spawner (`--spawn`): a process with one child reads that
 //! child's peak from `getrusage(RUSAGE_CHILDREN)`, with nothing of its own mixed in. Timed
 //! runs write their output to /dev/null, so that no time goes to reading it.
@@ -36,8 +38,11 @@ fn main() {
         spawn(&args[2..]);
         return;
     }
-    let kstep = std::env::var_os("KSTEP_BENCH_BIN")
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_kstep")), PathBuf::from);
+    let mut binaries = vec![
+        std::env::var_os("KSTEP_BENCH_BIN")
+            .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_kstep")), PathBuf::from),
+    ];
+    binaries.extend(std::env::var_os("KSTEP_BENCH_AGAINST").map(PathBuf::from));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmpfs = Path::new("/dev/shm");
     let scratch = if tmpfs.is_dir() {
@@ -49,94 +54,131 @@ fn main() {
         .prefix("kstep-bench-")
         .tempdir_in(scratch)
         .expect("scratch dir");
-    let run = |args: &[&dyn AsRef<std::ffi::OsStr>]| {
-        let mut command = Command::new(&kstep);
-        for arg in args {
-            command.arg(arg);
-        }
-        command
+    let bench = Bench {
+        binaries: &binaries,
     };
-    let mut table = Table::default();
-    println!("kstep, whole process ({})", kstep.display());
+    let mut table = Table::new(binaries.len());
+    for (i, binary) in binaries.iter().enumerate() {
+        println!("kstep, whole process: [{}] {}", i + 1, binary.display());
+    }
 
     // One typical step.
     let typical = root.join("fixtures/service/ingress.toml");
-    let out = work.path().join("typical");
-    let compile = median_of(200, || time(&mut run(&[&"compile", &typical, &"-o", &out])));
+    let out = |b: usize| work.path().join(format!("typical-{b}"));
+    let compile = bench.median_of(200, |b, kstep| {
+        time(&mut run(kstep, &[&"compile", &typical, &"-o", &out(b)]))
+    });
     table.row(
         "typical step: compile, median of 200",
-        ms(compile.median),
+        compile.iter().map(|r| ms(r.median)),
         "≤ 2 ms",
     );
-    table.row("typical step: compile, p90", ms(compile.p90), "");
-    table.row("typical step: compile, fastest", ms(compile.fastest), "");
-    let peak = peak_of(&mut run(&[&"compile", &typical, &"-o", &out]));
-    table.row("typical step: compile, peak memory", mib(peak), "");
-    let lint = median_of(200, || time(&mut run(&[&"lint", &typical])));
+    table.row(
+        "typical step: compile, p90",
+        compile.iter().map(|r| ms(r.p90)),
+        "",
+    );
+    table.row(
+        "typical step: compile, fastest",
+        compile.iter().map(|r| ms(r.fastest)),
+        "",
+    );
+    table.row(
+        "typical step: compile, peak memory",
+        bench.each(|b, kstep| {
+            mib(peak_of(&mut run(
+                kstep,
+                &[&"compile", &typical, &"-o", &out(b)],
+            )))
+        }),
+        "",
+    );
+    let lint = bench.median_of(200, |_, kstep| time(&mut run(kstep, &[&"lint", &typical])));
     table.row(
         "typical step: lint, median of 200",
-        ms(lint.median),
+        lint.iter().map(|r| ms(r.median)),
         "≤ 2 ms",
     );
-    table.row("typical step: lint, fastest", ms(lint.fastest), "");
+    table.row(
+        "typical step: lint, fastest",
+        lint.iter().map(|r| ms(r.fastest)),
+        "",
+    );
 
     // A templated step, and a file of runaway templates.
     let templated = root.join("fixtures/templates/environments.toml");
-    let templated_runs = median_of(200, || {
-        time(&mut run(&[
-            &"compile",
-            &templated,
-            &"--env",
-            &"production",
-            &"-o",
-            &out,
-        ]))
+    let templated_runs = bench.median_of(200, |b, kstep| {
+        time(&mut run(
+            kstep,
+            &[
+                &"compile",
+                &templated,
+                &"--env",
+                &"production",
+                &"-o",
+                &out(b),
+            ],
+        ))
     });
     table.row(
         "templated step, median of 200",
-        ms(templated_runs.median),
+        templated_runs.iter().map(|r| ms(r.median)),
         "",
     );
     let runaway = work.path().join("runaway.toml");
     std::fs::write(&runaway, runaway_templates()).unwrap();
-    let runaway_runs = median_of(5, || {
-        time_failing(&mut run(&[&"compile", &runaway, &"-o", &out]))
+    let runaway_runs = bench.median_of(5, |b, kstep| {
+        time_failing(&mut run(kstep, &[&"compile", &runaway, &"-o", &out(b)]))
     });
     table.row(
         "5,000 runaway templates (an error), median of 5",
-        ms(runaway_runs.median),
+        runaway_runs.iter().map(|r| ms(r.median)),
         "",
     );
 
     // 1,000 distinct steps in one invocation.
     let steps = thousand_steps(&typical, &work.path().join("steps"));
     let batch = |dir: &Path, extra: &[&str], fresh: bool| {
-        median_of(5, || {
+        let runs = bench.median_of(5, |b, kstep| {
+            let dir = dir.join(b.to_string());
             if fresh && dir.exists() {
-                std::fs::remove_dir_all(dir).unwrap();
+                std::fs::remove_dir_all(&dir).unwrap();
             }
-            time(&mut batch_command(run(&[&"compile"]), &steps, dir, extra))
-        })
-        .median
+            time(&mut batch_command(
+                run(kstep, &[&"compile"]),
+                &steps,
+                &dir,
+                extra,
+            ))
+        });
+        runs.into_iter().map(|r| r.median).collect::<Vec<_>>()
     };
     let place = scratch.display();
     let tmpfs_out = work.path().join("out");
     let fresh = batch(&tmpfs_out, &[], true);
     table.row(
         &format!("1,000 steps into empty {place}, median of 5"),
-        ms(fresh),
+        fresh.iter().copied().map(ms),
         "≤ 100 ms",
     );
     let replace = batch(&tmpfs_out, &[], false);
     table.row(
         &format!("1,000 steps replacing output in {place}"),
-        ms(replace),
+        replace.iter().copied().map(ms),
         "≤ 1.2× fresh",
     );
     let stdout = batch(&tmpfs_out, &["--stdout"], false);
-    table.row("1,000 steps, --stdout to /dev/null", ms(stdout), "");
+    table.row(
+        "1,000 steps, --stdout to /dev/null",
+        stdout.into_iter().map(ms),
+        "",
+    );
     let check = batch(&tmpfs_out, &["--check"], false);
-    table.row("1,000 steps, --check (up to date)", ms(check), "");
+    table.row(
+        "1,000 steps, --check (up to date)",
+        check.into_iter().map(ms),
+        "",
+    );
     let disk = tempfile::Builder::new()
         .prefix("kstep-bench-")
         .tempdir_in(root.join("target"))
@@ -145,18 +187,30 @@ fn main() {
     let disk_fresh = batch(&disk_out, &[], true);
     table.row(
         "1,000 steps into empty dir on disk (target/)",
-        ms(disk_fresh),
+        disk_fresh.into_iter().map(ms),
         "",
     );
     let disk_replace = batch(&disk_out, &[], false);
-    table.row("1,000 steps replacing output on disk", ms(disk_replace), "");
+    table.row(
+        "1,000 steps replacing output on disk",
+        disk_replace.into_iter().map(ms),
+        "",
+    );
     for (case, extra) in [
         ("1,000 steps, peak memory", &[][..]),
         ("1,000 steps, --stdout, peak memory", &["--stdout"][..]),
         ("1,000 steps, --check, peak memory", &["--check"][..]),
     ] {
-        let mut command = batch_command(run(&[&"compile"]), &steps, &tmpfs_out, extra);
-        table.row(case, mib(peak_of(&mut command)), "≤ 12 MiB");
+        let peaks = bench.each(|b, kstep| {
+            let dir = tmpfs_out.join(b.to_string());
+            mib(peak_of(&mut batch_command(
+                run(kstep, &[&"compile"]),
+                &steps,
+                &dir,
+                extra,
+            )))
+        });
+        table.row(case, peaks, "≤ 12 MiB");
     }
 
     // Large steps: cost per item at 200 and at 2,000.
@@ -170,27 +224,69 @@ fn main() {
         let cost = |n: usize| {
             let path = large.join(format!("{}-{n}.toml", what.replace(' ', "-")));
             std::fs::write(&path, make(n)).unwrap();
-            median_of(21, || {
-                time(run(&[&"compile", &path, &"--stdout"]).stdout(Stdio::null()))
-            })
-            .median
+            bench
+                .median_of(21, |_, kstep| {
+                    time(run(kstep, &[&"compile", &path, &"--stdout"]).stdout(Stdio::null()))
+                })
+                .into_iter()
+                .map(|r| r.median.as_secs_f64())
+                .collect::<Vec<_>>()
         };
-        let one = cost(1).as_secs_f64();
-        let per_item = |n: usize| (cost(n).as_secs_f64() - one) / n as f64;
-        let (small, big) = (per_item(200), per_item(2_000));
-        // On a busy machine the difference at 200 items can drown in noise.
-        let ratio = if small > 0.0 {
-            format!("{:.2}×", big / small)
-        } else {
-            "noise".to_owned()
-        };
+        let (one, small, big) = (cost(1), cost(200), cost(2_000));
+        let ratios = (0..binaries.len()).map(|b| {
+            let small = (small[b] - one[b]) / 200.0;
+            let big = (big[b] - one[b]) / 2_000.0;
+            // On a busy machine the difference at 200 items can drown in noise.
+            if small > 0.0 {
+                format!("{:.2}×", big / small)
+            } else {
+                "noise".to_owned()
+            }
+        });
         table.row(
             &format!("step with 2,000 {what}: per item vs 200"),
-            ratio,
+            ratios,
             "≤ 1.2×",
         );
     }
     table.print();
+}
+
+/// The binaries compared. With two, every case runs them in turn, run after run, so that a
+/// machine that speeds up or slows down while the benchmark runs slows both alike.
+struct Bench<'a> {
+    binaries: &'a [PathBuf],
+}
+
+impl Bench<'_> {
+    /// `n` runs of `once` for every binary, taken in turns; its runs for each binary.
+    fn median_of(&self, n: usize, mut once: impl FnMut(usize, &Path) -> Duration) -> Vec<Runs> {
+        let mut runs = vec![Vec::with_capacity(n); self.binaries.len()];
+        for _ in 0..n {
+            for (b, binary) in self.binaries.iter().enumerate() {
+                runs[b].push(once(b, binary));
+            }
+        }
+        runs.into_iter().map(Runs::of).collect()
+    }
+
+    /// `f` of every binary, in order.
+    fn each(&self, mut f: impl FnMut(usize, &Path) -> String) -> Vec<String> {
+        self.binaries
+            .iter()
+            .enumerate()
+            .map(|(b, binary)| f(b, binary))
+            .collect()
+    }
+}
+
+/// A command running `kstep` with `args`.
+fn run(kstep: &Path, args: &[&dyn AsRef<std::ffi::OsStr>]) -> Command {
+    let mut command = Command::new(kstep);
+    for arg in args {
+        command.arg(arg);
+    }
+    command
 }
 
 /// `compile` of every step into `dir`, or with `--stdout` to /dev/null.
@@ -211,28 +307,52 @@ struct Runs {
     fastest: Duration,
 }
 
-fn median_of(n: usize, mut once: impl FnMut() -> Duration) -> Runs {
-    let mut runs: Vec<Duration> = (0..n).map(|_| once()).collect();
-    runs.sort();
-    Runs {
-        median: runs[n / 2],
-        p90: runs[n * 9 / 10],
-        fastest: runs[0],
+impl Runs {
+    fn of(mut runs: Vec<Duration>) -> Runs {
+        runs.sort();
+        let n = runs.len();
+        Runs {
+            median: runs[n / 2],
+            p90: runs[n * 9 / 10],
+            fastest: runs[0],
+        }
     }
 }
 
-#[derive(Default)]
-struct Table(Vec<(String, String, String)>);
+/// Rows of a case, a measurement per binary, and a target.
+struct Table {
+    binaries: usize,
+    rows: Vec<(String, Vec<String>, String)>,
+}
 
 impl Table {
-    fn row(&mut self, case: &str, measured: String, target: &str) {
-        self.0.push((case.to_owned(), measured, target.to_owned()));
+    fn new(binaries: usize) -> Self {
+        Table {
+            binaries,
+            rows: Vec::new(),
+        }
+    }
+
+    fn row(&mut self, case: &str, measured: impl IntoIterator<Item = String>, target: &str) {
+        let measured: Vec<String> = measured.into_iter().collect();
+        assert_eq!(measured.len(), self.binaries);
+        self.rows
+            .push((case.to_owned(), measured, target.to_owned()));
     }
 
     fn print(&self) {
-        println!("{:<52} {:>10} {:>14}", "case", "measured", "target");
-        for (case, measured, target) in &self.0 {
-            println!("{case:<52} {measured:>10} {target:>14}");
+        let heads = (1..=self.binaries).map(|b| format!("[{b}]"));
+        print!("{:<52}", "case");
+        for head in heads {
+            print!(" {head:>10}");
+        }
+        println!(" {:>14}", "target");
+        for (case, measured, target) in &self.rows {
+            print!("{case:<52}");
+            for m in measured {
+                print!(" {m:>10}");
+            }
+            println!(" {target:>14}");
         }
     }
 }
