@@ -6,9 +6,10 @@ mod cli;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use cli::args::{
-    Cli, Color, Command, CompileArgs, ImportArgs, LegacyFormat, LintArgs, MessageFormat, VarsArgs,
+    Cli, Color, Command, CompileArgs, Deferred, ImportArgs, LegacyFormat, LintArgs, MessageFormat,
+    VarsArgs,
 };
 use kstep::diagnostic::{Code, Diagnostic, Renderer, Severity, Style, formats};
 use kstep::driver::{self, CompileOptions, LintOptions, Outcome, OutputMode, Status};
@@ -18,10 +19,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let renderer = Renderer::new(style(cli.color));
     match cli.command {
-        Command::Compile(args) => compile(args, &renderer),
-        Command::Lint(args) => lint(args, &renderer),
-        Command::Vars(args) => vars(args, &renderer),
-        Command::Import(args) => import(args, &renderer),
+        Command::Compile(Deferred(args)) => compile(args, &renderer),
+        Command::Lint(Deferred(args)) => lint(args, &renderer),
+        Command::Vars(Deferred(args)) => vars(args, &renderer),
+        Command::Import(Deferred(args)) => import(args, &renderer),
         Command::Schema => print(&kstep::schema::text()),
         Command::Lsp => match kstep::lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Explain(args) => match (args.list, args.code) {
+        Command::Explain(Deferred(args)) => match (args.list, args.code) {
             (true, _) => print(&cli::explain::list()),
             (false, code) => match cli::explain::page(code.as_deref().unwrap_or_default()) {
                 Ok(page) => print(page),
@@ -42,10 +43,10 @@ fn main() -> ExitCode {
         },
         Command::Completions { shell } => {
             let mut out = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "kstep", &mut out);
+            clap_complete::generate(shell, &mut cli::args::command_in_full(), "kstep", &mut out);
             print(&String::from_utf8_lossy(&out))
         }
-        Command::Man { dir } => cli::man(dir.as_deref(), Cli::command()),
+        Command::Man { dir } => cli::man(dir.as_deref(), cli::args::command_in_full()),
     }
 }
 

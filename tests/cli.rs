@@ -413,6 +413,53 @@ fn help_and_version() {
     );
 }
 
+/// Each command's help opens with the line that describes it in `kstep --help` (clap defines a
+/// command's flags only once it is chosen: they must not replace its description), and the
+/// completions list the global `--color` after each command's own flags.
+#[test]
+fn each_command_is_described_alike_everywhere() {
+    let help = run(kstep().arg("--help"));
+    let text = String::from_utf8(help.stdout).unwrap();
+    let commands = text
+        .split("Commands:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .expect("a list of commands");
+    let mut checked = 0;
+    for line in commands
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+    {
+        let (name, described) = line
+            .trim()
+            .split_once(' ')
+            .expect("a name and a description");
+        if name == "help" {
+            continue;
+        }
+        let own = run(kstep().args([name, "--help"]));
+        let own = String::from_utf8(own.stdout).unwrap();
+        assert!(
+            own.starts_with(described.trim()),
+            "`kstep {name} --help` opens with\n{}\nnot with\n{}",
+            own.lines().next().unwrap_or_default(),
+            described.trim()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 9, "{checked} commands in\n{text}");
+    let bash = run(kstep().args(["completions", "bash"]));
+    let bash = String::from_utf8(bash.stdout).unwrap();
+    let compile = bash
+        .lines()
+        .find(|l| l.contains("opts=\"") && l.contains("--manifest-format"))
+        .expect("the options of compile");
+    assert!(
+        compile.contains("--var --color --help"),
+        "global flags come after compile's own: {compile}"
+    );
+}
+
 const SECRET_STEP: &str = "[deployment]\nname = \"web\"\n\n[secrets.web]\ndata = { token = \"hunter2-secret\" }\n\n[[containers]]\nname = \"web\"\nimage = \"nginx:1.27\"\nenv = [{ name = \"TOKEN\", secret = \"web\", key = \"token\" }]\n";
 
 #[test]

@@ -7,6 +7,7 @@
 //! still read, hidden, with a warning ([`LegacyFormat`]).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Parser, Subcommand, ValueEnum, ValueHint};
 use kstep::driver::InputFormat;
@@ -87,19 +88,19 @@ impl LegacyFormat {
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Check step files and write their manifests and deploy scripts.
-    Compile(CompileArgs),
+    Compile(Deferred<CompileArgs>),
     /// Check step files against everything `compile` checks and best-practice rules; write
     /// nothing.
-    Lint(LintArgs),
+    Lint(Deferred<LintArgs>),
     /// Show a step's variables: their values and where each one comes from.
-    Vars(VarsArgs),
+    Vars(Deferred<VarsArgs>),
     /// Turn Kubernetes manifests into step files: one per Deployment, with its Services,
     /// Ingresses, ConfigMaps and Secrets.
-    Import(ImportArgs),
+    Import(Deferred<ImportArgs>),
     /// Print the JSON Schema of step files (for editors: see docs/editors.md).
     Schema,
     /// Explain a diagnostic code: what it means, why it matters and how to fix it.
-    Explain(ExplainArgs),
+    Explain(Deferred<ExplainArgs>),
     /// Run the language server on standard input and output, for editors: diagnostics as
     /// you type, hover, completion, fixes, navigation and an outline (see docs/editors.md).
     Lsp,
@@ -121,6 +122,81 @@ pub(crate) enum Command {
         #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
         dir: Option<PathBuf>,
     },
+}
+
+/// A subcommand's arguments, defined only once that subcommand is chosen. clap otherwise
+/// builds every subcommand's arguments, with their help, before it parses (a fifteenth of a
+/// one-step compile). Help, completions and man pages build them all, as before.
+pub(crate) struct Deferred<T>(pub(crate) T);
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(
+        &mut self,
+        matches: &mut clap::ArgMatches,
+    ) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl<T: clap::Args> clap::Args for Deferred<T> {
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+
+    fn augment_args(command: clap::Command) -> clap::Command {
+        if IN_FULL.load(Ordering::Relaxed) {
+            return T::augment_args(command);
+        }
+        command.defer(|command| keep_about(command, T::augment_args))
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        if IN_FULL.load(Ordering::Relaxed) {
+            return T::augment_args_for_update(command);
+        }
+        command.defer(|command| keep_about(command, T::augment_args_for_update))
+    }
+}
+
+/// Whether [`Deferred`] defines its arguments at once: see [`command_in_full`].
+static IN_FULL: AtomicBool = AtomicBool::new(false);
+
+/// The whole command line with no part of it deferred, for completions and man pages: the
+/// global `--color` is then listed after each subcommand's own flags, not before them.
+pub(crate) fn command_in_full() -> clap::Command {
+    IN_FULL.store(true, Ordering::Relaxed);
+    <Cli as clap::CommandFactory>::command()
+}
+
+/// `augment` applied to `command`, which keeps the description it had: the subcommand's (a
+/// derived `augment_args` sets that of its struct, which clap sets before the subcommand's
+/// when nothing is deferred).
+fn keep_about(
+    command: clap::Command,
+    augment: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let about = command.get_about().cloned();
+    let long_about = command.get_long_about().cloned();
+    let mut command = augment(command);
+    if let Some(about) = about {
+        command = command.about(about);
+    }
+    if let Some(long_about) = long_about {
+        command = command.long_about(long_about);
+    }
+    command
 }
 
 /// `kstep import`.
