@@ -343,7 +343,20 @@ pub(super) fn read_step_file(
             format: input_format.map(InputFormat::syntax),
         });
     }
-    if path.is_dir() {
+    // A step file is opened once: the open file says whether the path is a directory, and how
+    // much to read. (Read from the editor's buffer, or when it cannot be opened, the path is
+    // asked instead, and the read reports what went wrong.)
+    let opened = match overlay.and_then(|o| o.get(path)) {
+        Some(_) => None,
+        None => fs::File::open(path)
+            .ok()
+            .and_then(|file| Some((file.metadata().ok()?, file))),
+    };
+    let is_dir = match &opened {
+        Some((metadata, _)) => metadata.is_dir(),
+        None => path.is_dir(),
+    };
+    if is_dir {
         return Err(Diagnostic::error(
             Code::InvalidArgument,
             format!("`{}` is a directory", path.display()),
@@ -358,8 +371,12 @@ pub(super) fn read_step_file(
             "rename the file, or pass the step file instead",
         ));
     };
+    let read = match opened {
+        Some((metadata, file)) => read_opened(path, file, metadata.len())?,
+        None => read_file(path, overlay)?,
+    };
     Ok(StepRead {
-        read: read_file(path, overlay)?,
+        read,
         format: Some(format),
     })
 }
@@ -485,21 +502,35 @@ fn read_file(path: &Path, overlay: Option<&Overlay>) -> Result<FileRead, Diagnos
         Box::new(std::io::stdin().lock())
     } else {
         let file = fs::File::open(path).map_err(|e| cannot_read(&e))?;
-        // Room for the whole file (and the read that finds its end): one read, not eight
-        // growing ones.
-        let size = file.metadata().map_or(0, |m| m.len()).min(limit);
-        bytes.reserve_exact(size as usize + 1);
-        Box::new(file)
+        let size = file.metadata().map_or(0, |m| m.len());
+        return read_opened(path, file, size);
     };
     reader
         .take(limit)
         .read_to_end(&mut bytes)
         .map_err(|e| cannot_read(&e))?;
+    decoded(path, bytes, open.map(|text| text.len() as u64))
+}
+
+/// Reads `file`, opened from `path`, of `size` bytes by its metadata: with room for the whole
+/// file (and the read that finds its end), one read, not eight growing ones.
+fn read_opened(path: &Path, file: fs::File, size: u64) -> Result<FileRead, Diagnostic> {
+    let limit = input::MAX_FILE_BYTES as u64 + 1;
+    let mut bytes = Vec::with_capacity(size.min(limit) as usize + 1);
+    file.take(limit).read_to_end(&mut bytes).map_err(|e| {
+        let name = inputs::display_path(path);
+        io_error(&format!("cannot read `{}`", name.display()), &e)
+    })?;
+    decoded(path, bytes, None)
+}
+
+/// The bytes read from `path` (at most one past the input limit), decoded; `size` is the
+/// whole text's, when known.
+fn decoded(path: &Path, bytes: Vec<u8>, size: Option<u64>) -> Result<FileRead, Diagnostic> {
+    let name = inputs::display_path(path);
     if bytes.len() > input::MAX_FILE_BYTES {
-        let size = match open {
-            Some(text) => text.len() as u64,
-            None => fs::metadata(path).map_or(bytes.len() as u64, |m| m.len()),
-        };
+        let size =
+            size.unwrap_or_else(|| fs::metadata(path).map_or(bytes.len() as u64, |m| m.len()));
         return Ok(FileRead::TooLarge {
             name: name.to_owned(),
             size,

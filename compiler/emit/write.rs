@@ -112,8 +112,10 @@ impl Staging {
     /// from several threads.
     pub(crate) fn stage(&self, index: usize, output: &StepOutput) -> io::Result<Staged> {
         let current = self.out_dir.join(&output.step_id);
-        // A step written for the first time has nothing to compare with.
-        let exists = self.out()?.holds_dir(&output.step_id);
+        // A step written for the first time has nothing to compare with; in an output
+        // directory made for this compile, none has (one that appears meanwhile is replaced
+        // by the commit).
+        let exists = self.created.is_empty() && self.out()?.holds_dir(&output.step_id);
         let same: Vec<bool> = output
             .files
             .iter()
