@@ -338,16 +338,22 @@ pub(super) fn render_in_full(script: &Script) -> Result<String, String> {
 
 /// `'text'`, with `'` written as `'\''`: a single shell word that expands nothing.
 fn shell_quote(value: Value) -> String {
-    let text = value
-        .as_str()
-        .map_or_else(|| value.to_string().into(), Cow::Borrowed);
-    let text = super::stencil::mark_holes(&text, true).map_or(text, Cow::Owned);
+    let text = filtered_text(&value, true);
     // Built in one string: a script quotes a hundred values.
     let mut out = String::with_capacity(text.len() + 2);
     out.push('\'');
     quote_into(&mut out, &text);
     out.push('\'');
     out
+}
+
+/// The text a filter works on: `value` as the template would print it, with the holes of a
+/// stencil being made marked as inside `q` (`quoted`) or `comment`.
+fn filtered_text(value: &Value, quoted: bool) -> Cow<'_, str> {
+    let text = value
+        .as_str()
+        .map_or_else(|| value.to_string().into(), Cow::Borrowed);
+    super::stencil::mark_holes(&text, quoted).map_or(text, Cow::Owned)
 }
 
 /// `text` as it reads between single quotes: `'` written as `'\''`.
@@ -367,10 +373,7 @@ pub(super) fn quote_into(out: &mut String, text: &str) {
 
 /// Text safe inside a `#` comment: one line, no control characters.
 fn comment(value: Value) -> String {
-    let text = value
-        .as_str()
-        .map_or_else(|| value.to_string().into(), Cow::Borrowed);
-    let text = super::stencil::mark_holes(&text, false).map_or(text, Cow::Owned);
+    let text = filtered_text(&value, false);
     let mut out = String::with_capacity(text.len());
     comment_into(&mut out, &text);
     out
