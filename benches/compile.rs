@@ -70,17 +70,17 @@ fn main() {
     });
     table.row(
         "typical step: compile, median of 200",
-        compile.iter().map(|r| ms(r.median)),
+        column(&compile, |r| r.median),
         "≤ 2 ms",
     );
     table.row(
         "typical step: compile, p90",
-        compile.iter().map(|r| ms(r.p90)),
+        column(&compile, |r| r.p90),
         "",
     );
     table.row(
         "typical step: compile, fastest",
-        compile.iter().map(|r| ms(r.fastest)),
+        column(&compile, |r| r.fastest),
         "",
     );
     table.row(
@@ -96,12 +96,12 @@ fn main() {
     let lint = bench.median_of(200, |_, kstep| time(&mut run(kstep, &[&"lint", &typical])));
     table.row(
         "typical step: lint, median of 200",
-        lint.iter().map(|r| ms(r.median)),
+        column(&lint, |r| r.median),
         "≤ 2 ms",
     );
     table.row(
         "typical step: lint, fastest",
-        lint.iter().map(|r| ms(r.fastest)),
+        column(&lint, |r| r.fastest),
         "",
     );
 
@@ -122,7 +122,7 @@ fn main() {
     });
     table.row(
         "templated step, median of 200",
-        templated_runs.iter().map(|r| ms(r.median)),
+        column(&templated_runs, |r| r.median),
         "",
     );
     let runaway = work.path().join("runaway.toml");
@@ -132,7 +132,7 @@ fn main() {
     });
     table.row(
         "5,000 runaway templates (an error), median of 5",
-        runaway_runs.iter().map(|r| ms(r.median)),
+        column(&runaway_runs, |r| r.median),
         "",
     );
 
@@ -164,7 +164,11 @@ fn main() {
     let replace = batch(&tmpfs_out, &[], false);
     table.row(
         &format!("1,000 steps replacing output in {place}"),
-        replace.iter().copied().map(ms),
+        // With its ratio to the fresh run of the same binary.
+        replace.iter().zip(&fresh).map(|(replace, fresh)| {
+            let ratio = replace.as_secs_f64() / fresh.as_secs_f64();
+            format!("{} {ratio:.2}×", ms(*replace))
+        }),
         "≤ 1.2× fresh",
     );
     let stdout = batch(&tmpfs_out, &["--stdout"], false);
@@ -280,6 +284,11 @@ impl Bench<'_> {
     }
 }
 
+/// One figure of each binary's runs, in milliseconds.
+fn column(runs: &[Runs], figure: fn(&Runs) -> Duration) -> Vec<String> {
+    runs.iter().map(|r| ms(figure(r))).collect()
+}
+
 /// A command running `kstep` with `args`.
 fn run(kstep: &Path, args: &[&dyn AsRef<std::ffi::OsStr>]) -> Command {
     let mut command = Command::new(kstep);
@@ -344,13 +353,13 @@ impl Table {
         let heads = (1..=self.binaries).map(|b| format!("[{b}]"));
         print!("{:<52}", "case");
         for head in heads {
-            print!(" {head:>10}");
+            print!(" {head:>16}");
         }
         println!(" {:>14}", "target");
         for (case, measured, target) in &self.rows {
             print!("{case:<52}");
             for m in measured {
-                print!(" {m:>10}");
+                print!(" {m:>16}");
             }
             println!(" {target:>14}");
         }
