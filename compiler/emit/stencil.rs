@@ -113,16 +113,20 @@ pub(super) fn render(
     // were empty.
     let values = Values::take(&mut script);
     let shape = script;
-    let seen = {
+    // Where the shape is kept (shapes are only ever added), and what became of it.
+    let (index, seen) = {
         let mut shapes = SHAPES.lock().unwrap_or_else(PoisonError::into_inner);
-        let seen = shapes
+        let found = shapes
             .iter()
-            .find(|(s, filled, _)| *s == shape && values.filled_as(filled))
-            .map(|(_, _, seen)| seen.clone());
-        if seen.is_none() && shapes.len() < MOST_SHAPES {
-            shapes.push((shape.clone(), values.filled(), Seen::Once));
+            .position(|(s, filled, _)| *s == shape && values.filled_as(filled));
+        match found {
+            Some(index) => (Some(index), Some(shapes[index].2.clone())),
+            None if shapes.len() < MOST_SHAPES => {
+                shapes.push((shape.clone(), values.filled(), Seen::Once));
+                (Some(shapes.len() - 1), None)
+            }
+            None => (None, None),
         }
-        seen
     };
     // Debug builds make a stencil for the first script too, so that every test that
     // compiles a step checks its shape's stencil against the templates.
@@ -131,12 +135,9 @@ pub(super) fn render(
         Some(Seen::Stencil(stencil)) => Some(stencil),
         Some(Seen::Once) => {
             let stencil = make(&shape, &values, &render)?.map(Arc::new);
-            let mut shapes = SHAPES.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some((_, _, seen)) = shapes
-                .iter_mut()
-                .find(|(s, filled, _)| *s == shape && values.filled_as(filled))
-            {
-                *seen = stencil.clone().map_or(Seen::Unfit, Seen::Stencil);
+            if let Some(index) = index {
+                let mut shapes = SHAPES.lock().unwrap_or_else(PoisonError::into_inner);
+                shapes[index].2 = stencil.clone().map_or(Seen::Unfit, Seen::Stencil);
             }
             stencil
         }
